@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint typecheck messages worker
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed .env
+
+# A development .env with a fresh random key; never used in production.
+.env:
+	@printf 'DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=dev-%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')" > .env
+	@echo "Wrote .env for development (DJANGO_DEBUG=1)."
+
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+test: install lint typecheck
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+messages: install
+	$(BIN)/python manage.py makemessages -l lv -l en --ignore=.venv --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+worker: install
+	$(BIN)/celery -A caseapp worker -l info

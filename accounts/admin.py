@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "first_name", "last_name", "role", "provider", "is_active")
+    list_filter = ("role", "provider", "is_active", "is_superuser")
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Role"), {"fields": ("role", "provider")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Role"), {"fields": ("role", "provider")}))

@@ -1,0 +1,43 @@
+"""Demo data for `make run`: providers, staff and one account per role (idempotent)."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Role, User
+from clients.demo import build_demo_records
+from clients.models import Provider, Staff
+
+DEMO_PASSWORD = "demo-parole-2026"  # noqa: S105 - printed for the demo on purpose
+
+DEMO_ACCOUNTS = [
+    # username, first name, last name, role, provider code, staff reference
+    ("socialais", "Ilze", "Bērziņa", Role.SOCIAL_WORKER, "DEMO", "DEMO-SW1"),
+    ("mentors", "Jānis", "Ozoliņš", Role.MENTOR, "DEMO", "DEMO-M1"),
+    ("vaditajs", "Līga", "Kalniņa", Role.MANAGER, "DEMO", None),
+    ("koordinators", "Māris", "Liepiņš", Role.COORDINATOR, None, None),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo records and one account per role, and print their logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        build_demo_records()
+        for username, first, last, role, provider_code, staff_ref in DEMO_ACCOUNTS:
+            provider = Provider.objects.get(code=provider_code) if provider_code else None
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "role": role, "provider": provider},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            if staff_ref:
+                Staff.objects.filter(staff_ref=staff_ref, user__isnull=True).update(user=user)
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for username, _first, _last, role, provider_code, _ref in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<14} {role.label} {provider_code or ''}")
+        self.stdout.write("  admin          Django admin (superuser)")

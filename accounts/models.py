@@ -1,0 +1,58 @@
+"""The user account: one of the four roles, tied to a provider (a coordinator to the fund)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    MENTOR = "mentor", _("Social mentor")
+    MANAGER = "manager", _("Provider manager")
+    COORDINATOR = "coordinator", _("Fund coordinator")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    # Null for a fund coordinator (the fund) and for a superuser without a role.
+    provider = models.ForeignKey(
+        "clients.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.COORDINATOR and self.provider_id:
+            raise ValidationError({"provider": _("A fund coordinator works for the fund, not a provider.")})
+        if self.role and self.role != Role.COORDINATOR and not self.provider_id:
+            raise ValidationError({"provider": _("This role needs a provider.")})
+
+    @property
+    def is_social_worker(self) -> bool:
+        return self.role == Role.SOCIAL_WORKER
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role == Role.MENTOR
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def works_with_clients(self) -> bool:
+        """Social workers, mentors and managers see clients; coordinators never do."""
+        return self.role in (Role.SOCIAL_WORKER, Role.MENTOR, Role.MANAGER) and self.provider_id is not None

@@ -1,0 +1,5 @@
+"""Configuration of the case-management application: settings, URLs, the Celery app."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,16 @@
+"""The project's URLs: each app's namespaced URLs, the admin, the language switch."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("clients/", include("clients.urls")),
+    path("plans/", include("plans.urls")),
+    path("reports/", include("reporting.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

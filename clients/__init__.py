@@ -1,0 +1,1 @@
+"""Clients: providers, contracts, staff, clients, families, their histories, the exchange format."""

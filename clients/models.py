@@ -1,0 +1,280 @@
+"""Providers, contracts, staff, families, clients and each client's histories."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .choices import RECEPTION_CENTRE, ArrivalRoute, Gender, LegalStatus, StaffRole
+from .querysets import ClientQuerySet, FamilyQuerySet, StaffQuerySet
+
+ref_validator = RegexValidator(r"^[A-Za-z0-9_\-./]+$", _("Use only letters A–Z, digits and the signs _ - . /"))
+
+# Common transliterations of the same sound in names from Arabic, Persian, Russian and Latvian
+# spellings, applied after diacritics are removed: "Mohammad", "Muhammed", "Mukhammad" meet.
+_TRANSLITERATIONS = (
+    ("kh", "h"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("zh", "z"),
+    ("ph", "f"),
+    ("dj", "j"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ie", "i"),
+    ("y", "i"),
+    ("w", "v"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("o", "u"),
+    ("e", "i"),
+)
+
+
+def name_key(*parts: str) -> str:
+    """A loose key for spotting the same person written differently (see `_TRANSLITERATIONS`)."""
+    text = " ".join(p for p in parts if p)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = "".join(ch if ch.isalpha() else " " for ch in text)
+    words = []
+    for word in text.split():
+        for old, new in _TRANSLITERATIONS:
+            word = word.replace(old, new)
+        # Doubled letters ("Hassan"/"Hasan") are one sound.
+        squeezed = [c for i, c in enumerate(word) if i == 0 or c != word[i - 1]]
+        words.append("".join(squeezed))
+    return " ".join(sorted(words))
+
+
+class Provider(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9_-]{1,20}$", _("Use 1–20 of the signs A–Z, 0–9, _ and -."))],
+    )
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contract(models.Model):
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    number = models.CharField(_("contract number"), max_length=50, unique=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    planned_persons_per_month = models.PositiveIntegerField(_("planned persons a month"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider", "start"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="contract_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Staff(models.Model):
+    staff_ref = models.CharField(_("staff reference"), max_length=50, unique=True, validators=[ref_validator])
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="staff")
+    email = models.EmailField(_("email"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = StaffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Family(models.Model):
+    family_ref = models.CharField(_("family reference"), max_length=50, unique=True, validators=[ref_validator])
+    name = models.CharField(_("family name"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_ref"]
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+
+    def __str__(self) -> str:
+        return self.name or self.family_ref
+
+
+class Client(models.Model):
+    client_ref = models.CharField(_("client reference"), max_length=50, unique=True, validators=[ref_validator])
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    # Kept by save(): the loose form of the name that intake compares for duplicates.
+    name_key = models.CharField(max_length=250, editable=False, db_index=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    country = CountryField(_("country of origin"), blank=True)
+    family = models.ForeignKey(
+        Family,
+        verbose_name=_("family"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    arrival_route = models.CharField(_("arrival route"), max_length=30, choices=ArrivalRoute.choices, blank=True)
+    provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="clients")
+    service_start = models.DateField(_("service start"), null=True, blank=True)
+    service_end = models.DateField(_("service end"), null=True, blank=True)
+    social_worker = models.ForeignKey(
+        Staff,
+        verbose_name=_("social worker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="social_work_clients",
+        limit_choices_to={"role": StaffRole.SOCIAL_WORKER},
+    )
+    mentor = models.ForeignKey(
+        Staff,
+        verbose_name=_("mentor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentored_clients",
+        limit_choices_to={"role": StaffRole.MENTOR},
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "client_ref"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        indexes = [
+            # The client list of a provider, sorted by name.
+            models.Index(fields=["provider", "last_name", "first_name"], name="client_provider_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service_end__isnull=True)
+                | Q(service_start__isnull=True)
+                | Q(service_end__gte=models.F("service_start")),
+                name="client_service_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = name_key(self.first_name, self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.service_end is None
+
+
+class LegalStatusEntry(models.Model):
+    """One legal status from the day it took effect; a change adds an entry."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="legal_statuses")
+    legal_status = models.CharField(_("legal status"), max_length=20, choices=LegalStatus.choices)
+    since = models.DateField(_("since"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["client", "-since"]
+        verbose_name = _("legal status")
+        verbose_name_plural = _("legal status history")
+        constraints = [models.UniqueConstraint(fields=["client", "since"], name="legal_status_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_legal_status_display()} ({self.since:%Y-%m-%d})"
+
+
+class ResidenceEntry(models.Model):
+    """Where the client lives from a day on: the reception centre or a municipality."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="residences")
+    residence = models.CharField(_("residence"), max_length=100)
+    since = models.DateField(_("since"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["client", "-since"]
+        verbose_name = _("residence")
+        verbose_name_plural = _("residence history")
+        constraints = [models.UniqueConstraint(fields=["client", "since"], name="residence_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.residence} ({self.since:%Y-%m-%d})"
+
+    @property
+    def in_reception_centre(self) -> bool:
+        return self.residence == RECEPTION_CENTRE
+
+
+class ProviderHandover(models.Model):
+    """A client handed from one provider to another; the client's history goes along."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="handovers")
+    from_provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    to_provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["client", "-date"]
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+
+    def __str__(self) -> str:
+        return f"{self.from_provider} → {self.to_provider} ({self.date:%Y-%m-%d})"

@@ -1,0 +1,36 @@
+"""Who may see which rows: every view, export and task goes through `for_user`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class ClientQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> ClientQuerySet:
+        """Social workers and managers: their provider's clients; mentors: assigned ones; else none."""
+        if not user.is_authenticated or not user.is_active or not getattr(user, "works_with_clients", False):
+            return self.none()
+        if user.is_mentor:
+            return self.filter(mentor__user=user, mentor__is_active=True, provider_id=user.provider_id)
+        return self.filter(provider_id=user.provider_id)
+
+
+class FamilyQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> FamilyQuerySet:
+        """The families with at least one member the user may see."""
+        from .models import Client
+
+        visible = Client.objects.for_user(user).filter(family_id=models.OuterRef("pk"))
+        return self.filter(models.Exists(visible))
+
+
+class StaffQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> StaffQuerySet:
+        if not user.is_authenticated or not user.is_active or not getattr(user, "works_with_clients", False):
+            return self.none()
+        return self.filter(provider_id=user.provider_id)

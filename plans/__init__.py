@@ -1,0 +1,1 @@
+"""Plans: inclusion plans, goals, tasks, and the contact log."""

@@ -1,0 +1,1 @@
+"""Reporting: the report figures, their renderers (HTML, PDF, XLSX, JSON), jobs and archive."""

@@ -1,0 +1,42 @@
+"""Production settings pass Django's deployment check, and migrations match the models."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, **env}
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_check_deploy_passes_with_debug_off():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS",
+        DJANGO_ALLOWED_HOSTS="case.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_missing_secret_key_stops_production_start(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env["DJANGO_DEBUG"] = "0"
+    # Run outside the project folder's .env by pointing at an empty one.
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import environ, os; os.chdir('/'); import caseapp.settings"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SECRET_KEY": ""},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0

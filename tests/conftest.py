@@ -1,0 +1,85 @@
+"""Fixtures shared by the suite: two providers and a user of every role, plus an outsider."""
+
+import os
+
+import pytest
+
+from accounts.models import Role
+from clients.choices import StaffRole
+
+from .factories import ClientFactory, ProviderFactory, StaffFactory, UserFactory
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def need_service(reason: str) -> None:
+    """Under CI a test that cannot reach its service fails; elsewhere it is skipped."""
+    if IN_CI:
+        pytest.fail(f"service not reachable in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # The suite talks plain http to the test client; production redirects to https.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def provider(db):
+    return ProviderFactory(code="LSK", name="Latvijas Sarkanais Krusts")
+
+
+@pytest.fixture
+def other_provider(db):
+    return ProviderFactory(code="CARITAS", name="Caritas Latvija")
+
+
+@pytest.fixture
+def social_worker(provider):
+    user = UserFactory(username="sw", role=Role.SOCIAL_WORKER, provider=provider)
+    StaffFactory(staff_ref="LSK-SW1", role=StaffRole.SOCIAL_WORKER, provider=provider, user=user)
+    return user
+
+
+@pytest.fixture
+def mentor(provider):
+    user = UserFactory(username="mentor", role=Role.MENTOR, provider=provider)
+    StaffFactory(staff_ref="LSK-M1", role=StaffRole.MENTOR, provider=provider, user=user)
+    return user
+
+
+@pytest.fixture
+def manager(provider):
+    return UserFactory(username="manager", role=Role.MANAGER, provider=provider)
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(username="coordinator", role=Role.COORDINATOR, provider=None)
+
+
+@pytest.fixture
+def outsider(other_provider):
+    """A social worker of another provider."""
+    user = UserFactory(username="outsider", role=Role.SOCIAL_WORKER, provider=other_provider)
+    StaffFactory(staff_ref="CAR-SW1", role=StaffRole.SOCIAL_WORKER, provider=other_provider, user=user)
+    return user
+
+
+@pytest.fixture
+def assigned_client(provider, mentor, social_worker):
+    """A client of the provider, assigned to the mentor and the social worker."""
+    return ClientFactory(provider=provider, mentor=mentor.staff, social_worker=social_worker.staff, first_name="Amina")
+
+
+@pytest.fixture
+def unassigned_client(provider):
+    """A client of the same provider, assigned to nobody."""
+    return ClientFactory(provider=provider, first_name="Omar")
+
+
+@pytest.fixture
+def foreign_client(other_provider):
+    """Another provider's client."""
+    return ClientFactory(provider=other_provider, first_name="Leyla")

@@ -1,0 +1,86 @@
+"""factory_boy factories for the suite's records."""
+
+import datetime
+
+import factory
+
+from accounts.models import Role, User
+from clients.choices import StaffRole
+from clients.models import Client, Contract, Family, Provider, Staff
+from plans.models import Contact
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"P{n}")
+    name = factory.Sequence(lambda n: f"Provider {n}")
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    provider = factory.SubFactory(ProviderFactory)
+    number = factory.Sequence(lambda n: f"S-SIF-2026-{n}")
+    start = datetime.date(2026, 1, 1)
+    end = datetime.date(2026, 12, 31)
+    planned_persons_per_month = 80
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Anna"
+    last_name = "Bērziņa"
+    role = Role.SOCIAL_WORKER
+    provider = factory.SubFactory(ProviderFactory)
+    password = factory.django.Password("correct-horse-battery")
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Staff
+
+    staff_ref = factory.Sequence(lambda n: f"S{n:04d}")
+    first_name = "Jānis"
+    last_name = "Ozoliņš"
+    role = StaffRole.SOCIAL_WORKER
+    provider = factory.SubFactory(ProviderFactory)
+
+
+class FamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Family
+
+    family_ref = factory.Sequence(lambda n: f"F{n:04d}")
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    client_ref = factory.Sequence(lambda n: f"C{n:05d}")
+    first_name = "Ahmad"
+    last_name = factory.Sequence(lambda n: f"Ahmadi{n}")
+    gender = "M"
+    birth_date = datetime.date(1990, 5, 17)
+    country = "AF"
+    provider = factory.SubFactory(ProviderFactory)
+    service_start = datetime.date(2026, 1, 10)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    contact_ref = factory.Sequence(lambda n: f"K{n:06d}")
+    date = datetime.date(2026, 3, 2)
+    staff = factory.SubFactory(StaffFactory)
+    form = "in_person"
+    duration_minutes = 60
