@@ -22,7 +22,7 @@ def test_check_deploy_passes_with_debug_off():
         "--fail-level",
         "WARNING",
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS",
+        DJANGO_SECRET_KEY="k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS-wE4rT7yU9iO2pA6sD8f",
         DJANGO_ALLOWED_HOSTS="case.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
