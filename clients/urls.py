@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401
+"""clients: the records' URLs and the exchange format's URLs, in one namespace."""
+
+from . import urls_exchange, urls_records
 
 app_name = "clients"
 
-urlpatterns: list = []
+urlpatterns = [*urls_records.urlpatterns, *urls_exchange.urlpatterns]

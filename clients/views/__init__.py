@@ -1,0 +1,1 @@
+"""Client views: records (list, page, intake, families, histories) and the exchange format."""
