@@ -1,9 +1,40 @@
-"""Signed-in pages carry personal data: no browser or proxy may keep a copy."""
+"""Session limits and caching rules for signed-in pages, which carry personal data."""
 
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
+
+SIGNED_IN_AT = "signed_in_at"
+
+
+@receiver(user_logged_in)
+def _remember_sign_in_time(sender, request, user, **kwargs):
+    request.session[SIGNED_IN_AT] = int(time.time())
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session 12 hours after sign-in, however active it is (idle expiry is the cookie's)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            if signed_in_at is None or time.time() - signed_in_at > settings.SESSION_MAX_LIFETIME_SECONDS:
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
 
 
 class NoStoreForSignedInMiddleware:
+    """Signed-in pages and downloads: no browser or proxy may keep a copy."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -1,8 +1,11 @@
 """One flat settings file, read from the environment (see README and .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +36,8 @@ INSTALLED_APPS = [
     "import_export",
     "django_countries",
     "django_filters",
+    "axes",
+    "csp",
     "accounts",
     "clients",
     "plans",
@@ -49,7 +54,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "caseapp.urls"
@@ -92,10 +101,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Six failed sign-ins lock the user name for 30 minutes, whether or not such a user exists.
+AXES_FAILURE_LIMIT = 6
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# Lockout is by user name, not by address: the staff of one office share an address, and
+# one person's typos must not lock out their colleagues.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
 # Sessions end after 30 idle minutes (the cookie is renewed on every request).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ... and 12 hours after sign-in at most, however active.
+SESSION_MAX_LIFETIME_SECONDS = env.int("DJANGO_SESSION_MAX_SECONDS", default=12 * 60 * 60)
 
 LANGUAGE_CODE = "lv"
 LANGUAGES = [("lv", _("Latvian")), ("en", _("English"))]
@@ -141,6 +167,22 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Pages load nothing from third parties and run no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # Charts are SVG with style attributes; no style comes from elsewhere.
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Celery: unset broker means tasks run in the web process (one command runs everything).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -157,7 +199,15 @@ CELERY_TASK_TIME_LIMIT = 360
 # Above the hard time limit, so a running task is never handed to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # The previous month's report of every provider with a contract, waiting in the archive.
+    "monthly-reports": {
+        "task": "reporting.tasks.monthly_reports_task",
+        "schedule": crontab(day_of_month="1", hour="2", minute="0"),
+    },
+    # Re-send report jobs left queued while the broker was down, or whose worker died.
+    "report-jobs-sweep": {"task": "reporting.tasks.report_jobs_sweep_task", "schedule": 300.0},
+}
 
 LOGGING = {
     "version": 1,
