@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "clients",
     "plans",
     "reporting",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "audit.middleware.AuditMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout answer.

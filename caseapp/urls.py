@@ -11,6 +11,7 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("plans/", include("plans.urls")),
     path("reports/", include("reporting.urls")),
+    path("audit/", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
