@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from caseapp.health import healthz
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -14,4 +15,5 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
