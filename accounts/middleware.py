@@ -32,6 +32,38 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+class TwoFactorRequiredMiddleware:
+    """Managers, coordinators and the admin reach nothing until the second factor is confirmed."""
+
+    ALLOWED = {
+        "accounts:two_factor_setup",
+        "accounts:two_factor_verify",
+        "accounts:logout",
+        "set_language",
+        "healthz",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.urls import Resolver404, resolve
+        from django_otp import user_has_device
+
+        from .twofactor import two_factor_required
+
+        user = request.user
+        if user.is_authenticated and two_factor_required(user) and not user.is_verified():
+            try:
+                view_name = resolve(request.path_info).view_name
+            except Resolver404:
+                view_name = ""
+            if view_name not in self.ALLOWED:
+                target = "accounts:two_factor_verify" if user_has_device(user) else "accounts:two_factor_setup"
+                return redirect(target)
+        return self.get_response(request)
+
+
 class NoStoreForSignedInMiddleware:
     """Signed-in pages and downloads: no browser or proxy may keep a copy."""
 

@@ -3,6 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from plans import selectors
+from plans.choices import TaskStatus
 
 from .models import Role
 
@@ -13,8 +17,33 @@ HOME_TEMPLATES = {
     Role.COORDINATOR: "home/coordinator.html",
 }
 
+# The mentor's home page shows the soonest tasks; "my tasks" shows them all.
+MENTOR_HOME_TASKS = 10
+
+
+def _home_context(user) -> dict:
+    """What each role's home page shows; a fixed number of queries whatever the rows."""
+    if not user.works_with_clients:
+        return {}
+    if user.is_social_worker:
+        return {
+            "caseload": selectors.caseload(user=user),
+            "tasks_due": selectors.tasks_due_this_week(user=user),
+            "week_end": selectors.week_end(timezone.localdate()),
+            "no_contact_days": selectors.NO_CONTACT_DAYS,
+        }
+    if user.is_mentor:
+        return {
+            "tasks": selectors.my_tasks(user=user)[:MENTOR_HOME_TASKS],
+            "status_choices": TaskStatus.choices,
+            "clients": selectors.mentor_clients(user=user),
+        }
+    if user.is_manager:
+        return {"glance": selectors.month_at_a_glance(provider_id=user.provider_id)}
+    return {}
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     template = HOME_TEMPLATES.get(request.user.role, "home/no_role.html")
-    return render(request, template, {})
+    return render(request, template, _home_context(request.user))

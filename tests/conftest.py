@@ -3,8 +3,12 @@
 import os
 
 import pytest
+from django.test import Client as DjangoClient
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
+from accounts.twofactor import two_factor_required
 from clients.choices import StaffRole
 
 from .factories import ClientFactory, ProviderFactory, StaffFactory, UserFactory
@@ -17,6 +21,38 @@ def need_service(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"service not reachable in CI: {reason}")
     pytest.skip(reason)
+
+
+class SignedInClient(DjangoClient):
+    """A test client whose sign-ins include the second factor where the role requires one.
+
+    The two-factor flow itself is tested in tests/accounts/test_two_factor.py with a plain client.
+    """
+
+    def _confirm_second_factor(self, user) -> None:
+        if not two_factor_required(user):
+            return
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        self._confirm_second_factor(user)
+
+
+@pytest.fixture
+def client():
+    return SignedInClient()
+
+
+@pytest.fixture
+def plain_client():
+    """A client that signs in like a person: the second factor is not confirmed for it."""
+    return DjangoClient()
 
 
 @pytest.fixture(autouse=True)

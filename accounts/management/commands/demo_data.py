@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from clients.demo import build_demo_records
@@ -37,7 +38,14 @@ class Command(BaseCommand):
                 Staff.objects.filter(staff_ref=staff_ref, user__isnull=True).update(user=user)
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
+        # Roles that must use a second factor get an authenticator; `demo_totp NAME` prints its code.
+        for user in User.objects.filter(username__in=["vaditajs", "koordinators", "admin"]):
+            TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "demo"})
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _first, _last, role, provider_code, _ref in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<14} {role.label} {provider_code or ''}")
         self.stdout.write("  admin          Django admin (superuser)")
+        self.stdout.write(
+            "vaditajs, koordinators and admin also need a two-factor code: "
+            ".venv/bin/python manage.py demo_totp vaditajs"
+        )
