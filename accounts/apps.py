@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import remember_sign_in_time
+
+        user_logged_in.connect(remember_sign_in_time, dispatch_uid="accounts.remember_sign_in_time")

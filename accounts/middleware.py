@@ -4,16 +4,14 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
 SIGNED_IN_AT = "signed_in_at"
 
 
-@receiver(user_logged_in)
-def _remember_sign_in_time(sender, request, user, **kwargs):
+def remember_sign_in_time(sender, request, user, **kwargs):
+    """Connected to `user_logged_in` in AccountsConfig.ready()."""
     request.session[SIGNED_IN_AT] = int(time.time())
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -136,6 +139,9 @@ class Family(models.Model):
     def __str__(self) -> str:
         return self.name or self.family_ref
 
+    def get_absolute_url(self) -> str:
+        return reverse("clients:family_detail", args=[self.pk])
+
 
 class Client(models.Model):
     client_ref = models.CharField(_("client reference"), max_length=50, unique=True, validators=[ref_validator])
@@ -188,6 +194,12 @@ class Client(models.Model):
         indexes = [
             # The client list of a provider, sorted by name.
             models.Index(fields=["provider", "last_name", "first_name"], name="client_provider_name_idx"),
+            # The client list filtered on active or closed cases (`service_end` empty or not).
+            models.Index(fields=["provider", "service_end"], name="client_provider_end_idx"),
+            # Intake's duplicate search: the provider's clients born on the same day.
+            models.Index(fields=["provider", "birth_date"], name="client_provider_birth_idx"),
+            # Intake's duplicate search and the list's country filter: the provider's clients from a country.
+            models.Index(fields=["provider", "country"], name="client_provider_country_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -208,9 +220,22 @@ class Client(models.Model):
             kwargs["update_fields"] = {*update_fields, "name_key"}
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("clients:detail", args=[self.pk])
+
     @property
     def is_active(self) -> bool:
         return self.service_end is None
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
 
 
 class LegalStatusEntry(models.Model):
@@ -228,6 +253,8 @@ class LegalStatusEntry(models.Model):
         ordering = ["client", "-since"]
         verbose_name = _("legal status")
         verbose_name_plural = _("legal status history")
+        # The unique index (client, since) also serves the client list's "current legal status"
+        # subquery: the latest `since` of one client.
         constraints = [models.UniqueConstraint(fields=["client", "since"], name="legal_status_one_per_day")]
 
     def __str__(self) -> str:
@@ -249,6 +276,7 @@ class ResidenceEntry(models.Model):
         ordering = ["client", "-since"]
         verbose_name = _("residence")
         verbose_name_plural = _("residence history")
+        # Also serves the client list's "current residence" subquery (the latest `since` of one client).
         constraints = [models.UniqueConstraint(fields=["client", "since"], name="residence_one_per_day")]
 
     def __str__(self) -> str:
@@ -263,8 +291,10 @@ class ProviderHandover(models.Model):
     """A client handed from one provider to another; the client's history goes along."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="handovers")
-    from_provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
-    to_provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    from_provider = models.ForeignKey(
+        Provider, verbose_name=_("from provider"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_provider = models.ForeignKey(Provider, verbose_name=_("to provider"), on_delete=models.PROTECT, related_name="+")
     date = models.DateField(_("date"))
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(

@@ -84,3 +84,56 @@ class ContactFactory(factory.django.DjangoModelFactory):
     staff = factory.SubFactory(StaffFactory)
     form = "in_person"
     duration_minutes = 60
+
+
+class LegalStatusEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "clients.LegalStatusEntry"
+
+    client = factory.SubFactory(ClientFactory)
+    legal_status = "asylum_seeker"
+    since = datetime.date(2026, 1, 10)
+
+
+class ResidenceEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "clients.ResidenceEntry"
+
+    client = factory.SubFactory(ClientFactory)
+    residence = "reception_centre"
+    since = datetime.date(2026, 1, 10)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Plan"
+
+    client = factory.SubFactory(ClientFactory)
+    start_date = datetime.date(2026, 3, 1)
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Goal"
+
+    plan = factory.SubFactory(PlanFactory)
+    area = "housing"
+    description = "Find a flat in Rīga"
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Task"
+
+    goal = factory.SubFactory(GoalFactory)
+    title = factory.Sequence(lambda n: f"Task {n}")
+    responsible = factory.SubFactory(StaffFactory, role=StaffRole.MENTOR)
+    due_date = datetime.date(2026, 4, 1)
+
+
+class TaskNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.TaskNote"
+
+    task = factory.SubFactory(TaskFactory)
+    text = "Called the landlord"

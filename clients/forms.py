@@ -1,0 +1,223 @@
+"""Forms of the client records; every choice of a record is limited to what the user may see."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import RECEPTION_CENTRE, LegalStatus, StaffRole
+from .models import Client, Family, Provider
+from .selectors import merge_candidates, staff_choices
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class _CrispyMixin:
+    """Crispy renders the fields; the templates write the <form> tag and the buttons."""
+
+    def _setup_helper(self) -> None:
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+def _not_in_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+    return value
+
+
+class ClientForm(_CrispyMixin, forms.ModelForm):
+    """The record's own fields, for intake and for editing."""
+
+    class Meta:
+        model = Client
+        fields = [
+            "client_ref",
+            "first_name",
+            "last_name",
+            "gender",
+            "birth_date",
+            "country",
+            "arrival_route",
+            "family",
+            "service_start",
+            "service_end",
+            "social_worker",
+            "mentor",
+        ]
+        widgets = {"birth_date": DateInput(), "service_start": DateInput(), "service_end": DateInput()}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self._setup_helper()
+        self.fields["social_worker"].queryset = staff_choices(user=user, role=StaffRole.SOCIAL_WORKER)
+        self.fields["mentor"].queryset = staff_choices(user=user, role=StaffRole.MENTOR)
+        self.fields["family"].queryset = Family.objects.for_user(user)
+        self.fields["country"].error_messages["invalid_choice"] = _(
+            "Unknown country: choose a country from the list (ISO 3166 code)."
+        )
+
+    def clean_client_ref(self):
+        ref = self.cleaned_data["client_ref"].strip()
+        taken = Client.objects.filter(client_ref__iexact=ref)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        # The other record may be another provider's: say only that the reference is taken.
+        if taken.exists():
+            raise forms.ValidationError(
+                _("The reference %(ref)s is already used by another client record. Choose another reference."),
+                params={"ref": ref},
+                code="duplicate_ref",
+            )
+        return ref
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The birth date cannot be in the future."), code="future")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("service_start"), cleaned.get("service_end")
+        if start and end and end < start:
+            self.add_error("service_end", _("The service cannot end before it starts."))
+        return cleaned
+
+
+class IntakeForm(ClientForm):
+    """A new client: the record, the first legal status and residence, and the duplicate confirmation."""
+
+    legal_status = forms.ChoiceField(
+        label=_("legal status"), choices=[("", "---------"), *LegalStatus.choices], required=False
+    )
+    legal_status_since = forms.DateField(
+        label=_("legal status since"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: the service start."),
+    )
+    residence = forms.CharField(
+        label=_("residence"),
+        max_length=100,
+        required=False,
+        help_text=_("The municipality where the client lives, or leave empty and tick the reception centre."),
+    )
+    in_reception_centre = forms.BooleanField(label=_("lives in the reception centre Mucenieki"), required=False)
+    residence_since = forms.DateField(
+        label=_("residence since"), required=False, widget=DateInput(), help_text=_("Empty: the service start.")
+    )
+    confirm_new_person = forms.BooleanField(
+        label=_("I have checked the possible duplicates: this is a new person"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("in_reception_centre"):
+            cleaned["residence"] = RECEPTION_CENTRE
+        for field in ("legal_status_since", "residence_since"):
+            try:
+                _not_in_future(cleaned.get(field))
+            except forms.ValidationError as error:
+                self.add_error(field, error)
+        return cleaned
+
+
+class LegalStatusChangeForm(_CrispyMixin, forms.Form):
+    legal_status = forms.ChoiceField(label=_("legal status"), choices=LegalStatus.choices)
+    since = forms.DateField(label=_("since"), widget=DateInput(), validators=[_not_in_future])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_helper()
+
+
+class ResidenceChangeForm(_CrispyMixin, forms.Form):
+    in_reception_centre = forms.BooleanField(label=_("lives in the reception centre Mucenieki"), required=False)
+    municipality = forms.CharField(label=_("municipality"), max_length=100, required=False)
+    since = forms.DateField(label=_("since"), widget=DateInput(), validators=[_not_in_future])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        municipality = (cleaned.get("municipality") or "").strip()
+        if cleaned.get("in_reception_centre") and municipality:
+            self.add_error("municipality", _("Either the reception centre or a municipality, not both."))
+        elif not cleaned.get("in_reception_centre") and not municipality:
+            self.add_error("municipality", _("Name the municipality, or tick the reception centre."))
+        cleaned["residence"] = RECEPTION_CENTRE if cleaned.get("in_reception_centre") else municipality
+        return cleaned
+
+
+class HandoverForm(_CrispyMixin, forms.Form):
+    to_provider = forms.ModelChoiceField(label=_("new provider"), queryset=Provider.objects.none())
+    date = forms.DateField(label=_("date of the hand-over"), widget=DateInput())
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_helper()
+        self.fields["to_provider"].queryset = Provider.objects.exclude(pk=client.provider_id)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class MergeForm(_CrispyMixin, forms.Form):
+    other = forms.ModelChoiceField(
+        label=_("the record to merge into this one"),
+        queryset=Client.objects.none(),
+        help_text=_("Its contacts, plans and histories move to this record, then it is deleted."),
+    )
+    confirm = forms.BooleanField(label=_("Both records are the same person"), required=True)
+
+    def __init__(self, *args, user: User, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_helper()
+        self.fields["other"].queryset = merge_candidates(user=user, client=client)
+        self.fields["other"].label_from_instance = lambda c: (
+            f"{c.client_ref} · {c.first_name} {c.last_name}"
+            + (f" · {c.birth_date:%Y-%m-%d}" if c.birth_date else "")
+            + (f" · {c.country.name}" if c.country else "")
+        )
+
+
+class FamilyForm(_CrispyMixin, forms.ModelForm):
+    members = forms.ModelMultipleChoiceField(
+        label=_("members"), queryset=Client.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Family
+        fields = ["family_ref", "name"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_helper()
+        self.fields["family_ref"].required = False
+        self.fields["family_ref"].help_text = _("Empty: a reference is made for you.")
+        self.fields["members"].queryset = Client.objects.for_user(user).filter(family__isnull=True)
+
+
+class FamilyAddMemberForm(_CrispyMixin, forms.Form):
+    client = forms.ModelChoiceField(label=_("client"), queryset=Client.objects.none())
+
+    def __init__(self, *args, user: User, family: Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_helper()
+        self.fields["client"].queryset = Client.objects.for_user(user).exclude(family=family)
+        self.fields["client"].label_from_instance = lambda c: f"{c.client_ref} · {c.first_name} {c.last_name}"

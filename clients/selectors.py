@@ -1,0 +1,140 @@
+"""Reads of client records: the client list, possible duplicates, one client with its histories."""
+
+from __future__ import annotations
+
+from datetime import date
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, cast
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from .models import Client, Family, LegalStatusEntry, Provider, ProviderHandover, ResidenceEntry, Staff, name_key
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Two words of a name key at least this similar (difflib's ratio) are the same word written
+# differently: "muhamad" / "muhamid" (Muhammad / Mohammed) are 0.86, "rania" / "rami" only 0.67.
+WORD_SIMILARITY = 0.8
+# Shorter words must be equal: "nur" and "umar" are two people.
+SHORTEST_FUZZY_WORD = 4
+
+
+def _latest(model: type[LegalStatusEntry] | type[ResidenceEntry], field: str) -> Subquery:
+    return Subquery(model.objects.filter(client=OuterRef("pk")).order_by("-since").values(field)[:1])
+
+
+def client_list(*, user: User) -> QuerySet[Client]:
+    """The user's visible clients with their current legal status and residence, in one query."""
+    visible = cast("QuerySet[Client]", Client.objects.for_user(user))
+    return (
+        visible.select_related("family", "social_worker", "mentor")
+        .annotate(
+            current_legal_status=_latest(LegalStatusEntry, "legal_status"),
+            current_residence=_latest(ResidenceEntry, "residence"),
+        )
+        .order_by("last_name", "first_name", "client_ref")
+    )
+
+
+def client_detail(*, user: User, pk: int) -> Client | None:
+    """One visible client with its family, histories and hand-overs, or None."""
+    return (
+        Client.objects.for_user(user)
+        .select_related("family", "social_worker", "mentor", "provider")
+        .prefetch_related(
+            Prefetch("legal_statuses", queryset=LegalStatusEntry.objects.select_related("recorded_by")),
+            Prefetch("residences", queryset=ResidenceEntry.objects.select_related("recorded_by")),
+            Prefetch(
+                "handovers",
+                queryset=ProviderHandover.objects.select_related("from_provider", "to_provider", "recorded_by"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def family_members(*, user: User, family: Family) -> QuerySet[Client]:
+    """The members of a family that the user may see (members handed to another provider are not shown)."""
+    return client_list(user=user).filter(family=family)
+
+
+def family_list(*, user: User) -> QuerySet[Family]:
+    return Family.objects.for_user(user).prefetch_related(
+        Prefetch("members", queryset=Client.objects.for_user(user).order_by("last_name", "first_name"))
+    )
+
+
+def similar_words(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < SHORTEST_FUZZY_WORD:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= WORD_SIMILARITY
+
+
+def similar_names(key_a: str, key_b: str) -> bool:
+    """Whether two name keys (see `models.name_key`) look like the same name.
+
+    Word by word, so that family members ("Nour Haddad", "Omar Haddad") are not taken for one
+    person: every word of the shorter name must be like a different word of the longer one.
+    """
+    words_a, words_b = key_a.split(), key_b.split()
+    if not words_a or not words_b:
+        return False
+    shorter, longer = sorted((words_a, words_b), key=len)
+    unmatched = list(longer)
+    for word in shorter:
+        match = next((other for other in unmatched if similar_words(word, other)), None)
+        if match is None:
+            return False
+        unmatched.remove(match)
+    return True
+
+
+def client_duplicates(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    birth_date: date | None = None,
+    country: str = "",
+    exclude_pk: int | None = None,
+) -> list[Client]:
+    """The user's visible clients with a similar name and the same birth date or the same country."""
+    same = Q()
+    if birth_date:
+        same |= Q(birth_date=birth_date)
+    if country:
+        same |= Q(country=country)
+    if not same:
+        return []
+    key = name_key(first_name, last_name)
+    candidates = Client.objects.for_user(user).filter(same)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    # Compare the keys in Python: a provider has a few hundred clients, and the birth date or
+    # country index narrows them to a handful before any name is read.
+    matching = [pk for pk, other in candidates.values_list("pk", "name_key") if similar_names(key, other)]
+    if not matching:
+        return []
+    return list(client_list(user=user).filter(pk__in=matching))
+
+
+def client_ref_suggestion(*, provider: Provider) -> str:
+    """A free reference for intake: the provider's code and the next number."""
+    number = Client.objects.filter(provider=provider).count() + 1
+    while Client.objects.filter(client_ref=f"{provider.code}-{number:04d}").exists():
+        number += 1
+    return f"{provider.code}-{number:04d}"
+
+
+def staff_choices(*, user: User, role: str) -> QuerySet[Staff]:
+    """Active staff of the user's provider in one role, for the assignment fields."""
+    return Staff.objects.for_user(user).filter(role=role, is_active=True)
+
+
+def merge_candidates(*, user: User, client: Client) -> QuerySet[Client]:
+    """The other records of the same provider that could be merged into `client`."""
+    return Client.objects.for_user(user).filter(provider_id=client.provider_id).exclude(pk=client.pk)

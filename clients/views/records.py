@@ -1,0 +1,304 @@
+"""Client records in the browser: the list, a client's page, intake, edits, histories, families."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .. import selectors, services
+from ..filters import ClientFilter
+from ..forms import (
+    ClientForm,
+    FamilyAddMemberForm,
+    FamilyForm,
+    HandoverForm,
+    IntakeForm,
+    LegalStatusChangeForm,
+    MergeForm,
+    ResidenceChangeForm,
+)
+from ..models import Client, Family
+
+PAGE_SIZE = 25
+
+
+def _require_client_area(user) -> None:
+    """Only people who work with clients have this part; for anyone else it does not exist."""
+    if not getattr(user, "works_with_clients", False):
+        raise Http404
+
+
+def _require_writer(user) -> None:
+    _require_client_area(user)
+    if not (user.is_social_worker or user.is_manager):
+        raise PermissionDenied
+
+
+def _require_manager(user) -> None:
+    _require_client_area(user)
+    if not user.is_manager:
+        raise PermissionDenied
+
+
+def _get_client_for_user(user, pk: int) -> Client:
+    _require_client_area(user)
+    return get_object_or_404(Client.objects.for_user(user), pk=pk)
+
+
+def _get_family_for_user(user, pk: int) -> Family:
+    _require_client_area(user)
+    return get_object_or_404(Family.objects.for_user(user), pk=pk)
+
+
+def _optional_url(name: str, *args) -> str | None:
+    """A link to a page of another app, when that app has it."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_safe
+@login_required
+def client_list(request: HttpRequest) -> HttpResponse:
+    _require_client_area(request.user)
+    clients = selectors.client_list(user=request.user)
+    client_filter = ClientFilter(request.GET or None, queryset=clients, user=request.user)
+    page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_write = request.user.is_social_worker or request.user.is_manager
+    ctx = {"filter": client_filter, "page": page, "can_write": can_write}
+    return render(request, "clients/list.html", ctx)
+
+
+@require_safe
+@login_required
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_client_area(request.user)
+    client = selectors.client_detail(user=request.user, pk=pk)
+    if client is None:
+        raise Http404
+    family_members = selectors.family_members(user=request.user, family=client.family) if client.family_id else []
+    ctx = {
+        "client": client,
+        "family_members": family_members,
+        "can_write": request.user.is_social_worker or request.user.is_manager,
+        "is_manager": request.user.is_manager,
+        "timeline_url": _optional_url("plans:timeline", client.pk),
+        "contact_create_url": _optional_url("plans:contact_create", client.pk),
+    }
+    return render(request, "clients/detail.html", ctx)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def client_create(request: HttpRequest) -> HttpResponse:
+    _require_writer(request.user)
+    provider = request.user.provider
+    duplicates: list[Client] = []
+    if request.method == "POST":
+        form = IntakeForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            duplicates = selectors.client_duplicates(
+                user=request.user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data.get("birth_date"),
+                country=data.get("country") or "",
+            )
+            if duplicates and not data.get("confirm_new_person"):
+                form.add_error("confirm_new_person", _("Check the possible duplicates above before saving."))
+            else:
+                try:
+                    client = services.client_create(
+                        by=request.user,
+                        provider=provider,
+                        data=data,
+                        legal_status=data.get("legal_status") or "",
+                        legal_status_since=data.get("legal_status_since"),
+                        residence=data.get("residence") or "",
+                        residence_since=data.get("residence_since"),
+                    )
+                except ValidationError as error:
+                    _add_service_errors(form, error)
+                else:
+                    messages.success(request, _("The client's record was opened."))
+                    return redirect(client)
+    else:
+        initial = {
+            "client_ref": selectors.client_ref_suggestion(provider=provider),
+            "service_start": timezone.localdate(),
+        }
+        form = IntakeForm(user=request.user, initial=initial)
+    return render(request, "clients/create.html", {"form": form, "duplicates": duplicates})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _get_client_for_user(request.user, pk)
+    _require_writer(request.user)
+    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(client=client, by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The record was saved."))
+            return redirect(client)
+    ctx = {"form": form, "client": client, "title": _("Edit the record")}
+    return render(request, "clients/form.html", ctx)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def status_change(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _get_client_for_user(request.user, pk)
+    _require_writer(request.user)
+    form = LegalStatusChangeForm(request.POST or None, initial={"since": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_status_change(client=client, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The legal status was added to the history."))
+            return redirect(client)
+    ctx = {"form": form, "client": client, "title": _("Legal status change")}
+    return render(request, "clients/form.html", ctx)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def residence_change(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _get_client_for_user(request.user, pk)
+    _require_writer(request.user)
+    form = ResidenceChangeForm(request.POST or None, initial={"since": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.residence_change(client=client, by=request.user, residence=data["residence"], since=data["since"])
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The residence was added to the history."))
+            return redirect(client)
+    ctx = {"form": form, "client": client, "title": _("Residence change")}
+    return render(request, "clients/form.html", ctx)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def handover(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _get_client_for_user(request.user, pk)
+    _require_manager(request.user)
+    form = HandoverForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_handover(client=client, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            # The client is now another provider's: this provider's list is where the manager goes on.
+            messages.success(request, _("The client was handed over, with the whole history."))
+            return redirect("clients:list")
+    intro = _(
+        "The client becomes the new provider's client, with the record and the whole history. "
+        "Your organisation keeps its own contacts in its reports, but no longer sees the record."
+    )
+    ctx = {"form": form, "client": client, "title": _("Hand over to another provider"), "intro": intro}
+    return render(request, "clients/form.html", ctx)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _get_client_for_user(request.user, pk)
+    _require_manager(request.user)
+    form = MergeForm(request.POST or None, user=request.user, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_merge(keep=client, remove=form.cleaned_data["other"], by=request.user)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The two records were merged."))
+            return redirect(client)
+    intro = _(
+        "Merge a second record of the same person into this one: every contact, plan, legal status "
+        "and residence of it moves here, blank fields of this record are filled from it, and then it is deleted."
+    )
+    ctx = {"form": form, "client": client, "title": _("Merge two records"), "intro": intro}
+    return render(request, "clients/form.html", ctx)
+
+
+@require_safe
+@login_required
+def family_list(request: HttpRequest) -> HttpResponse:
+    _require_client_area(request.user)
+    families = selectors.family_list(user=request.user)
+    page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_write = request.user.is_social_worker or request.user.is_manager
+    return render(request, "clients/family_list.html", {"page": page, "can_write": can_write})
+
+
+@require_safe
+@login_required
+def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    family = _get_family_for_user(request.user, pk)
+    members = selectors.family_members(user=request.user, family=family)
+    can_write = request.user.is_social_worker or request.user.is_manager
+    ctx = {"family": family, "members": members, "can_write": can_write}
+    return render(request, "clients/family_detail.html", ctx)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def family_create(request: HttpRequest) -> HttpResponse:
+    _require_writer(request.user)
+    # From a client's page, the client is ticked already.
+    initial = {"members": [request.GET["client"]]} if request.GET.get("client", "").isdigit() else None
+    form = FamilyForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            family = services.family_create(
+                by=request.user, members=data["members"], family_ref=data["family_ref"], name=data["name"]
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The family was formed."))
+            return redirect(family)
+    return render(request, "clients/form.html", {"form": form, "title": _("Form a family")})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def family_add_member(request: HttpRequest, pk: int) -> HttpResponse:
+    family = _get_family_for_user(request.user, pk)
+    _require_writer(request.user)
+    form = FamilyAddMemberForm(request.POST or None, user=request.user, family=family)
+    if request.method == "POST" and form.is_valid():
+        services.family_add_member(family=family, client=form.cleaned_data["client"], by=request.user)
+        messages.success(request, _("The member was added to the family."))
+        return redirect(family)
+    ctx = {"form": form, "family": family, "title": _("Add a member to the family %(family)s") % {"family": family}}
+    return render(request, "clients/form.html", ctx)
