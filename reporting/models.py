@@ -1,0 +1,161 @@
+"""Report jobs (the archive of generated files) and the providers' narrative for a period."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import ReportJobQuerySet, ReportNarrativeQuerySet
+
+
+class ReportKind(models.TextChoices):
+    MONTH = "month", _("Month")
+    TWO_MONTHS = "two_months", _("Two months")
+    INTERIM = "interim", _("Six-month interim report")
+    FINAL = "final", _("Final evaluation report")
+    CUSTOM = "custom", _("Any period")
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"
+    JSON = "json", "JSON"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class FailureReason(models.TextChoices):
+    """Why a job failed, as the user reads it: stored as a code, shown translated."""
+
+    RENDER_FAILED = "render_failed", _("The report could not be drawn. The team has been told; please try again later.")
+    DATABASE_UNAVAILABLE = (
+        "database_unavailable",
+        _("The database could not be reached after several tries. Please ask for the report again later."),
+    )
+    TOO_MANY_ATTEMPTS = (
+        "too_many_attempts",
+        _("Making the report stopped the worker several times. Try a shorter period or ask the team for help."),
+    )
+    NO_CONTRACT = "no_contract", _("The provider has no contract for this period.")
+
+
+LANGUAGE_CHOICES = [("lv", _("Latvian")), ("en", _("English"))]
+
+
+class ReportNarrative(models.Model):
+    """The text sections a provider's manager writes for a period before the PDF is made."""
+
+    provider = models.ForeignKey(
+        "clients.Provider", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="report_narratives"
+    )
+    start = models.DateField(_("period start"))
+    end = models.DateField(_("period end"))
+    thematic = models.TextField(_("thematic information"), blank=True)
+    challenges = models.TextField(_("challenges and difficulties"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ReportNarrativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report narrative")
+        verbose_name_plural = _("report narratives")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "start", "end"], name="report_narrative_one_per_period"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="report_narrative_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
+
+
+def report_upload_to(job: ReportJob, filename: str) -> str:
+    return f"reports/{filename}"
+
+
+class ReportJob(models.Model):
+    """One request for a report file: its state, and once done, the archived file and its checksum."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        # Null for the reports Celery beat makes on the first of each month.
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+    )
+    # Null: the report of all providers.
+    provider = models.ForeignKey(
+        "clients.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+    )
+    start = models.DateField(_("period start"))
+    end = models.DateField(_("period end"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices)
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES, default="lv")
+    suppressed = models.BooleanField(_("publication-safe"), default=False)
+    format = models.CharField(_("format"), max_length=5, choices=ReportFormat.choices, default=ReportFormat.PDF)
+    state = models.CharField(_("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    error_reason = models.CharField(_("reason"), max_length=30, choices=FailureReason.choices, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The narrative as it was when the job was asked for: the archived report keeps its own text.
+    narrative_thematic = models.TextField(_("thematic information"), blank=True)
+    narrative_challenges = models.TextField(_("challenges and difficulties"), blank=True)
+    created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=report_upload_to, max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size, bytes"), null=True, blank=True)
+
+    objects = ReportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        indexes = [
+            # The archive listing of one provider, newest first.
+            models.Index(fields=["provider", "-created_at"], name="report_job_provider_idx"),
+            # The archive listing of all providers (coordinators), newest first.
+            models.Index(fields=["-created_at"], name="report_job_created_idx"),
+            # The beat task's "is this month's report already there?" and the sweep of queued jobs.
+            models.Index(fields=["provider", "kind", "start", "end"], name="report_job_period_idx"),
+            models.Index(fields=["state", "created_at"], name="report_job_state_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="report_job_end_after_start"),
+            # Celery beat makes each provider's monthly report once, even if two beats overlap.
+            models.UniqueConstraint(
+                fields=["provider", "kind", "start", "end", "format", "language"],
+                condition=Q(requested_by__isnull=True),
+                name="report_job_scheduled_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def download_name(self) -> str:
+        who = self.provider.code if self.provider_id and self.provider else "ALL"
+        suffix = "-publication" if self.suppressed else ""
+        return f"report-{who}-{self.start:%Y-%m-%d}-{self.end:%Y-%m-%d}-{self.language}{suffix}.{self.format}"

@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+"""reporting: the figures page and its downloads, PDF jobs, the archive, the narrative. Ids only, no personal data."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "reporting"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("figures.xlsx", views.figures_xlsx, name="figures_xlsx"),
+    path("figures.json", views.figures_json, name="figures_json"),
+    path("narrative/", views.narrative_edit, name="narrative"),
+    path("jobs/", views.archive, name="archive"),
+    path("jobs/new/", views.job_create, name="job_create"),
+    path("jobs/<int:job_id>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:job_id>/status/", views.job_status, name="job_status"),
+    path("jobs/<int:job_id>/download/", views.job_download, name="job_download"),
+]

@@ -1,0 +1,184 @@
+"""The report's charts, drawn by pygal as self-contained SVG (shipped font, no script, no external file)."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pygal
+from pygal.etree import etree
+from pygal.style import Style
+
+# The shipped font (static/fonts) is declared by the PDF's @font-face under this name.
+FONT = "DejaVu Sans"
+COLOURS = ("#1f4e79", "#e07b39", "#3a9a8f", "#b8860b", "#7a5195", "#8c8c8c", "#c23b4e", "#5f8fc4")
+TARGET_COLOUR = "#c23b4e"
+
+_STYLE_SETTINGS: dict[str, Any] = {
+    "font_family": FONT,
+    "background": "#ffffff",
+    "plot_background": "#ffffff",
+    "foreground": "#222222",
+    "foreground_strong": "#111111",
+    "foreground_subtle": "#d0d4da",
+    "opacity": "1",
+    "opacity_hover": "1",
+    "transition": "0s",
+    "label_font_size": 13,
+    "major_label_font_size": 13,
+    "value_font_size": 12,
+    "value_label_font_size": 12,
+    "legend_font_size": 13,
+    "title_font_size": 15,
+    "tooltip_font_size": 12,
+    "no_data_font_size": 16,
+    # Values printed on dark bars and slices read in white.
+    "value_colors": ("#ffffff",) * len(COLOURS),
+    "guide_stroke_color": "#e3e7eb",
+    "major_guide_stroke_color": "#c9d0d7",
+    "guide_stroke_dasharray": "0",
+    "major_guide_stroke_dasharray": "0",
+}
+
+
+def _style(colours: tuple[str, ...] = COLOURS, **larger: Any) -> Style:
+    return Style(colors=colours, **{**_STYLE_SETTINGS, **larger})
+
+
+def _config(**extra: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "style": _style(),
+        # No <script>, no external stylesheet or font, no XML prolog: the SVG is embedded in HTML/PDF.
+        "js": [],
+        "disable_xml_declaration": True,
+        "explicit_size": True,
+        "width": 720,
+        "height": 340,
+        "show_y_guides": True,
+        "print_values": True,
+        "print_zeroes": False,
+        "legend_at_bottom": True,
+        "legend_at_bottom_columns": 4,
+        "margin": 12,
+        "margin_bottom": 30,
+        "truncate_label": 40,
+        "truncate_legend": 40,
+    }
+    config.update(extra)
+    return config
+
+
+def _integer_axis(values: Sequence[Any]) -> list[int]:
+    """Whole-number guides for counts of persons and contacts (pygal would draw 0.2 steps for small ones)."""
+    top = max([v for v in (_number(x) for x in values) if v is not None] or [0])
+    step = 1
+    for candidate in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000):
+        step = candidate
+        if top / candidate <= 8:
+            break
+    return list(range(0, int(top) + step + 1, step)) if top else [0, 1]
+
+
+def _number(value: Any) -> int | float | None:
+    """A drawable figure; a suppressed cell ("<5") is not drawn."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+class _BarsWithTarget(pygal.Bar):
+    """Bars of persons a month, with the contract's monthly target drawn over them as a line."""
+
+    _self_close = False
+
+    def _plot(self) -> None:
+        *bars, target = self.series
+        for serie in bars:
+            self.bar(serie)
+        # The line runs through the middle of each month's bar slot.
+        slots = len(target.points)
+        target.points = [((i + 0.5) / slots, y) for i, (_x, y) in enumerate(target.points)]
+        pygal.Line.line(self, target)  # type: ignore[arg-type]
+
+
+def persons_by_month(
+    by_month: Mapping[str, Any], planned: Mapping[str, int | None] | None, *, persons: str, target: str
+) -> str:
+    months = list(by_month)
+    has_target = bool(planned) and any(v is not None for v in (planned or {}).values())
+    chart_class = _BarsWithTarget if has_target else pygal.Bar
+    rotation = 0 if len(months) <= 8 else 45
+    style = _style((COLOURS[0], TARGET_COLOUR))
+    style.value_colors = ("#ffffff", TARGET_COLOUR)
+    values = [*by_month.values(), *(v for v in (planned or {}).values() if v is not None)]
+    chart = chart_class(**_config(x_label_rotation=rotation, style=style, y_labels=_integer_axis(values)))
+    chart.x_labels = months
+    chart.add(persons, [_number(by_month[m]) for m in months])
+    if has_target:
+        assert planned is not None
+        chart.add(
+            target,
+            [planned.get(m) for m in months],
+            stroke_style={"width": 3, "dasharray": "8, 4"},
+            show_dots=True,
+            dots_size=4,
+            print_values=False,
+        )
+    return _svg(chart)
+
+
+def bars(rows: Sequence[tuple[str, Any]], *, horizontal: bool = False, title: str = "") -> str:
+    """One series of labelled bars (countries, topics)."""
+    chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
+    height = max(200, 40 + 34 * len(rows)) if horizontal else 340
+    axis = _integer_axis([value for _, value in rows])
+    chart = chart_class(**_config(show_legend=False, height=height, y_labels=axis))
+    # pygal draws a horizontal chart's first row at the bottom; the largest belongs on top.
+    ordered = list(reversed(rows)) if horizontal else list(rows)
+    chart.x_labels = [label for label, _ in ordered]
+    chart.add(title, [_number(value) for _, value in ordered])
+    return _svg(chart)
+
+
+def stacked(groups: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]]) -> str:
+    """Series stacked per group (women, men by age group)."""
+    totals = [sum(_number(values[i]) or 0 for _, values in series) for i in range(len(groups))]
+    chart = pygal.StackedBar(**_config(height=320, y_labels=_integer_axis(totals)))
+    chart.x_labels = list(groups)
+    for title, values in series:
+        chart.add(title, [_number(v) for v in values])
+    return _svg(chart)
+
+
+def donut(rows: Sequence[tuple[str, Any]]) -> str:
+    """Shares of a whole (legal status, residence, arrival route, contact forms); empty slices left out."""
+    chart = pygal.Pie(
+        **_config(
+            inner_radius=0.45,
+            width=420,
+            height=460,
+            legend_at_bottom=True,
+            legend_at_bottom_columns=1,
+            # Drawn narrow beside its table: larger type to stay readable when scaled down.
+            style=_style(legend_font_size=20, value_font_size=18),
+        )
+    )
+    for label, value in rows:
+        number = _number(value)
+        if number:
+            chart.add(f"{label}: {number}", number)
+    return _svg(chart)
+
+
+def _svg(chart: Any) -> str:
+    """The chart's SVG without pygal's inline config script (nothing in a report runs code)."""
+    tree = chart.render_tree()
+    for parent in list(tree.iter()):
+        for child in list(parent):
+            if child.tag in ("script", "{http://www.w3.org/2000/svg}script"):
+                parent.remove(child)
+    return etree.tostring(tree, encoding="unicode")
+
+
+def data_uri(svg: str) -> str:
+    """The SVG as an <img> source that needs no fetch."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")

@@ -1,0 +1,145 @@
+"""The report chooser (kind, period, provider, language, publication-safe) and the narrative form."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Contract, Provider
+
+from .models import LANGUAGE_CHOICES, ReportKind, ReportNarrative
+
+# Contracts run up to 36 months; a longer period is a mistake, and a heavy query.
+MAX_PERIOD_DAYS = 4 * 366
+MONTHS_OF_KIND = {ReportKind.MONTH: 1, ReportKind.TWO_MONTHS: 2, ReportKind.INTERIM: 6}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.month - 1 + months
+    return datetime.date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def previous_month_start(today: datetime.date | None = None) -> datetime.date:
+    return add_months((today or timezone.localdate()).replace(day=1), -1)
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, datetime.date):
+            return f"{value:%Y-%m}"
+        return super().format_value(value)
+
+
+class MonthField(forms.DateField):
+    """A calendar month, entered as YYYY-MM; its value is the month's first day."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m"]
+
+
+def _bootstrap(form: forms.BaseForm) -> None:
+    """The Bootstrap class of each widget (the templates render widgets one by one)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = css
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of report"), choices=ReportKind.choices, initial=ReportKind.MONTH)
+    month = MonthField(
+        label=_("First month"),
+        required=False,
+        help_text=_("For a final evaluation: a month of the contract (or leave empty for the latest contract)."),
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), queryset=Provider.objects.all(), required=False, empty_label=_("All providers")
+    )
+    language = forms.ChoiceField(label=_("Language of the file"), choices=LANGUAGE_CHOICES, initial="lv")
+    suppressed = forms.BooleanField(
+        label=_("Publication-safe version"),
+        required=False,
+        help_text=_('Figures of 1 to 4 persons are shown as "<5".'),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["month"].initial = previous_month_start()
+        if not user.is_coordinator:
+            # Managers and social workers report on their own provider only.
+            del self.fields["provider"]
+        _bootstrap(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        provider = data.get("provider") if self.user.is_coordinator else self.user.provider
+        data["provider"] = provider
+        if not kind:
+            return data
+        if kind in MONTHS_OF_KIND:
+            month = data.get("month")
+            if not month:
+                self.add_error("month", _("Choose the first month."))
+                return data
+            data["start"] = month
+            data["end"] = add_months(month, MONTHS_OF_KIND[kind]) - datetime.timedelta(days=1)
+        elif kind == ReportKind.FINAL:
+            contract = self._contract(provider, data.get("month"))
+            if contract is None:
+                field = "provider" if "provider" in self.fields else None
+                self.add_error(field, _("Choose a provider with a contract."))
+                return data
+            data["start"], data["end"], data["contract"] = contract.start, contract.end, contract
+        else:
+            start, end = data.get("start"), data.get("end")
+            if not start or not end:
+                self.add_error("start" if not start else "end", _("Give the first and the last day."))
+                return data
+            if end < start:
+                self.add_error("end", _("The last day comes before the first."))
+                return data
+        if (data["end"] - data["start"]).days > MAX_PERIOD_DAYS:
+            self.add_error(None, _("A report covers at most four years."))
+        return data
+
+    @staticmethod
+    def _contract(provider: Provider | None, month: datetime.date | None) -> Contract | None:
+        if provider is None:
+            return None
+        contracts = Contract.objects.filter(provider=provider)
+        if month:
+            contracts = contracts.filter(start__lte=add_months(month, 1) - datetime.timedelta(days=1), end__gte=month)
+        return contracts.order_by("-start").first()
+
+
+class NarrativeForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    class Meta:
+        model = ReportNarrative
+        fields = ["thematic", "challenges"]
+        widgets = {
+            "thematic": forms.Textarea(attrs={"rows": 10}),
+            "challenges": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {
+            "thematic": _("What the service did in the period: themes, activities, cooperation."),
+            "challenges": _("What made the work hard, and what would help."),
+        }

@@ -1,0 +1,377 @@
+"""The figures as labelled, translated tables and charts, shared by the HTML page and the PDF."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django_countries import countries as country_names
+
+from clients.choices import ArrivalRoute, LegalStatus
+from plans.choices import ContactForm, Topic
+
+from . import charts
+
+SUPPRESSED = "<5"
+TOP_COUNTRIES = 10
+
+
+@dataclass
+class Row:
+    label: str
+    value: Any
+    percent: int | None = None
+    extra: Any = None
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    rows: list[Row]
+    headers: tuple[str, ...] = ()
+    chart: str = ""  # a data: URI of the chart's SVG, when drawn
+    chart_kind: str = ""  # "donut" sits beside its table; other charts go below it
+    note: str = ""
+
+
+@dataclass
+class Report:
+    data: dict[str, Any]
+    suppressed: bool
+    provider_code: str | None
+    provider_name: str
+    contracts: list[dict[str, Any]]
+    period_label: str
+    start: datetime.date
+    end: datetime.date
+    headline: list[Row] = field(default_factory=list)
+    portrait: list[Table] = field(default_factory=list)
+    work: list[Table] = field(default_factory=list)
+
+
+def figures_data(figures: Any, *, suppressed: bool) -> dict[str, Any]:
+    """The figures as the spec's JSON; the publication-safe version when asked for."""
+    if not suppressed:
+        return figures.as_json()
+    from . import suppression
+
+    return suppression.suppressed_json(figures)
+
+
+def _num(value: Any) -> int | float | None:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _percent(value: Any, total: Any) -> int | None:
+    value, total = _num(value), _num(total)
+    if value is None or not total:
+        return None
+    return (200 * int(value) + int(total)) // (2 * int(total))
+
+
+def _unknown() -> str:
+    return _("Not known")
+
+
+def legal_status_labels() -> dict[str, str]:
+    return {**{code: str(label) for code, label in LegalStatus.choices}, "unknown": _unknown()}
+
+
+def arrival_route_labels() -> dict[str, str]:
+    return {**{code: str(label) for code, label in ArrivalRoute.choices}, "unknown": _unknown()}
+
+
+def residence_labels() -> dict[str, str]:
+    return {
+        "reception_centre": _("Asylum seekers' reception centre"),
+        "outside": _("Outside the reception centre"),
+        "unknown": _unknown(),
+    }
+
+
+def gender_labels() -> dict[str, str]:
+    return {"female": _("Female"), "male": _("Male"), "other": _("Other"), "unknown": _unknown()}
+
+
+def age_group_labels() -> dict[str, str]:
+    return {
+        "children": _("Children (0–17)"),
+        "adults": _("Adults (18–60)"),
+        "seniors": _("Over 60"),
+        "unknown": _("Age not known"),
+    }
+
+
+def month_label(key: str) -> str:
+    year, month = (int(part) for part in key.split("-"))
+    return date_format(datetime.date(year, month, 1), "F Y")
+
+
+def period_label(start: datetime.date, end: datetime.date) -> str:
+    return f"{date_format(start, 'DATE_FORMAT')} – {date_format(end, 'DATE_FORMAT')}"
+
+
+def _category_table(key: str, title: str, values: dict[str, Any], labels: dict[str, str], total: Any) -> Table:
+    rows = [Row(labels.get(code, code), value, _percent(value, total)) for code, value in values.items()]
+    return Table(key=key, title=title, rows=rows, headers=(_("Persons"), "%"))
+
+
+def _women_men_children(data: dict[str, Any]) -> list[Row]:
+    """Women and men are the grown-ups (and those of unknown age); children are everyone under 18."""
+    by_group = data["gender_by_age_group"]
+    total = data["unique_persons"]
+
+    def grown(gender: str) -> Any:
+        cells = [by_group[group][gender] for group in ("adults", "seniors", "unknown")]
+        if any(_num(c) is None for c in cells):
+            return "—"  # a hidden cell: the sum would not be true
+        return sum(cells)
+
+    women, men = grown("female"), grown("male")
+    children = data["age_groups"]["children"]
+    return [
+        Row(_("Women"), women, _percent(women, total)),
+        Row(_("Men"), men, _percent(men, total)),
+        Row(_("Children"), children, _percent(children, total)),
+    ]
+
+
+def _countries(data: dict[str, Any]) -> list[Row]:
+    total = data["unique_persons"]
+    rows = []
+    items = list(data["countries"]["by_country"].items())
+    for code, count in items[:TOP_COUNTRIES]:
+        name = _unknown() if code == "unknown" else str(country_names.name(code) or code)
+        rows.append(Row(name, count, _percent(count, total)))
+    rest = items[TOP_COUNTRIES:]
+    if rest:
+        values = [_num(v) for _, v in rest]
+        value: Any = sum(v for v in values if v is not None) if all(v is not None for v in values) else "—"
+        rows.append(Row(_("Other countries (%(count)s)") % {"count": len(rest)}, value, _percent(value, total)))
+    return rows
+
+
+def build_report(figures: Any, *, suppressed: bool = False, with_charts: bool = False) -> Report:
+    """Everything a report page shows, in the active language. Charts only where asked (the PDF)."""
+    data = figures_data(figures, suppressed=suppressed)
+    start = datetime.date.fromisoformat(data["period"]["start"])
+    end = datetime.date.fromisoformat(data["period"]["end"])
+    total = data["unique_persons"]
+    contracts = [
+        {**c, "start": datetime.date.fromisoformat(c["start"]), "end": datetime.date.fromisoformat(c["end"])}
+        for c in figures.as_json().get("contracts") or []
+    ]
+    report = Report(
+        data=data,
+        suppressed=suppressed,
+        provider_code=data["provider"],
+        provider_name=getattr(figures, "provider_name", None) or _("All providers"),
+        contracts=contracts,
+        period_label=period_label(start, end),
+        start=start,
+        end=end,
+    )
+    staff, contacts = data["staff"], data["contacts"]
+    report.headline = [
+        Row(_("Unique persons served"), total),
+        Row(_("New persons"), data["new_persons"]),
+        Row(_("Average persons a month"), data["average_persons_per_month"]),
+        Row(_("Families"), data["families"]),
+        Row(_("Individual persons"), data["individuals"]),
+        Row(_("Average age"), data["average_age"] if data["average_age"] is not None else "—"),
+        Row(_("Average age, 18–60"), data["average_age_adults"] if data["average_age_adults"] is not None else "—"),
+        Row(_("Countries of origin"), data["countries"]["count"]),
+    ]
+
+    planned = data.get("planned_persons_by_month") or {}
+    month_rows = []
+    for key, value in data["persons_by_month"].items():
+        target = planned.get(key)
+        month_rows.append(Row(month_label(key), value, _percent(value, target) if target else None, target))
+    persons_table = Table(
+        key="persons_by_month",
+        title=_("Persons served by month"),
+        rows=month_rows,
+        headers=(_("Persons"), _("of the target, %"), _("Contract target")),
+    )
+    gender = _category_table("gender", _("Gender"), data["gender"], gender_labels(), total)
+    wmc = Table(
+        key="women_men_children",
+        title=_("Women, men and children"),
+        rows=_women_men_children(data),
+        headers=(_("Persons"), "%"),
+    )
+    ages = _category_table("age_groups", _("Age groups"), data["age_groups"], age_group_labels(), total)
+    by_group = data["gender_by_age_group"]
+    gender_codes = list(gender_labels())
+    ages_by_gender = Table(
+        key="gender_by_age_group",
+        title=_("Age groups by gender"),
+        rows=[Row(label, [by_group[group][g] for g in gender_codes]) for group, label in age_group_labels().items()],
+        headers=tuple(gender_labels().values()),
+    )
+    country_table = Table(
+        key="countries",
+        title=_("Countries of origin"),
+        rows=_countries(data),
+        headers=(_("Persons"), "%"),
+        note=_("%(count)s countries in all.") % {"count": data["countries"]["count"]},
+    )
+    families = Table(
+        key="families",
+        title=_("Families and individual persons"),
+        rows=[Row(_("Families"), data["families"]), Row(_("Individual persons"), data["individuals"])],
+        headers=(_("Number"),),
+    )
+    legal = _category_table("legal_status", _("Legal status"), data["legal_status"], legal_status_labels(), total)
+    route = _category_table(
+        "arrival_route", _("How they came to Latvia"), data["arrival_route"], arrival_route_labels(), total
+    )
+    residence = _category_table("residence", _("Residence"), data["residence"], residence_labels(), total)
+    report.portrait = [persons_table, wmc, gender, ages, ages_by_gender, country_table, families]
+    report.portrait += [legal, route, residence]
+
+    form_labels = dict(ContactForm.choices)
+    topic_labels = dict(Topic.choices)
+    staff_table = Table(
+        key="staff",
+        title=_("Staff who delivered the service"),
+        rows=[
+            Row(_("Social workers"), staff["social_workers"]),
+            Row(_("Social mentors"), staff["mentors"]),
+            Row(_("Average persons a month"), data["average_persons_per_month"]),
+        ],
+        headers=(_("Number"),),
+    )
+    contacts_total = Table(
+        key="contacts",
+        title=_("Contacts"),
+        rows=[Row(_("Contacts in all"), contacts["total"]), Row(_("Hours"), contacts["hours"])],
+        headers=(_("Number"),),
+    )
+    by_form = Table(
+        key="contacts_by_form",
+        title=_("Contacts by form"),
+        rows=[
+            Row(str(form_labels.get(code, code)), value, _percent(value, contacts["total"]))
+            for code, value in contacts["by_form"].items()
+        ],
+        headers=(_("Contacts"), "%"),
+    )
+    by_topic = Table(
+        key="contacts_by_topic",
+        title=_("Contacts by topic"),
+        rows=sorted(
+            (Row(str(topic_labels.get(code, code)), value) for code, value in contacts["by_topic"].items()),
+            key=lambda row: (-(_num(row.value) or 0), row.label),
+        ),
+        headers=(_("Contacts"),),
+        note=_("A contact with two topics counts under both."),
+    )
+    report.work = [staff_table, contacts_total, by_form, by_topic]
+
+    if with_charts:
+        _add_charts(report, data, planned)
+    return report
+
+
+def _add_charts(report: Report, data: dict[str, Any], planned: dict[str, Any]) -> None:
+    tables = {table.key: table for table in report.portrait + report.work}
+    tables["persons_by_month"].chart = charts.data_uri(
+        charts.persons_by_month(
+            data["persons_by_month"], planned or None, persons=_("Persons served"), target=_("Contract target")
+        )
+    )
+    by_group = data["gender_by_age_group"]
+    tables["gender_by_age_group"].chart = charts.data_uri(
+        charts.stacked(
+            list(age_group_labels().values()),
+            [(label, [by_group[group][g] for group in age_group_labels()]) for g, label in gender_labels().items()],
+        )
+    )
+    tables["countries"].chart = charts.data_uri(
+        charts.bars([(row.label, row.value) for row in tables["countries"].rows], horizontal=True)
+    )
+    for key in ("legal_status", "arrival_route", "residence", "contacts_by_form"):
+        tables[key].chart = charts.data_uri(charts.donut([(row.label, row.value) for row in tables[key].rows]))
+        tables[key].chart_kind = "donut"
+    if tables["contacts_by_topic"].rows:
+        tables["contacts_by_topic"].chart = charts.data_uri(
+            charts.bars([(row.label, row.value) for row in tables["contacts_by_topic"].rows], horizontal=True)
+        )
+
+
+def definitions() -> list[tuple[str, str]]:
+    """The definitions of shared/spec/report-metrics.md, as the report states them."""
+    return [
+        (
+            _("Contacts of the report"),
+            _(
+                "The service contacts dated within the period, of the chosen provider (the provider of the staff "
+                "member who delivered the contact), or of all providers."
+            ),
+        ),
+        (
+            _("Persons served (unique persons)"),
+            _(
+                "The clients served by at least one contact of the report. A contact serves the clients it names "
+                "and, where it names a family, every member of that family. Each person counts once however many "
+                "contacts they had."
+            ),
+        ),
+        (
+            _("By month"),
+            _(
+                "For each calendar month that the period touches, the unique persons served by the contacts of that "
+                "month. The average a month is the mean of these monthly figures over every month the period "
+                "touches, months without contacts included."
+            ),
+        ),
+        (
+            _("Families and individual persons"),
+            _(
+                "A family is a group of two or more clients sharing a family. Families counts the families with at "
+                "least one member among the persons served; individual persons are the persons served who belong "
+                "to no such family."
+            ),
+        ),
+        (
+            _("Age"),
+            _(
+                "In completed years on the period's last day. Children are under 18, adults 18 to 60 inclusive, "
+                "and the oldest group over 60. Average ages are rounded to one decimal."
+            ),
+        ),
+        (
+            _("Women, men and children"),
+            _("Women and men are the persons served aged 18 or over (or of unknown age); children are under 18."),
+        ),
+        (
+            _("Legal status and residence"),
+            _(
+                "Each person's on the period's last day, from their history: the latest entry that took effect on "
+                "or before that day. Residence is the asylum seekers' reception centre or outside it."
+            ),
+        ),
+        (_("New persons"), _("Persons served whose first contact ever, of any provider, is in the period.")),
+        (_("Staff"), _("The social workers and mentors who delivered at least one contact of the report.")),
+        (
+            _("Contacts and hours"),
+            _(
+                "The report's contacts, each counted once, in all, by form and by topic (a contact with two topics "
+                "counts under both); hours are the sum of their durations, rounded to one decimal."
+            ),
+        ),
+        (_("Percentages"), _("Shares of the unique persons served, rounded to whole per cent.")),
+        (
+            _("Publication-safe version"),
+            _(
+                'Every figure of 1 to 4 persons, other than the totals, is shown as "<5", and a figure that would '
+                "let it be worked back is hidden too."
+            ),
+        ),
+    ]

@@ -1,0 +1,100 @@
+"""The report as an A4 PDF (WeasyPrint), from the figures and the provider's narrative, and nothing else."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .presentation import build_report, definitions
+
+# Font subsetting and layout progress are chatty at INFO; a report job logs its own lines.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+# Static files are addressed under this origin in the PDF's HTML; nothing else is ever fetched.
+STATIC_ORIGIN = "https://caseapp.invalid"
+
+
+class RefusedURL(ValueError):
+    pass
+
+
+def _static_path(url: str) -> Path:
+    """The project's static file behind a URL of STATIC_ORIGIN; RefusedURL for anything else."""
+    parts = urlsplit(url)
+    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    if f"{parts.scheme}://{parts.netloc}" != STATIC_ORIGIN or not parts.path.startswith(prefix):
+        raise RefusedURL(url)
+    relative = unquote(parts.path[len(prefix) :])
+    if not relative or relative.startswith("/") or ".." in relative.split("/") or "\\" in relative:
+        raise RefusedURL(url)
+    relative = posixpath.normpath(relative)
+    try:
+        found = finders.find(relative)
+    except SuspiciousFileOperation as exc:
+        raise RefusedURL(url) from exc
+    if not found and settings.STATIC_ROOT:
+        candidate = Path(settings.STATIC_ROOT) / relative
+        if candidate.resolve().is_relative_to(Path(settings.STATIC_ROOT).resolve()) and candidate.is_file():
+            found = str(candidate)
+    if not found:
+        raise RefusedURL(url)
+    return Path(found if isinstance(found, str) else found[0])
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves the project's static files and data: URLs; refuses every other URL (no network, no file:)."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=2, allowed_protocols=("data",), allow_redirects=False, fail_on_errors=False)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.lower().startswith("data:"):
+            return super().fetch(url, headers)
+        path = _static_path(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix == ".ttf":
+            content_type = "font/ttf"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+def render_pdf(figures: Any, *, language: str = "lv", suppressed: bool = False, narrative: Any = None) -> bytes:
+    """The PDF of the report; `narrative` is a mapping (or object) with `thematic` and `challenges`."""
+    with translation.override(language):
+        html = render_html(figures, language=language, suppressed=suppressed, narrative=narrative)
+    return HTML(string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+
+def _narrative_text(narrative: Any, name: str) -> str:
+    if narrative is None:
+        return ""
+    value = narrative.get(name, "") if isinstance(narrative, dict) else getattr(narrative, name, "")
+    return (value or "").strip()
+
+
+def render_html(figures: Any, *, language: str = "lv", suppressed: bool = False, narrative: Any = None) -> str:
+    """The PDF's HTML (also what the tests read): the same template, in the given language."""
+    with translation.override(language):
+        report = build_report(figures, suppressed=suppressed, with_charts=True)
+        context = {
+            "report": report,
+            "language": language,
+            "static_base": STATIC_ORIGIN + "/" + settings.STATIC_URL.strip("/") + "/",
+            "thematic": _narrative_text(narrative, "thematic"),
+            "challenges": _narrative_text(narrative, "challenges"),
+            "definitions": definitions(),
+            "made_on": timezone.localdate(),
+        }
+        return render_to_string("reporting/pdf/report.html", context)

@@ -1,0 +1,250 @@
+"""Writes of the reporting app: ask for a report file, make it (the Celery task's work), the narrative."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import FailureReason, JobState, ReportFormat, ReportJob, ReportKind, ReportNarrative
+
+if TYPE_CHECKING:
+    from clients.models import Provider
+
+logger = logging.getLogger(__name__)
+
+# A job that was started this many times without finishing (its worker killed each time) is failed.
+MAX_ATTEMPTS = 3
+REPORTS_DIR = "reports"
+
+
+def _enqueue(job_id: int) -> None:
+    """Send the job to the queue; if the broker is down the job stays queued for the sweep to re-send."""
+    from .tasks import report_render_task
+
+    try:
+        report_render_task.delay(job_id)
+    except OperationalError:
+        # Eager mode runs the task here; a passing DB failure leaves the job queued for the sweep.
+        logger.warning("report job %s: database unavailable while running eagerly, left queued", job_id)
+    except Exception as exc:  # kombu/redis connection errors: the job waits in the database.
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        logger.warning("report job %s: broker unavailable (%s), left queued", job_id, exc.__class__.__name__)
+
+
+def report_narrative_for(*, provider: Provider | None, start: date, end: date) -> ReportNarrative | None:
+    if provider is None:
+        return None
+    return ReportNarrative.objects.filter(provider=provider, start=start, end=end).first()
+
+
+@transaction.atomic
+def report_narrative_save(
+    *, provider: Provider, start: date, end: date, thematic: str, challenges: str, user: Any
+) -> ReportNarrative:
+    narrative, _created = ReportNarrative.objects.select_for_update().get_or_create(
+        provider=provider, start=start, end=end, defaults={"updated_by": user}
+    )
+    narrative.thematic = thematic.strip()
+    narrative.challenges = challenges.strip()
+    narrative.updated_by = user
+    narrative.save(update_fields=["thematic", "challenges", "updated_by", "updated_at"])
+    return narrative
+
+
+@transaction.atomic
+def report_job_create(
+    *,
+    requested_by: Any,
+    provider: Provider | None,
+    start: date,
+    end: date,
+    kind: str,
+    language: str = "lv",
+    suppressed: bool = False,
+    format: str = ReportFormat.PDF,
+) -> ReportJob:
+    """Keep the request as a queued job (with a copy of the narrative) and send it to the queue on commit."""
+    narrative = report_narrative_for(provider=provider, start=start, end=end)
+    job = ReportJob.objects.create(
+        requested_by=requested_by,
+        provider=provider,
+        start=start,
+        end=end,
+        kind=kind,
+        language=language,
+        suppressed=suppressed,
+        format=format,
+        narrative_thematic=narrative.thematic if narrative else "",
+        narrative_challenges=narrative.challenges if narrative else "",
+    )
+    job_id = job.pk
+    transaction.on_commit(lambda: _enqueue(job_id))
+    return job
+
+
+def _render(job: ReportJob) -> bytes:
+    from .figures import figures_for
+
+    figures = figures_for(start=job.start, end=job.end, provider=job.provider)
+    if job.format == ReportFormat.PDF:
+        from .render_pdf import render_pdf
+
+        narrative = {"thematic": job.narrative_thematic, "challenges": job.narrative_challenges}
+        return render_pdf(figures, language=job.language, suppressed=job.suppressed, narrative=narrative)
+    if job.format == ReportFormat.XLSX:
+        from .render_xlsx import render_xlsx
+
+        return render_xlsx(figures, language=job.language, suppressed=job.suppressed)
+    from .render_json import render_json
+
+    content = render_json(figures, suppressed=job.suppressed)
+    return content.encode() if isinstance(content, str) else content
+
+
+def _write_whole(relative_name: str, content: bytes) -> None:
+    """Write to a temporary name in the same folder and move it into place only when complete."""
+    final = Path(settings.MEDIA_ROOT) / relative_name
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".partial-", dir=final.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _claim(job_id: int) -> ReportJob | None:
+    """Mark the job running and count the attempt; None when there is nothing (more) to do."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update(of=("self",)).select_related("provider").filter(pk=job_id).first()
+        if job is None or job.state in (JobState.DONE, JobState.FAILED):
+            return None
+        if job.attempts >= MAX_ATTEMPTS:
+            _mark_failed(job, FailureReason.TOO_MANY_ATTEMPTS)
+            return None
+        job.state = JobState.RUNNING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.save(update_fields=["state", "attempts", "started_at"])
+        return job
+
+
+def _mark_failed(job: ReportJob, reason: str) -> None:
+    job.state = JobState.FAILED
+    job.error_reason = reason
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "error_reason", "finished_at"])
+
+
+def report_job_run(*, job_id: int) -> None:
+    """Make the job's file. Idempotent on the job's id: a done or failed job is left as it is.
+
+    A passing database failure (OperationalError) is raised for the task to retry; any other
+    error fails the job with a reason the user can read.
+    """
+    job = _claim(job_id)
+    if job is None:
+        return
+    try:
+        content = _render(job)
+    except OperationalError:
+        raise
+    except Exception:
+        logger.exception("report job %s could not be rendered", job_id)
+        _mark_failed(job, FailureReason.RENDER_FAILED)
+        return
+    _finish(job_id, job.format, content)
+
+
+def _finish(job_id: int, fmt: str, content: bytes) -> None:
+    # Under the row's lock, so that two runs of one job (a redelivered message) never mix
+    # one run's file with the other's checksum; the second finds the job done and keeps nothing.
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.state == JobState.DONE:
+            return
+        # One name per job: a re-run after a killed worker replaces the same file, never adds one.
+        relative_name = f"{REPORTS_DIR}/job-{job.pk}.{fmt}"
+        _write_whole(relative_name, content)
+        job.file.name = relative_name
+        job.sha256 = hashlib.sha256(content).hexdigest()
+        job.size = len(content)
+        job.state = JobState.DONE
+        job.error_reason = ""
+        job.finished_at = timezone.now()
+        job.save(update_fields=["file", "sha256", "size", "state", "error_reason", "finished_at"])
+
+
+def report_job_fail(*, job_id: int, reason: str) -> None:
+    """Fail a job that is not done (the task gave up retrying)."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.state == JobState.DONE:
+            return
+        _mark_failed(job, reason)
+
+
+def _previous_month(today: date) -> tuple[date, date]:
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def report_jobs_monthly_create(*, today: date | None = None) -> list[ReportJob]:
+    """The previous month's PDF (Latvian) of every provider with a contract in that month, once each."""
+    from clients.models import Provider
+
+    start, end = _previous_month(today or timezone.localdate())
+    providers = Provider.objects.filter(contracts__start__lte=end, contracts__end__gte=start).distinct()
+    created = []
+    for provider in providers:
+        exists = ReportJob.objects.filter(
+            provider=provider,
+            kind=ReportKind.MONTH,
+            start=start,
+            end=end,
+            format=ReportFormat.PDF,
+            language="lv",
+        ).exists()
+        if exists:
+            continue
+        try:
+            job = report_job_create(
+                requested_by=None,
+                provider=provider,
+                start=start,
+                end=end,
+                kind=ReportKind.MONTH,
+                language="lv",
+                format=ReportFormat.PDF,
+            )
+        except IntegrityError:
+            continue  # another beat made it a moment ago (constraint report_job_scheduled_once)
+        created.append(job)
+    return created
+
+
+def report_jobs_resend(*, older_than_seconds: int = 600) -> int:
+    """Re-send jobs still queued (the broker was down) or running too long (their worker died)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    stale = ReportJob.objects.filter(
+        Q(state=JobState.QUEUED, created_at__lt=cutoff) | Q(state=JobState.RUNNING, started_at__lt=cutoff)
+    )
+    ids = list(stale.values_list("pk", flat=True)[:500])
+    for job_id in ids:
+        _enqueue(job_id)
+    return len(ids)

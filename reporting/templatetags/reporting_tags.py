@@ -1,0 +1,36 @@
+"""Template helpers for pages outside the reporting app (the coordinator's home)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from clients.models import Provider
+
+from .. import selectors
+from ..forms import previous_month_start
+from ..querysets import can_read_reports
+
+register = template.Library()
+
+
+@register.simple_tag
+def latest_reports(user: Any, count: int = 10) -> list[Any]:
+    """The newest generated reports the user may see."""
+    return list(selectors.report_job_list(user=user)[:count])
+
+
+@register.simple_tag
+def report_providers(user: Any) -> list[Provider]:
+    """The providers whose reports the user may open (coordinators: all)."""
+    if not can_read_reports(user):
+        return []
+    if user.is_coordinator:
+        return list(Provider.objects.order_by("name"))
+    return list(Provider.objects.filter(pk=user.provider_id))
+
+
+@register.simple_tag
+def last_month() -> str:
+    return f"{previous_month_start():%Y-%m}"

@@ -1,0 +1,209 @@
+"""Report views: the figures page and its downloads, PDF jobs and their archive, the narrative."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    JsonResponse,
+)
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .figures import figures_for
+from .forms import NarrativeForm, ReportForm
+from .models import JobState, ReportJob, ReportKind
+from .presentation import build_report
+from .querysets import can_make_reports, can_read_reports
+from .render_json import render_json
+from .render_xlsx import render_xlsx
+
+ARCHIVE_PAGE = 100
+
+
+def _require_reader(request: HttpRequest) -> None:
+    """Mentors (and anyone without a report role) find nothing here."""
+    if not can_read_reports(request.user):
+        raise Http404
+
+
+def _chosen_report(request: HttpRequest) -> ReportForm:
+    """The report chosen in the query string; unbound (with defaults) when nothing was chosen."""
+    if "kind" in request.GET:
+        return ReportForm(request.GET, user=request.user)
+    return ReportForm(user=request.user)
+
+
+def _valid_report_or_404(request: HttpRequest) -> dict[str, Any]:
+    form = _chosen_report(request)
+    if not form.is_bound or not form.is_valid():
+        raise Http404
+    return form.cleaned_data
+
+
+def _no_store(response: HttpResponseBase) -> HttpResponseBase:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _file_name(data: dict[str, Any], ext: str) -> str:
+    who = data["provider"].code if data["provider"] else "ALL"
+    suffix = "-publication" if data["suppressed"] else ""
+    return f"report-{who}-{data['start']:%Y-%m-%d}-{data['end']:%Y-%m-%d}-{data['language']}{suffix}.{ext}"
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponseBase:
+    _require_reader(request)
+    form = _chosen_report(request)
+    ctx: dict[str, Any] = {"form": form, "can_make": can_make_reports(request.user)}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        figures = figures_for(start=data["start"], end=data["end"], provider=data["provider"])
+        ctx["report"] = build_report(figures, suppressed=data["suppressed"])
+        ctx["chosen"] = data
+        ctx["query"] = request.GET.urlencode()
+        ctx["narrative"] = services.report_narrative_for(
+            provider=data["provider"], start=data["start"], end=data["end"]
+        )
+    user: Any = request.user
+    provider_id = None if user.is_coordinator else user.provider_id
+    ctx["recent_jobs"] = selectors.report_job_list(user=request.user, provider_id=provider_id)[:10]
+    return render(request, "reporting/index.html", ctx)
+
+
+@login_required
+@require_GET
+def figures_xlsx(request: HttpRequest) -> HttpResponseBase:
+    _require_reader(request)
+    data = _valid_report_or_404(request)
+    figures = figures_for(start=data["start"], end=data["end"], provider=data["provider"])
+    content = render_xlsx(figures, language=data["language"], suppressed=data["suppressed"])
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(data, "xlsx")}"'
+    return _no_store(response)
+
+
+@login_required
+@require_GET
+def figures_json(request: HttpRequest) -> HttpResponseBase:
+    _require_reader(request)
+    data = _valid_report_or_404(request)
+    figures = figures_for(start=data["start"], end=data["end"], provider=data["provider"])
+    response = HttpResponse(render_json(figures, suppressed=data["suppressed"]), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(data, "json")}"'
+    return _no_store(response)
+
+
+@login_required
+@require_POST
+def job_create(request: HttpRequest) -> HttpResponseBase:
+    _require_reader(request)
+    if not can_make_reports(request.user):
+        return HttpResponseForbidden(_("Only managers and fund coordinators ask for report files."))
+    form = ReportForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "reporting/index.html", {"form": form, "can_make": True}, status=400)
+    data = form.cleaned_data
+    job = services.report_job_create(
+        requested_by=request.user,
+        provider=data["provider"],
+        start=data["start"],
+        end=data["end"],
+        kind=data["kind"],
+        language=data["language"],
+        suppressed=data["suppressed"],
+    )
+    return redirect("reporting:job_detail", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    _require_reader(request)
+    job = selectors._get_job_for_user(request.user, job_id)
+    return render(request, "reporting/job.html", {"job": job, "status": _status(job)})
+
+
+def _status(job: ReportJob) -> dict[str, Any]:
+    done = job.state == JobState.DONE
+    return {
+        "state": job.state,
+        "label": str(job.get_state_display()),
+        "finished": job.is_finished,
+        "reason": str(job.get_error_reason_display()) if job.state == JobState.FAILED else "",
+        "download_url": reverse("reporting:job_download", args=[job.pk]) if done else "",
+        "sha256": job.sha256 if done else "",
+        "size": job.size if done else None,
+    }
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    _require_reader(request)
+    job = selectors._get_job_for_user(request.user, job_id)
+    return _no_store(JsonResponse(_status(job)))
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    _require_reader(request)
+    job = selectors._get_job_for_user(request.user, job_id)
+    if job.state != JobState.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=job.download_name)
+    response["X-Checksum-SHA256"] = job.sha256
+    return _no_store(response)
+
+
+@login_required
+@require_GET
+def archive(request: HttpRequest) -> HttpResponseBase:
+    _require_reader(request)
+    jobs = selectors.report_job_list(user=request.user)[:ARCHIVE_PAGE]
+    return render(request, "reporting/archive.html", {"jobs": jobs})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def narrative_edit(request: HttpRequest) -> HttpResponseBase:
+    """The manager writes the text sections of the chosen period's report (their own provider)."""
+    _require_reader(request)
+    user: Any = request.user
+    if not user.is_manager:
+        raise Http404
+    data = _valid_report_or_404(request)
+    narrative = services.report_narrative_for(provider=data["provider"], start=data["start"], end=data["end"])
+    form = NarrativeForm(request.POST if request.method == "POST" else None, instance=narrative)
+    if request.method == "POST" and form.is_valid():
+        services.report_narrative_save(
+            provider=data["provider"],
+            start=data["start"],
+            end=data["end"],
+            thematic=form.cleaned_data["thematic"],
+            challenges=form.cleaned_data["challenges"],
+            user=request.user,
+        )
+        return redirect(reverse("reporting:index") + "?" + request.GET.urlencode())
+    return render(
+        request,
+        "reporting/narrative.html",
+        {"form": form, "chosen": data, "query": request.GET.urlencode(), "kinds": ReportKind},
+    )

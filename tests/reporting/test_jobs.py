@@ -1,0 +1,235 @@
+"""Report jobs: the lifecycle, idempotency on the job's id, failures with a reason, retries, the monthly beat."""
+
+import datetime
+import hashlib
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError
+from django.utils import translation
+
+from reporting import services, tasks
+from reporting.models import FailureReason, JobState, ReportJob, ReportKind
+from reporting.services import report_job_create, report_job_run
+
+from .report_world import build_world
+
+MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # The fixtures' users need no slow password hashing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(provider, other_provider, social_worker, mentor):
+    return build_world(provider, other_provider, social_worker, mentor)
+
+
+def make_job(user, provider, *, fmt="json", **extra):
+    return report_job_create(
+        requested_by=user, provider=provider, start=MARCH[0], end=MARCH[1], kind=ReportKind.MONTH, format=fmt, **extra
+    )
+
+
+def report_files(settings) -> list[Path]:
+    folder = Path(settings.MEDIA_ROOT) / "reports"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def test_a_new_job_waits_in_the_queue_until_the_transaction_commits(world, manager, provider):
+    job = make_job(manager, provider)
+    assert job.state == JobState.QUEUED
+    assert job.attempts == 0
+
+
+def test_a_job_is_made_on_commit_and_its_file_kept_with_a_checksum(
+    world, manager, provider, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = make_job(manager, provider)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+    assert job.attempts == 1
+    assert job.started_at and job.finished_at and job.finished_at >= job.started_at
+    content = Path(job.file.path).read_bytes()
+    assert job.sha256 == hashlib.sha256(content).hexdigest()
+    assert job.size == len(content)
+    assert b'"unique_persons": 4' in content
+    assert job.file.name == f"reports/job-{job.pk}.json"
+
+
+def test_running_the_task_twice_on_a_done_job_makes_one_file(
+    world, manager, provider, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = make_job(manager, provider)
+    job.refresh_from_db()
+    first = (job.sha256, job.finished_at)
+
+    tasks.report_render_task.delay(job.pk)
+    report_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.sha256, job.finished_at) == first
+    assert job.attempts == 1
+    assert [p.name for p in report_files(settings)] == [f"job-{job.pk}.json"]
+
+
+def test_a_job_run_again_after_its_worker_died_replaces_its_one_file(world, manager, provider, settings):
+    job = make_job(manager, provider)
+    # The worker was killed while running: the job stayed "running" and the message comes back.
+    ReportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, attempts=1)
+    report_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+    assert job.attempts == 2
+    assert len(report_files(settings)) == 1
+
+
+def test_no_partial_file_is_left_when_rendering_fails(world, manager, provider, settings, monkeypatch):
+    def broken(job):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(services, "_render", broken)
+    job = make_job(manager, provider)
+    report_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert job.error_reason == FailureReason.RENDER_FAILED
+    with translation.override("en"):
+        assert "could not be drawn" in str(job.get_error_reason_display())
+    assert "boom" not in str(job.get_error_reason_display())
+    assert not job.file
+    assert report_files(settings) == []
+
+
+def test_a_failed_job_is_not_run_again(world, manager, provider, monkeypatch):
+    job = make_job(manager, provider)
+    ReportJob.objects.filter(pk=job.pk).update(state=JobState.FAILED, error_reason=FailureReason.RENDER_FAILED)
+    report_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert job.attempts == 0
+
+
+def test_a_passing_database_failure_is_left_to_the_task_to_retry(world, manager, provider, monkeypatch):
+    def away(job):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "_render", away)
+    job = make_job(manager, provider)
+    with pytest.raises(OperationalError):
+        report_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.RUNNING
+
+
+def test_the_render_task_retries_on_a_database_failure_then_fails_the_job_with_a_reason(
+    world, manager, provider, monkeypatch
+):
+    calls = []
+
+    def away(job):
+        calls.append(job.pk)
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr(services, "_render", away)
+    monkeypatch.setattr(services, "MAX_ATTEMPTS", 10)
+    # Eager retries run inline only when errors are not propagated at once.
+    monkeypatch.setitem(tasks.report_render_task.app.conf, "task_eager_propagates", False)
+    job = make_job(manager, provider)
+    result = tasks.report_render_task.apply(args=[job.pk], throw=False)
+    assert isinstance(result.result, OperationalError)
+    job.refresh_from_db()
+    assert len(calls) == 4  # the first run and three retries
+    assert job.state == JobState.FAILED
+    assert job.error_reason == FailureReason.DATABASE_UNAVAILABLE
+
+
+def test_a_job_that_stopped_its_worker_three_times_is_failed(world, manager, provider):
+    job = make_job(manager, provider)
+    ReportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, attempts=3)
+    report_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert job.error_reason == FailureReason.TOO_MANY_ATTEMPTS
+
+
+def test_the_render_task_is_acknowledged_late_and_retried_on_database_failures():
+    task = tasks.report_render_task
+    assert task.acks_late is True
+    assert task.max_retries == 3
+    assert OperationalError in task.autoretry_for
+    assert task.retry_backoff
+
+
+def test_the_job_keeps_the_narrative_as_it_was_when_asked_for(world, manager, provider):
+    services.report_narrative_save(
+        provider=provider,
+        start=MARCH[0],
+        end=MARCH[1],
+        thematic="Mucenieki un Rīga.",
+        challenges="Mājokļi.",
+        user=manager,
+    )
+    job = make_job(manager, provider, fmt="pdf")
+    services.report_narrative_save(
+        provider=provider, start=MARCH[0], end=MARCH[1], thematic="Changed later.", challenges="", user=manager
+    )
+    job.refresh_from_db()
+    assert job.narrative_thematic == "Mucenieki un Rīga."
+    assert job.narrative_challenges == "Mājokļi."
+
+
+def test_the_monthly_beat_makes_last_months_report_of_each_provider_with_a_contract_once(
+    world, provider, other_provider, django_capture_on_commit_callbacks, monkeypatch
+):
+    rendered = []
+    monkeypatch.setattr(services, "_render", lambda job: rendered.append(job.pk) or b"%PDF-1.7 test")
+    from tests.factories import ProviderFactory
+
+    ProviderFactory(code="NOCONTRACT", name="Without a contract")
+    today = datetime.date(2026, 4, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_jobs_monthly_create(today=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_jobs_monthly_create(today=today)
+
+    jobs = ReportJob.objects.order_by("provider__code")
+    assert [(j.provider.code, j.start, j.end, j.kind, j.format, j.language) for j in jobs] == [
+        ("CARITAS", *MARCH, "month", "pdf", "lv"),
+        ("LSK", *MARCH, "month", "pdf", "lv"),
+    ]
+    assert all(j.requested_by is None and j.state == JobState.DONE for j in jobs)
+    assert len(rendered) == 2
+
+
+def test_the_monthly_beat_task_is_scheduled_on_the_first_of_each_month(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["monthly-reports"]
+    assert entry["task"] == "reporting.tasks.monthly_reports_task"
+    assert entry["schedule"].day_of_month == {1}
+    assert entry["schedule"].hour == {2}
+    assert entry["schedule"].minute == {0}
+
+
+def test_the_beat_task_runs_the_monthly_service(world, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(services, "_render", lambda job: b"%PDF-1.7 test")
+    monkeypatch.setattr(services.timezone, "localdate", lambda: datetime.date(2026, 4, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.monthly_reports_task.delay()
+    assert ReportJob.objects.filter(start=MARCH[0], end=MARCH[1], kind="month").count() == 2
+
+
+def test_the_sweep_sends_again_a_job_left_queued_while_the_broker_was_down(world, manager, provider):
+    job = make_job(manager, provider)  # on_commit never ran: as if the broker had refused it
+    ReportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - datetime.timedelta(hours=1))
+    assert services.report_jobs_resend() == 1
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+    assert services.report_jobs_resend() == 0
