@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The exchange format in the browser: upload and preview, confirm, export (names in the `clients` namespace)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import exchange
+
+urlpatterns = [
+    path("import/", exchange.import_upload, name="import"),
+    path("import/confirm/", exchange.import_confirm, name="import_confirm"),
+    path("export/", exchange.export, name="export"),
+]

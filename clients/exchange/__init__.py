@@ -1,0 +1,221 @@
+"""Exchange format version 1: import a folder of CSV files or an XLSX workbook, and export one.
+
+`dataset_import` and `dataset_export` are the services; the resources live in clients/resources.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import tablib
+from django.db import transaction
+
+from .formats import FILE_SPECS, IMPORT_ORDER, ReadError, Sheet, escape_cell, read_csv_files, read_path, read_workbook
+
+__all__ = [
+    "FILE_SPECS",
+    "FileCounts",
+    "ImportResult",
+    "RowError",
+    "dataset_export",
+    "dataset_import",
+    "export_datasets",
+    "read_upload",
+]
+
+# Rows handed to import-export at a time: bounds the memory its per-row results take.
+IMPORT_CHUNK = 10_000
+
+RowError = ReadError
+
+
+@dataclass
+class FileCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass
+class ImportResult:
+    counts: dict[str, FileCounts] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+
+def read_upload(files: Iterable[tuple[str, bytes]]) -> tuple[dict[str, Sheet], list[RowError]]:
+    """Uploaded files: one .xlsx workbook, or CSV files named after the format's files."""
+    files = list(files)
+    errors: list[RowError] = []
+    if len(files) == 1 and files[0][0].lower().endswith(".xlsx"):
+        return read_workbook(io.BytesIO(files[0][1]), errors), errors
+    return read_csv_files(files, errors), errors
+
+
+def dataset_import(
+    *,
+    path: Path | None = None,
+    sheets: dict[str, Sheet] | None = None,
+    read_errors: list[RowError] | None = None,
+    dry_run: bool = False,
+    provider_id: int | None = None,
+) -> ImportResult:
+    """Imports a folder or workbook (`path`) or sheets already read; all or nothing.
+
+    With `provider_id` (a manager's import) only that provider's rows may be written; any other
+    row is refused with an error. A dry run reports the counts and writes nothing.
+    """
+    from clients.exchange.widgets import ImportContext
+    from clients.resources import RESOURCES
+
+    errors: list[RowError] = list(read_errors or [])
+    if path is not None:
+        sheets = read_path(Path(path), errors)
+    sheets = sheets or {}
+    result = ImportResult(dry_run=dry_run, errors=errors)
+    with transaction.atomic():
+        ctx = ImportContext.load(scope_provider_id=provider_id)
+        for name in IMPORT_ORDER:
+            sheet = sheets.get(name)
+            if sheet is None:
+                continue
+            if sheet.usable:
+                result.counts[name] = _import_sheet(RESOURCES[name](ctx=ctx), sheet, errors)
+            elif FILE_SPECS[name].ref_columns[0] in sheet.dataset.headers:
+                for ref in sheet.dataset[FILE_SPECS[name].ref_columns[0]]:
+                    ctx.refuse(name, ref.strip())
+        if errors or dry_run:
+            transaction.set_rollback(True)
+    result.errors = _sorted_errors(errors)
+    return result
+
+
+def _import_sheet(resource, sheet: Sheet, errors: list[RowError]) -> FileCounts:
+    counts = FileCounts()
+    dataset = sheet.dataset
+    columns = {f.attribute: f.column_name for f in resource.fields.values()}
+    for start in range(0, len(dataset), IMPORT_CHUNK):
+        chunk = tablib.Dataset(*dataset[start : start + IMPORT_CHUNK], headers=dataset.headers)
+        outcome = resource.import_data(chunk, dry_run=False, use_transactions=False, raise_errors=False)
+        counts.created += outcome.totals["new"]
+        counts.updated += outcome.totals["update"]
+        counts.unchanged += outcome.totals["skip"]
+        for invalid in outcome.invalid_rows:
+            number = sheet.row_numbers[start + invalid.number - 1]
+            for column, messages in invalid.error_dict.items():
+                for message in messages:
+                    errors.append(RowError(sheet.name, number, columns.get(column, column), message))
+        for error_row in outcome.error_rows:
+            number = sheet.row_numbers[start + error_row.number - 1]
+            for error in error_row.errors:
+                errors.append(RowError(sheet.name, number, "", str(error.error)))
+        for error in outcome.base_errors:
+            errors.append(RowError(sheet.name, None, "", str(error.error)))
+    return counts
+
+
+def _sorted_errors(errors: list[RowError]) -> list[RowError]:
+    order = {name: i for i, name in enumerate(IMPORT_ORDER)}
+    return sorted(errors, key=lambda e: (order.get(e.file, -1), e.row or 0))
+
+
+def export_datasets(*, provider_id: int | None = None) -> dict[str, tablib.Dataset]:
+    """Every file of the format from the records (one provider's records when `provider_id` is given)."""
+    from clients.models import Client, Contract, LegalStatusEntry, Provider, Staff
+    from clients.resources import RESOURCES, ExchangeLookups
+    from plans.models import Contact
+
+    lookups = ExchangeLookups()
+    providers = Provider.objects.order_by("code")
+    contracts = Contract.objects.order_by("start", "number")
+    staff = Staff.objects.order_by("staff_ref")
+    clients = Client.objects.order_by("client_ref")
+    contacts = Contact.objects.all()
+    if provider_id is not None:
+        providers = providers.filter(pk=provider_id)
+        contracts = contracts.filter(provider_id=provider_id)
+        staff = staff.filter(provider_id=provider_id)
+        clients = clients.filter(provider_id=provider_id)
+        contacts = contacts.filter(provider_id=provider_id)
+    entries = LegalStatusEntry.objects.filter(client__in=clients.values("pk")).select_related("client")
+    earlier = _all_but_latest(entries.order_by("client__client_ref", "since"))
+    querysets = {
+        "providers": providers,
+        "contracts": contracts,
+        "staff": staff,
+        "clients": clients,
+        "status_history": earlier,
+        "contacts": contacts,
+    }
+    datasets = {}
+    for name in IMPORT_ORDER:
+        dataset = RESOURCES[name](lookups=lookups).export(queryset=querysets[name])
+        dataset.title = name
+        datasets[name] = dataset
+    return datasets
+
+
+def _all_but_latest(entries) -> list:
+    """The status history rows: each client's entries but the latest, which clients.csv holds."""
+    rows = list(entries.iterator(chunk_size=5000))
+    return [
+        entry
+        for entry, following in zip(rows, [*rows[1:], None], strict=True)
+        if following and following.client_id == entry.client_id
+    ]
+
+
+def _escaped_rows(dataset: tablib.Dataset) -> Iterable[list[str]]:
+    for record in dataset:
+        yield [escape_cell("" if value is None else str(value)) for value in record]
+
+
+def write_csv(dataset: tablib.Dataset, stream: IO[str]) -> None:
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(dataset.headers)
+    writer.writerows(_escaped_rows(dataset))
+
+
+def write_workbook(datasets: dict[str, tablib.Dataset], stream: IO[bytes] | Path) -> None:
+    """One sheet a file; every cell written as text, formulas escaped, so a spreadsheet computes nothing."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    for name, dataset in datasets.items():
+        worksheet = workbook.create_sheet(title=name)
+        worksheet.append(list(dataset.headers))
+        for row in _escaped_rows(dataset):
+            worksheet.append(row)
+    workbook.save(stream)
+
+
+def dataset_export(*, path: Path, provider_id: int | None = None) -> dict[str, int]:
+    """Writes the folder of CSV files (or one workbook when `path` ends with .xlsx); returns rows per file."""
+    path = Path(path)
+    datasets = export_datasets(provider_id=provider_id)
+    if path.suffix.lower() == ".xlsx":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_workbook(datasets, path)
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        for name, dataset in datasets.items():
+            with open(path / f"{name}.csv", "w", encoding="utf-8", newline="") as stream:
+                write_csv(dataset, stream)
+    return {name: len(dataset) for name, dataset in datasets.items()}

@@ -1,0 +1,30 @@
+"""`import_dataset PATH [--dry-run]`: import a folder of exchange-format CSV files or an XLSX workbook."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from clients.exchange import dataset_import
+
+
+class Command(BaseCommand):
+    help = "Import a folder of CSV files or an .xlsx workbook in the exchange format (all or nothing)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path, help="a folder of CSV files or an .xlsx workbook")
+        parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
+
+    def handle(self, *args, path: Path, dry_run: bool, **options) -> None:
+        result = dataset_import(path=path, dry_run=dry_run)
+        if result.errors:
+            lines = [
+                f"{e.file}:{e.row if e.row is not None else '-'}:{e.column or '-'}: {e.message}" for e in result.errors
+            ]
+            raise CommandError(
+                f"{len(result.errors)} error(s); nothing was imported.\n" + "\n".join(lines), returncode=1
+            )
+        for name, counts in result.counts.items():
+            self.stdout.write(
+                f"{name}: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged"
+            )
+        self.stdout.write(self.style.SUCCESS("Dry run: nothing was written." if dry_run else "Imported."))

@@ -1,0 +1,744 @@
+"""django-import-export resources of exchange format version 1 (shared/spec/exchange-format.md).
+
+Each resource maps one file to its model. The import runs in bulk: references are resolved
+through the shared `ImportContext` (dicts, not a query a row), existing rows are loaded a chunk at
+a time by `RefInstanceLoader`, and histories, contact clients and topics are written in bulk once
+a chunk's rows are saved. A row whose values equal the stored record counts as unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from import_export import resources
+from import_export.fields import Field
+from import_export.instance_loaders import BaseInstanceLoader
+
+from plans.choices import ContactForm, Topic
+from plans.models import Contact, ContactTopic
+
+from .choices import ArrivalRoute, Gender, LegalStatus, StaffRole
+from .exchange.bulk import bulk_insert_rows, bulk_update_rows
+from .exchange.widgets import (
+    REF_RE,
+    CellWidget,
+    ChoiceWidget,
+    ClientListWidget,
+    CodeListWidget,
+    CountryWidget,
+    DateCellWidget,
+    EmailWidget,
+    FamilyWidget,
+    ImportContext,
+    NumberWidget,
+    OwnClientWidget,
+    ProviderCodeWidget,
+    ProviderWidget,
+    RefWidget,
+    StaffInfo,
+    StaffWidget,
+)
+from .models import Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff, name_key
+
+# Queries with an IN list stay under SQLite's limit of bound parameters.
+IN_CHUNK = 900
+
+
+def _chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class RefInstanceLoader(BaseInstanceLoader):
+    """Loads the existing records of a chunk of rows in a few queries, keyed as `row_key` keys rows."""
+
+    def __init__(self, resource: ExchangeResource, dataset: Any = None) -> None:
+        super().__init__(resource, dataset)
+        self.instances = resource.load_existing(dataset)
+
+    def get_instance(self, row: dict) -> models.Model | None:
+        try:
+            key = self.resource.row_key(row)
+        except ValueError:
+            return None
+        return self.instances.get(key)
+
+
+class ExchangeLookups:
+    """Ids to references, for export."""
+
+    def __init__(self) -> None:
+        self.providers = dict(Provider.objects.values_list("id", "code"))
+        self.staff = dict(Staff.objects.values_list("id", "staff_ref"))
+        self.families = dict(Family.objects.values_list("id", "family_ref"))
+
+
+class ExchangeResource(resources.ModelResource):
+    """What every file's resource shares: bulk saving, unchanged rows, errors keyed by column."""
+
+    kind = ""  # the file's name, also the key of its refused references
+    ref_column = ""
+    compare: tuple[str, ...] = ()  # the model attributes a row sets: compared, and bulk-updated
+
+    class Meta:
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True
+        skip_unchanged = True
+        report_skipped = False
+        clean_model_instances = False
+        store_instance = False
+        use_transactions = False
+        instance_loader_class = RefInstanceLoader
+        chunk_size = 2000
+
+    def __init__(self, *, ctx: ImportContext | None = None, lookups: ExchangeLookups | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx or ImportContext()
+        self.lookups = lookups
+        for field in self.fields.values():
+            field.widget.ctx = self.ctx
+        self.saved: list[tuple[models.Model, bool]] = []
+        self._import_fields: list[Field] | None = None
+        self._table_was_empty: bool | None = None
+
+    # Loading existing records.
+
+    def row_key(self, row: dict) -> Any:
+        return (row.get(self.ref_column) or "").strip()
+
+    def existing_queryset(self, keys: list) -> models.QuerySet:
+        return self._meta.model.objects.filter(**{f"{self.ref_column}__in": keys})
+
+    def load_existing(self, dataset: Any) -> dict[Any, models.Model]:
+        if self._table_was_empty is None:
+            # Rows of earlier chunks of the same file never match (refs are unique within a file),
+            # so an import into an empty table need not look for existing rows at all.
+            self._table_was_empty = not self._meta.model.objects.exists()
+        if self._table_was_empty:
+            return {}
+        keys: set = set()
+        for record in dataset.dict:
+            try:
+                keys.add(self.row_key(record))
+            except ValueError:
+                continue
+        found: dict[Any, models.Model] = {}
+        for chunk in _chunks(sorted(keys, key=str)):
+            for instance in self.existing_queryset(chunk):
+                instance._exchange_original = self.snapshot(instance)
+                instance._exchange_provider_id = getattr(instance, "provider_id", None)
+                found[self.instance_key(instance)] = instance
+        self.after_load(list(found.values()))
+        return found
+
+    def instance_key(self, instance: models.Model) -> Any:
+        return getattr(instance, self.ref_column)
+
+    def after_load(self, instances: list[models.Model]) -> None:
+        """Loads what `extras_unchanged` compares (histories, related rows)."""
+
+    def snapshot(self, instance: models.Model) -> tuple:
+        return tuple(instance.__dict__.get(name) for name in self.compare)
+
+    def extras_unchanged(self, instance: models.Model) -> bool:
+        return True
+
+    # Reading a row.
+
+    def before_import_row(self, row: dict, **kwargs: Any) -> None:
+        self.ctx.blocked = False
+
+    def get_import_fields(self) -> list[Field]:
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def import_instance(self, instance: models.Model, row: dict, **kwargs: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        for field in self.get_import_fields():
+            if field.column_name not in row:
+                continue  # an optional column the file leaves out: the stored value stays
+            try:
+                setattr(instance, field.attribute, field.widget.clean(row[field.column_name], row=row))
+            except ValueError as exc:
+                errors.setdefault(field.column_name, []).append(str(exc))
+        self.check_row(instance, row, errors)
+        if errors:
+            self.ctx.refuse(self.kind, self.row_ref(row))
+            raise ValidationError(errors)
+
+    def row_ref(self, row: dict) -> str:
+        return (row.get(self.ref_column) or "").strip()
+
+    def check_row(self, instance: models.Model, row: dict, errors: dict[str, list[str]]) -> None:
+        """Rules across cells; adds messages to `errors` by column."""
+
+    def check_own_record(self, instance: models.Model, errors: dict[str, list[str]], message: Any) -> None:
+        """A manager may not take over another provider's record by naming its reference."""
+        loaded = getattr(instance, "_exchange_provider_id", None)
+        if instance.pk and loaded is not None and not self.ctx.in_scope(loaded):
+            errors.setdefault(self.ref_column, []).append(str(message) % {"ref": self.row_ref_of(instance)})
+
+    def row_ref_of(self, instance: models.Model) -> str:
+        return str(getattr(instance, self.ref_column))
+
+    def skip_row(self, instance: models.Model, original: Any, row: dict, import_validation_errors: Any = None) -> bool:
+        if import_validation_errors:
+            return False
+        if self.ctx.blocked:
+            return True  # depends on a refused row, which is reported already; nothing will be written
+        if instance.pk is None:
+            return False
+        return getattr(instance, "_exchange_original", None) == self.snapshot(instance) and self.extras_unchanged(
+            instance
+        )
+
+    # Saving.
+
+    def prepare_save(self, instance: models.Model, is_create: bool) -> None:
+        """Sets what bulk_create and bulk_update skip (save() is not called)."""
+
+    def save_instance(self, instance: models.Model, is_create: bool, row: dict, **kwargs: Any) -> None:
+        self.prepare_save(instance, is_create)
+        super().save_instance(instance, is_create, row, **kwargs)
+        self.saved.append((instance, is_create))
+
+    def get_bulk_update_fields(self) -> list[str]:
+        return [name.removesuffix("_id") if name.endswith("_id") else name for name in self.compare]
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None) -> None:
+        if self.create_instances:
+            try:
+                with transaction.atomic():
+                    self._meta.model.objects.bulk_create(self.create_instances, batch_size=batch_size)
+            except DatabaseError as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None) -> None:
+        if self.update_instances:
+            try:
+                with transaction.atomic():
+                    bulk_update_rows(self._meta.model, self.update_instances, self.get_bulk_update_fields())
+            except DatabaseError as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
+        saved = [(instance, new) for instance, new in self.saved if instance.pk is not None]
+        self.saved.clear()
+        if saved:
+            with transaction.atomic():
+                self.after_save_all(saved)
+
+    def after_save_all(self, saved: list[tuple[Any, bool]]) -> None:
+        """Writes what depends on the saved rows' ids, and remembers their references."""
+
+
+def _add(errors: dict[str, list[str]], column: str, message: str) -> None:
+    errors.setdefault(column, []).append(message)
+
+
+class ProviderResource(ExchangeResource):
+    code = Field(attribute="code", column_name="code", widget=ProviderCodeWidget())
+    name = Field(attribute="name", column_name="name", widget=CellWidget(required=True, max_length=200))
+
+    kind = "providers"
+    ref_column = "code"
+    compare = ("name",)
+
+    class Meta:
+        model = Provider
+        fields = ("code", "name")
+        import_id_fields = ("code",)
+
+    def check_row(self, instance: Provider, row: dict, errors: dict[str, list[str]]) -> None:
+        scope = self.ctx.scope_provider_id
+        if scope is not None and "code" not in errors and self.ctx.providers.get(instance.code) != scope:
+            _add(
+                errors,
+                "code",
+                _("You may import only your own provider; this row is for '%(code)s'.") % {"code": instance.code},
+            )
+
+    def after_save_all(self, saved: list[tuple[Any, bool]]) -> None:
+        for instance, _new in saved:
+            self.ctx.providers[instance.code] = instance.pk
+
+    def dehydrate_code(self, obj: Provider) -> str:
+        return obj.code
+
+
+class ContractResource(ExchangeResource):
+    provider = Field(attribute="provider_id", column_name="provider", widget=ProviderWidget())
+    number = Field(attribute="number", column_name="number", widget=CellWidget(required=True, max_length=50))
+    start = Field(attribute="start", column_name="start", widget=DateCellWidget(required=True))
+    end = Field(attribute="end", column_name="end", widget=DateCellWidget(required=True))
+    planned_persons_per_month = Field(
+        attribute="planned_persons_per_month",
+        column_name="planned_persons_per_month",
+        widget=NumberWidget(
+            minimum=0, maximum=1_000_000, message=_lazy("A whole number of persons, e.g. 80; got '%(value)s'.")
+        ),
+    )
+
+    kind = "contracts"
+    ref_column = "number"
+    compare = ("provider_id", "start", "end", "planned_persons_per_month")
+
+    class Meta:
+        model = Contract
+        fields = ("provider", "number", "start", "end", "planned_persons_per_month")
+        import_id_fields = ("number",)
+
+    def check_row(self, instance: Contract, row: dict, errors: dict[str, list[str]]) -> None:
+        if instance.start and instance.end and instance.end < instance.start:
+            _add(errors, "end", _("The contract ends before it starts."))
+        self.check_own_record(instance, errors, _lazy("Contract '%(ref)s' is another provider's."))
+
+    def dehydrate_provider(self, obj: Contract) -> str:
+        return self.lookups.providers[obj.provider_id]
+
+
+class StaffResource(ExchangeResource):
+    staff_ref = Field(attribute="staff_ref", column_name="staff_ref", widget=RefWidget())
+    first_name = Field(
+        attribute="first_name", column_name="first_name", widget=CellWidget(required=True, max_length=100)
+    )
+    last_name = Field(attribute="last_name", column_name="last_name", widget=CellWidget(required=True, max_length=100))
+    role = Field(attribute="role", column_name="role", widget=ChoiceWidget(StaffRole, required=True))
+    provider = Field(attribute="provider_id", column_name="provider", widget=ProviderWidget())
+    email = Field(attribute="email", column_name="email", widget=EmailWidget())
+
+    kind = "staff"
+    ref_column = "staff_ref"
+    compare = ("first_name", "last_name", "role", "provider_id", "email")
+
+    class Meta:
+        model = Staff
+        fields = ("staff_ref", "first_name", "last_name", "role", "provider", "email")
+        import_id_fields = ("staff_ref",)
+
+    def check_row(self, instance: Staff, row: dict, errors: dict[str, list[str]]) -> None:
+        self.check_own_record(instance, errors, _lazy("Staff member '%(ref)s' works for another provider."))
+
+    def after_save_all(self, saved: list[tuple[Any, bool]]) -> None:
+        for instance, _new in saved:
+            self.ctx.remember_staff(instance.staff_ref, StaffInfo(instance.pk, instance.role, instance.provider_id))
+
+    def dehydrate_provider(self, obj: Staff) -> str:
+        return self.lookups.providers[obj.provider_id]
+
+
+class ClientResource(ExchangeResource):
+    client_ref = Field(attribute="client_ref", column_name="client_ref", widget=RefWidget())
+    first_name = Field(
+        attribute="first_name", column_name="first_name", widget=CellWidget(required=True, max_length=100)
+    )
+    last_name = Field(attribute="last_name", column_name="last_name", widget=CellWidget(required=True, max_length=100))
+    gender = Field(attribute="gender", column_name="gender", widget=ChoiceWidget(Gender))
+    birth_date = Field(attribute="birth_date", column_name="birth_date", widget=DateCellWidget())
+    country = Field(attribute="country", column_name="country", widget=CountryWidget())
+    family_ref = Field(attribute="family_id", column_name="family_ref", widget=FamilyWidget())
+    arrival_route = Field(attribute="arrival_route", column_name="arrival_route", widget=ChoiceWidget(ArrivalRoute))
+    # Not fields of Client: the current entries of its histories, written once the client is saved.
+    legal_status = Field(attribute="import_legal_status", column_name="legal_status", widget=ChoiceWidget(LegalStatus))
+    legal_status_since = Field(
+        attribute="import_legal_status_since", column_name="legal_status_since", widget=DateCellWidget()
+    )
+    residence = Field(attribute="import_residence", column_name="residence", widget=CellWidget(max_length=100))
+    residence_since = Field(attribute="import_residence_since", column_name="residence_since", widget=DateCellWidget())
+    provider = Field(attribute="provider_id", column_name="provider", widget=ProviderWidget())
+    service_start = Field(attribute="service_start", column_name="service_start", widget=DateCellWidget())
+    social_worker = Field(
+        attribute="social_worker_id", column_name="social_worker", widget=StaffWidget(role=StaffRole.SOCIAL_WORKER)
+    )
+    mentor = Field(attribute="mentor_id", column_name="mentor", widget=StaffWidget(role=StaffRole.MENTOR))
+
+    kind = "clients"
+    ref_column = "client_ref"
+    compare = (
+        "first_name",
+        "last_name",
+        "gender",
+        "birth_date",
+        "country",
+        "family_id",
+        "arrival_route",
+        "provider_id",
+        "service_start",
+        "social_worker_id",
+        "mentor_id",
+    )
+
+    class Meta:
+        model = Client
+        fields = (
+            "client_ref",
+            "first_name",
+            "last_name",
+            "gender",
+            "birth_date",
+            "country",
+            "family_ref",
+            "arrival_route",
+            "legal_status",
+            "legal_status_since",
+            "residence",
+            "residence_since",
+            "provider",
+            "service_start",
+            "social_worker",
+            "mentor",
+        )
+        import_id_fields = ("client_ref",)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # (client id, since) -> (entry id, value) of the loaded clients' histories.
+        self.statuses: dict[tuple[int, datetime.date], tuple[int, str]] = {}
+        self.residences: dict[tuple[int, datetime.date], tuple[int, str]] = {}
+        # Export: client id -> [(since, value)] in date order.
+        self.status_history: dict[int, list[tuple[datetime.date, str]]] = {}
+        self.residence_history: dict[int, list[tuple[datetime.date, str]]] = {}
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        """Makes the families the rows name, so that family_ref resolves like any reference."""
+        if "family_ref" not in dataset.headers:
+            return
+        wanted = {ref.strip() for ref in dataset["family_ref"]} - {""} - set(self.ctx.families)
+        valid = [ref for ref in wanted if len(ref) <= 50 and REF_RE.match(ref)]
+        if valid:
+            Family.objects.bulk_create([Family(family_ref=ref) for ref in sorted(valid)], batch_size=1000)
+            for chunk in _chunks(valid):
+                self.ctx.families.update(Family.objects.filter(family_ref__in=chunk).values_list("family_ref", "id"))
+
+    def after_load(self, instances: list[models.Model]) -> None:
+        ids = [instance.pk for instance in instances]
+        for chunk in _chunks(ids):
+            for pk, client_id, status, since in LegalStatusEntry.objects.filter(client_id__in=chunk).values_list(
+                "id", "client_id", "legal_status", "since"
+            ):
+                self.statuses[(client_id, since)] = (pk, status)
+            for pk, client_id, residence, since in ResidenceEntry.objects.filter(client_id__in=chunk).values_list(
+                "id", "client_id", "residence", "since"
+            ):
+                self.residences[(client_id, since)] = (pk, residence)
+
+    def check_row(self, instance: Client, row: dict, errors: dict[str, list[str]]) -> None:
+        self.check_own_record(instance, errors, _lazy("Client '%(ref)s' is another provider's client."))
+        for value_column, since_column, attribute in (
+            ("legal_status", "legal_status_since", "import_legal_status"),
+            ("residence", "residence_since", "import_residence"),
+        ):
+            value = getattr(instance, attribute, "")
+            given = getattr(instance, attribute + "_since", None)
+            since = given or instance.service_start
+            setattr(instance, attribute + "_effective_since", since)
+            if value and since is None and since_column not in errors and "service_start" not in errors:
+                _add(
+                    errors,
+                    since_column,
+                    _("Give this date or service_start: the day the %(what)s began.")
+                    % {"what": value_column.replace("_", " ")},
+                )
+            if given and not value and value_column not in errors:
+                _add(
+                    errors,
+                    value_column,
+                    _("A date is given in %(column)s, but no value here.") % {"column": since_column},
+                )
+        if getattr(instance, "import_legal_status", "") and instance.import_legal_status_effective_since:
+            self.ctx.current_status_since[instance.client_ref] = instance.import_legal_status_effective_since
+
+    def _history_changes(self, instance: Client) -> Iterator[tuple[type[models.Model], int | None, str, datetime.date]]:
+        """(model, existing entry id or None, value, since) for each history entry the row changes."""
+        for model, stored, attribute in (
+            (LegalStatusEntry, self.statuses, "import_legal_status"),
+            (ResidenceEntry, self.residences, "import_residence"),
+        ):
+            value = getattr(instance, attribute, "")
+            since = getattr(instance, attribute + "_effective_since", None)
+            if not value or since is None:
+                continue
+            existing = stored.get((instance.pk, since)) if instance.pk else None
+            if existing is None:
+                yield model, None, value, since
+            elif existing[1] != value:
+                yield model, existing[0], value, since
+
+    def extras_unchanged(self, instance: Client) -> bool:
+        return next(self._history_changes(instance), None) is None
+
+    def prepare_save(self, instance: Client, is_create: bool) -> None:
+        instance.name_key = name_key(instance.first_name, instance.last_name)
+        instance.updated_at = timezone.now()
+
+    def get_bulk_update_fields(self) -> list[str]:
+        return [*super().get_bulk_update_fields(), "name_key", "updated_at"]
+
+    def after_save_all(self, saved: list[tuple[Any, bool]]) -> None:
+        creates: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+        updates: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+        value_field = {LegalStatusEntry: "legal_status", ResidenceEntry: "residence"}
+        for instance, _new in saved:
+            self.ctx.clients[instance.client_ref] = (instance.pk, instance.provider_id)
+            for model, entry_id, value, since in self._history_changes(instance):
+                if entry_id is None:
+                    creates[model].append(model(client_id=instance.pk, since=since, **{value_field[model]: value}))
+                else:
+                    updates[model].append(model(id=entry_id, **{value_field[model]: value}))
+        for model, entries in creates.items():
+            model.objects.bulk_create(entries, batch_size=1000)
+        for model, entries in updates.items():
+            bulk_update_rows(model, entries, [value_field[model]])
+
+    # Export.
+
+    def before_export(self, queryset: Any, **kwargs: Any) -> None:
+        self.status_history = _history(LegalStatusEntry, "legal_status", queryset)
+        self.residence_history = _history(ResidenceEntry, "residence", queryset)
+
+    def _latest(self, history: dict, obj: Client) -> tuple[str, str]:
+        entries = history.get(obj.pk)
+        return (entries[-1][1], entries[-1][0].isoformat()) if entries else ("", "")
+
+    def dehydrate_country(self, obj: Client) -> str:
+        return obj.__dict__.get("country") or ""
+
+    def dehydrate_family_ref(self, obj: Client) -> str:
+        return self.lookups.families.get(obj.family_id, "")
+
+    def dehydrate_legal_status(self, obj: Client) -> str:
+        return self._latest(self.status_history, obj)[0]
+
+    def dehydrate_legal_status_since(self, obj: Client) -> str:
+        return self._latest(self.status_history, obj)[1]
+
+    def dehydrate_residence(self, obj: Client) -> str:
+        return self._latest(self.residence_history, obj)[0]
+
+    def dehydrate_residence_since(self, obj: Client) -> str:
+        return self._latest(self.residence_history, obj)[1]
+
+    def dehydrate_provider(self, obj: Client) -> str:
+        return self.lookups.providers[obj.provider_id]
+
+    def dehydrate_social_worker(self, obj: Client) -> str:
+        return self.lookups.staff.get(obj.social_worker_id, "")
+
+    def dehydrate_mentor(self, obj: Client) -> str:
+        return self.lookups.staff.get(obj.mentor_id, "")
+
+
+def _history(model: type[models.Model], value_field: str, clients: Any) -> dict[int, list[tuple[datetime.date, str]]]:
+    history: dict[int, list[tuple[datetime.date, str]]] = defaultdict(list)
+    rows = model.objects.filter(client__in=clients.values("pk")).order_by("client_id", "since")
+    for client_id, since, value in rows.values_list("client_id", "since", value_field).iterator(chunk_size=5000):
+        history[client_id].append((since, value))
+    return history
+
+
+class StatusHistoryResource(ExchangeResource):
+    """Earlier legal statuses; the current one is in clients.csv."""
+
+    client_ref = Field(attribute="client_id", column_name="client_ref", widget=OwnClientWidget())
+    legal_status = Field(
+        attribute="legal_status", column_name="legal_status", widget=ChoiceWidget(LegalStatus, required=True)
+    )
+    since = Field(attribute="since", column_name="since", widget=DateCellWidget(required=True))
+
+    kind = "status_history"
+    ref_column = "client_ref"
+    compare = ("legal_status",)
+
+    class Meta:
+        model = LegalStatusEntry
+        fields = ("client_ref", "legal_status", "since")
+        import_id_fields = ("client_ref", "since")
+
+    def row_key(self, row: dict) -> Any:
+        client_id = self.fields["client_ref"].clean(row)
+        since = self.fields["since"].clean(row)
+        if client_id is None or since is None:
+            raise ValueError("no key")
+        return (client_id, since)
+
+    def existing_queryset(self, keys: list) -> models.QuerySet:
+        return LegalStatusEntry.objects.filter(client_id__in={client_id for client_id, _since in keys})
+
+    def instance_key(self, instance: LegalStatusEntry) -> Any:
+        return (instance.client_id, instance.since)
+
+    def check_row(self, instance: LegalStatusEntry, row: dict, errors: dict[str, list[str]]) -> None:
+        ref = self.row_ref(row)
+        if instance.since and self.ctx.current_status_since.get(ref) == instance.since and "since" not in errors:
+            _add(
+                errors,
+                "since",
+                _(
+                    "Client '%(ref)s' has its current legal status (clients.csv) from this date; "
+                    "list only earlier ones here."
+                )
+                % {"ref": ref},
+            )
+
+    def dehydrate_client_ref(self, obj: LegalStatusEntry) -> str:
+        return obj.client.client_ref
+
+
+class ContactResource(ExchangeResource):
+    contact_ref = Field(attribute="contact_ref", column_name="contact_ref", widget=RefWidget())
+    date = Field(attribute="date", column_name="date", widget=DateCellWidget(required=True))
+    staff_ref = Field(attribute="staff_id", column_name="staff_ref", widget=StaffWidget(required=True))
+    family_ref = Field(attribute="family_id", column_name="family_ref", widget=FamilyWidget())
+    client_refs = Field(attribute="import_client_ids", column_name="client_refs", widget=ClientListWidget())
+    form = Field(attribute="form", column_name="form", widget=ChoiceWidget(ContactForm, required=True))
+    duration_minutes = Field(
+        attribute="duration_minutes",
+        column_name="duration_minutes",
+        widget=NumberWidget(
+            minimum=1, maximum=1440, message=_lazy("Duration must be whole minutes from 1 to 1440; got '%(value)s'.")
+        ),
+    )
+    topics = Field(attribute="import_topics", column_name="topics", widget=CodeListWidget(Topic))
+    note = Field(attribute="note", column_name="note", widget=CellWidget(strip=False))
+
+    kind = "contacts"
+    ref_column = "contact_ref"
+    compare = ("date", "staff_id", "family_id", "form", "duration_minutes", "note")
+
+    class Meta:
+        model = Contact
+        fields = (
+            "contact_ref",
+            "date",
+            "staff_ref",
+            "family_ref",
+            "client_refs",
+            "form",
+            "duration_minutes",
+            "topics",
+            "note",
+        )
+        import_id_fields = ("contact_ref",)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.client_ids: dict[int, tuple[int, ...]] = {}
+        self.topic_codes: dict[int, tuple[str, ...]] = {}
+        self.client_refs: dict[int, list[str]] = {}
+
+    def after_load(self, instances: list[models.Model]) -> None:
+        clients: dict[int, list[int]] = defaultdict(list)
+        topics: dict[int, list[str]] = defaultdict(list)
+        for chunk in _chunks([instance.pk for instance in instances]):
+            for contact_id, client_id in Contact.clients.through.objects.filter(contact_id__in=chunk).values_list(
+                "contact_id", "client_id"
+            ):
+                clients[contact_id].append(client_id)
+            for contact_id, topic in ContactTopic.objects.filter(contact_id__in=chunk).values_list(
+                "contact_id", "topic"
+            ):
+                topics[contact_id].append(topic)
+        for instance in instances:
+            self.client_ids[instance.pk] = tuple(sorted(clients.get(instance.pk, ())))
+            self.topic_codes[instance.pk] = tuple(sorted(topics.get(instance.pk, ())))
+
+    def check_row(self, instance: Contact, row: dict, errors: dict[str, list[str]]) -> None:
+        self.check_own_record(instance, errors, _lazy("Contact '%(ref)s' is another provider's."))
+        if not (row.get("family_ref") or "").strip() and not (row.get("client_refs") or "").strip():
+            _add(errors, "client_refs", _("Give family_ref, client_refs or both: whom did the contact serve?"))
+
+    def _clients_changed(self, instance: Contact) -> bool:
+        wanted = getattr(instance, "import_client_ids", None)
+        return wanted is not None and wanted != self.client_ids.get(instance.pk, ())
+
+    def _topics_changed(self, instance: Contact) -> bool:
+        wanted = getattr(instance, "import_topics", None)
+        return wanted is not None and wanted != self.topic_codes.get(instance.pk, ())
+
+    def extras_unchanged(self, instance: Contact) -> bool:
+        return not self._clients_changed(instance) and not self._topics_changed(instance)
+
+    def prepare_save(self, instance: Contact, is_create: bool) -> None:
+        # A contact stays with the provider it was delivered for, unless the row names another staff member.
+        if is_create or instance.staff_id != instance._exchange_original[1]:
+            instance.provider_id = self.ctx.staff_by_id[instance.staff_id].provider_id
+
+    def get_bulk_update_fields(self) -> list[str]:
+        return [*super().get_bulk_update_fields(), "provider"]
+
+    def after_save_all(self, saved: list[tuple[Any, bool]]) -> None:
+        through = Contact.clients.through
+        reset_clients = [c for c, _new in saved if self._clients_changed(c)]
+        reset_topics = [c for c, _new in saved if self._topics_changed(c)]
+        for chunk in _chunks([c.pk for c, new in saved if not new and self._clients_changed(c)]):
+            through.objects.filter(contact_id__in=chunk).delete()
+        for chunk in _chunks([c.pk for c, new in saved if not new and self._topics_changed(c)]):
+            ContactTopic.objects.filter(contact_id__in=chunk).delete()
+        bulk_insert_rows(
+            through,
+            ("contact", "client"),
+            ((c.pk, client_id) for c in reset_clients for client_id in c.import_client_ids),
+        )
+        bulk_insert_rows(
+            ContactTopic, ("contact", "topic"), ((c.pk, topic) for c in reset_topics for topic in c.import_topics)
+        )
+
+    # Export: contacts are read a chunk at a time with their clients and topics.
+
+    def iter_queryset(self, queryset: Any) -> Iterable[Contact]:
+        last = 0
+        while True:
+            chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:5000])
+            if not chunk:
+                return
+            ids = [c.pk for c in chunk]
+            self.client_refs = defaultdict(list)
+            self.topic_codes = {}
+            topics: dict[int, list[str]] = defaultdict(list)
+            for part in _chunks(ids):
+                rows = Contact.clients.through.objects.filter(contact_id__in=part).order_by("client__client_ref")
+                for contact_id, ref in rows.values_list("contact_id", "client__client_ref"):
+                    self.client_refs[contact_id].append(ref)
+                for contact_id, topic in ContactTopic.objects.filter(contact_id__in=part).values_list(
+                    "contact_id", "topic"
+                ):
+                    topics[contact_id].append(topic)
+            self.topic_codes = {pk: tuple(sorted(codes)) for pk, codes in topics.items()}
+            yield from chunk
+            last = chunk[-1].pk
+
+    def dehydrate_staff_ref(self, obj: Contact) -> str:
+        return self.lookups.staff[obj.staff_id]
+
+    def dehydrate_family_ref(self, obj: Contact) -> str:
+        return self.lookups.families.get(obj.family_id, "")
+
+    def dehydrate_client_refs(self, obj: Contact) -> str:
+        return ";".join(self.client_refs.get(obj.pk, ()))
+
+    def dehydrate_topics(self, obj: Contact) -> str:
+        return ";".join(self.topic_codes.get(obj.pk, ()))
+
+
+RESOURCES: dict[str, type[ExchangeResource]] = {
+    "providers": ProviderResource,
+    "contracts": ContractResource,
+    "staff": StaffResource,
+    "clients": ClientResource,
+    "status_history": StatusHistoryResource,
+    "contacts": ContactResource,
+}
