@@ -10,7 +10,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-import accounts.middleware  # noqa: F401  (connects the sign-in time receiver before the first force_login)
 from clients.models import Client, Provider
 from plans.models import Contact
 
