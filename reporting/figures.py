@@ -1,0 +1,459 @@
+"""The figures of a report (shared/spec/report-metrics.md), computed once by the database for every output."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+
+from clients.choices import RECEPTION_CENTRE, ArrivalRoute, LegalStatus, StaffRole
+from clients.models import Client, Contract, LegalStatusEntry, Provider, ResidenceEntry
+from plans.choices import ContactForm
+from plans.models import Contact, ContactTopic
+
+SCHEMA = "report-figures/1"
+UNKNOWN = "unknown"
+
+# The categories of each table, in the order the spec lists them; every one is always shown.
+GENDERS = ("female", "male", "other", UNKNOWN)
+AGE_GROUPS = ("children", "adults", "seniors", UNKNOWN)
+LEGAL_STATUSES = (*LegalStatus.values, UNKNOWN)
+RESIDENCES = (RECEPTION_CENTRE, "outside", UNKNOWN)
+ARRIVAL_ROUTES = (*ArrivalRoute.values, UNKNOWN)
+CONTACT_FORMS = tuple(ContactForm.values)
+
+_GENDER_KEYS = {"F": "female", "M": "male", "X": "other"}
+ADULT_FROM, SENIOR_AFTER = 18, 60
+
+ClientContact = Contact.clients.through
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def months(self) -> list[tuple[str, datetime.date, datetime.date]]:
+        """Each calendar month the period touches: ("YYYY-MM", first day, last day), clipped to the period."""
+        months = []
+        year, month = self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            first = datetime.date(year, month, 1)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            last = datetime.date(year, month, 1) - datetime.timedelta(days=1)
+            months.append((f"{first:%Y-%m}", max(first, self.start), min(last, self.end)))
+        return months
+
+
+@dataclass(frozen=True)
+class ContractTarget:
+    """A contract of the report's provider that overlaps the period."""
+
+    number: str
+    start: datetime.date
+    end: datetime.date
+    planned_persons_per_month: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "planned_persons_per_month": self.planned_persons_per_month,
+        }
+
+
+@dataclass(frozen=True)
+class CountryFigures:
+    count: int
+    by_country: dict[str, int]
+
+
+@dataclass(frozen=True)
+class StaffFigures:
+    social_workers: int
+    mentors: int
+
+
+@dataclass(frozen=True)
+class ContactFigures:
+    total: int
+    hours: float
+    by_form: dict[str, int]
+    by_topic: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    """Every figure of one report. The dicts are never changed after `figures_for` builds them."""
+
+    period: Period
+    provider: str | None
+    provider_name: str | None
+    unique_persons: int
+    new_persons: int
+    persons_by_month: dict[str, int]
+    average_persons_per_month: float
+    families: int
+    individuals: int
+    gender: dict[str, int]
+    age_groups: dict[str, int]
+    gender_by_age_group: dict[str, dict[str, int]]
+    average_age: float | None
+    average_age_adults: float | None
+    countries: CountryFigures
+    legal_status: dict[str, int]
+    residence: dict[str, int]
+    arrival_route: dict[str, int]
+    staff: StaffFigures
+    contacts: ContactFigures
+    # Only for one provider's report; empty for all providers.
+    contracts: tuple[ContractTarget, ...] = ()
+    # The planned persons of each month, from the contract covering it; None without one.
+    planned_persons_by_month: dict[str, int | None] | None = None
+
+    def percent(self, persons: int) -> int | None:
+        """A figure as a whole per cent of the unique persons (half up); None when nobody was served."""
+        if not self.unique_persons:
+            return None
+        return (200 * persons + self.unique_persons) // (2 * self.unique_persons)
+
+    def as_json(self) -> dict[str, Any]:
+        """The report's JSON as the spec gives it, plus the contract context."""
+        return {
+            "schema": SCHEMA,
+            "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
+            "provider": self.provider,
+            "unique_persons": self.unique_persons,
+            "new_persons": self.new_persons,
+            "persons_by_month": dict(self.persons_by_month),
+            "average_persons_per_month": self.average_persons_per_month,
+            "families": self.families,
+            "individuals": self.individuals,
+            "gender": dict(self.gender),
+            "age_groups": dict(self.age_groups),
+            "gender_by_age_group": {group: dict(row) for group, row in self.gender_by_age_group.items()},
+            "average_age": self.average_age,
+            "average_age_adults": self.average_age_adults,
+            "countries": {"count": self.countries.count, "by_country": dict(self.countries.by_country)},
+            "legal_status": dict(self.legal_status),
+            "residence": dict(self.residence),
+            "arrival_route": dict(self.arrival_route),
+            "staff": {"social_workers": self.staff.social_workers, "mentors": self.staff.mentors},
+            "contacts": {
+                "total": self.contacts.total,
+                "hours": self.contacts.hours,
+                "by_form": dict(self.contacts.by_form),
+                "by_topic": dict(self.contacts.by_topic),
+            },
+            "contracts": [contract.as_json() for contract in self.contracts],
+            "planned_persons_by_month": (
+                dict(self.planned_persons_by_month) if self.planned_persons_by_month is not None else None
+            ),
+        }
+
+
+def round_half_up(numerator: int, denominator: int) -> float | None:
+    """numerator / denominator to one decimal, halves up (not Python's round-half-even); None for 0/0."""
+    if not denominator:
+        return None
+    return ((20 * numerator + denominator) // (2 * denominator)) / 10
+
+
+def _in_report(prefix: str, start: datetime.date, end: datetime.date, provider: Provider | None) -> Q:
+    """The contacts of the report, seen through `prefix` ("" on Contact, "contact__" on the client link)."""
+    q = Q(**{f"{prefix}date__gte": start, f"{prefix}date__lte": end})
+    if provider is not None:
+        q &= Q(**{f"{prefix}provider": provider})
+    return q
+
+
+def _served_ids(start: datetime.date, end: datetime.date, provider: Provider | None) -> QuerySet[Any]:
+    """The ids of the persons served: named by a contact of the report, or in a family such a contact names.
+
+    One uncorrelated set (a UNION), so that each database builds it once and joins the served clients to it,
+    instead of probing every client of the database.
+    """
+    # Index: contact_provider_date_idx / contact_date_idx, then the client link's unique (contact, client).
+    named = ClientContact.objects.filter(_in_report("contact__", start, end, provider)).order_by().values("client_id")
+    # Index: contact_provider_date_idx / contact_date_idx, then the client family FK.
+    families = Contact.objects.filter(_in_report("", start, end, provider), family__isnull=False).values("family_id")
+    members = Client.objects.filter(family_id__in=families).order_by().values("pk")
+    return named.union(members)  # type: ignore[arg-type]
+
+
+def _age_on(day: datetime.date) -> Any:
+    """Completed years on `day` (NULL without a birth date), in SQL that SQLite and PostgreSQL both run."""
+    had_birthday = Q(birth_date__month__lt=day.month) | Q(birth_date__month=day.month, birth_date__day__lte=day.day)
+    return (
+        Value(day.year)
+        - ExtractYear("birth_date")
+        - Case(When(had_birthday, then=Value(0)), default=Value(1), output_field=IntegerField())
+    )
+
+
+def _report_contacts(period: Period, provider: Provider | None) -> QuerySet[Contact]:
+    return Contact.objects.filter(_in_report("", period.start, period.end, provider)).order_by()
+
+
+def _served_by(start: datetime.date, end: datetime.date, provider: Provider | None) -> Q:
+    """On Client: served by the report's contacts."""
+    return Q(pk__in=_served_ids(start, end, provider))
+
+
+def _served_clients(period: Period, provider: Provider | None) -> QuerySet[Client]:
+    return Client.objects.filter(_served_by(period.start, period.end, provider)).order_by()
+
+
+def _persons(period: Period, provider: Provider | None) -> dict[str, int]:
+    """Unique and new persons, families and individuals: one query over the persons served.
+
+    Correlated probes, each an index lookup for one served person, not a scan of the whole history.
+    """
+    # Index: the client family FK (clients_client_family_id).
+    has_other_member = Exists(Client.objects.filter(family_id=OuterRef("family_id")).exclude(pk=OuterRef("pk")))
+    # Index: the client link's client FK, then the contact's primary key; the contact family FK.
+    earlier = Q(Exists(ClientContact.objects.filter(client_id=OuterRef("pk"), contact__date__lt=period.start))) | Q(
+        Exists(Contact.objects.filter(family_id=OuterRef("family_id"), date__lt=period.start))
+    )
+    return _served_clients(period, provider).aggregate(
+        unique=Count("pk"),
+        new=Count("pk", filter=~earlier),
+        families=Count("family_id", distinct=True, filter=Q(has_other_member)),
+        individuals=Count("pk", filter=~Q(has_other_member)),
+    )
+
+
+def _month_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _persons_by_month(period: Period, provider: Provider | None) -> dict[str, int]:
+    """Unique persons of each month, counted from the contacts' side: two queries whatever the months.
+
+    A month's persons are those named by its contacts (N) and the members of the families they name (F);
+    |N ∪ F| = |N| + |F| - |N ∩ F|, where N ∩ F are the named persons whose family also had a contact that month.
+    """
+    start, end = period.start, period.end
+    family_contact_same_month = Exists(
+        # Index: the contact family FK, then the date (a (family, date) index would serve it whole).
+        Contact.objects.filter(
+            _in_report("", start, end, provider),
+            family_id=OuterRef("client__family_id"),
+            date__year=OuterRef("year"),
+            date__month=OuterRef("month"),
+        )
+    )
+    named = (
+        # django-stubs cannot follow annotations on the auto-created link model; the test suite runs this.
+        ClientContact.objects.filter(_in_report("contact__", start, end, provider))  # type: ignore[misc]
+        .annotate(year=ExtractYear("contact__date"), month=ExtractMonth("contact__date"))
+        .values("year", "month")
+        .annotate(
+            n=Count("client_id", distinct=True),
+            both=Count("client_id", distinct=True, filter=Q(family_contact_same_month)),
+        )
+        .order_by()
+    )
+    via_family = (
+        Contact.objects.filter(_in_report("", start, end, provider), family__isnull=False)
+        .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
+        .values("year", "month")
+        .annotate(n=Count("family__members", distinct=True))
+        .order_by()
+    )
+    by_month = dict.fromkeys((key for key, _, _ in period.months), 0)
+    for row in named:
+        by_month[_month_key(row["year"], row["month"])] += row["n"] - row["both"]
+    for row in via_family:
+        by_month[_month_key(row["year"], row["month"])] += row["n"]
+    return by_month
+
+
+def _demographics(period: Period, provider: Provider | None) -> list[Any]:
+    """Persons, and the sum of their ages, by gender, age group, legal status, residence and arrival route.
+
+    One pass over the persons served; at most 4 x 4 x 6 x 3 x 5 rows, however many persons.
+    """
+    return list(
+        _served_clients(period, provider)
+        .annotate(age_years=_age_on(period.end))
+        .annotate(
+            age_group=Case(
+                When(age_years__isnull=True, then=Value(UNKNOWN)),
+                When(age_years__lt=ADULT_FROM, then=Value("children")),
+                When(age_years__lte=SENIOR_AFTER, then=Value("adults")),
+                default=Value("seniors"),
+                output_field=CharField(),
+            )
+        )
+        .annotate(
+            status=Coalesce(_latest_legal_status(period.end), Value(UNKNOWN)),
+            residence=Coalesce(_latest_residence(period.end), Value(UNKNOWN)),
+        )
+        .values("gender", "age_group", "status", "residence", "arrival_route")
+        .annotate(n=Count("pk"), age_sum=Sum("age_years"), aged=Count("age_years"))
+    )
+
+
+def _latest_legal_status(day: datetime.date) -> Subquery:
+    # Index: the unique (client, since) constraint legal_status_one_per_day.
+    return Subquery(
+        LegalStatusEntry.objects.filter(client_id=OuterRef("pk"), since__lte=day)
+        .order_by("-since", "-pk")
+        .values("legal_status")[:1]
+    )
+
+
+def _latest_residence(day: datetime.date) -> Subquery:
+    # Index: the unique (client, since) constraint residence_one_per_day.
+    return Subquery(
+        ResidenceEntry.objects.filter(client_id=OuterRef("pk"), since__lte=day)
+        .order_by("-since", "-pk")
+        .annotate(
+            kind=Case(
+                When(residence=RECEPTION_CENTRE, then=Value(RECEPTION_CENTRE)),
+                When(residence="", then=Value(UNKNOWN)),
+                default=Value("outside"),
+                output_field=CharField(),
+            )
+        )
+        .values("kind")[:1]
+    )
+
+
+def _counts(rows: Any, key: str) -> dict[str, int]:
+    return {row[key]: row["n"] for row in rows}
+
+
+def _table(categories: tuple[str, ...], counts: dict[str, int]) -> dict[str, int]:
+    """Every category of the table, 0 where nobody falls in it; no code (or one outside them) counts as unknown."""
+    table = dict.fromkeys(categories, 0)
+    for code, n in counts.items():
+        key = code if code in table or UNKNOWN not in table else UNKNOWN
+        table[key] = table.get(key, 0) + n
+    return table
+
+
+def _contracts(period: Period, provider: Provider | None) -> tuple[ContractTarget, ...]:
+    if provider is None:
+        return ()
+    rows = Contract.objects.filter(provider=provider, start__lte=period.end, end__gte=period.start).order_by("start")
+    return tuple(
+        ContractTarget(number=c.number, start=c.start, end=c.end, planned_persons_per_month=c.planned_persons_per_month)
+        for c in rows
+    )
+
+
+def _planned_by_month(period: Period, contracts: tuple[ContractTarget, ...]) -> dict[str, int | None] | None:
+    if not contracts:
+        return None
+    planned: dict[str, int | None] = {}
+    for key, first, last in period.months:
+        covering = [c for c in contracts if c.start <= last and c.end >= first]
+        planned[key] = covering[-1].planned_persons_per_month if covering else None
+    return planned
+
+
+def figures_for(*, start: datetime.date, end: datetime.date, provider: Provider | None = None) -> ReportFigures:
+    """The figures of the report over `start`–`end` (inclusive) of one provider, or of all when None."""
+    if start > end:
+        raise ValueError("start after end")
+    period = Period(start, end)
+    contacts = _report_contacts(period, provider)
+    served = _served_clients(period, provider)
+
+    persons = _persons(period, provider)
+    by_month = _persons_by_month(period, provider)
+
+    gender = dict.fromkeys(GENDERS, 0)
+    age_groups = dict.fromkeys(AGE_GROUPS, 0)
+    gender_by_age_group = {group: dict.fromkeys(GENDERS, 0) for group in AGE_GROUPS}
+    age_sum = aged = adult_age_sum = adults_aged = 0
+    legal_status: dict[str, int] = {}
+    residence: dict[str, int] = {}
+    arrival_route: dict[str, int] = {}
+    for row in _demographics(period, provider):
+        for table, code in (
+            (legal_status, row["status"]),
+            (residence, row["residence"]),
+            (arrival_route, row["arrival_route"]),
+        ):
+            table[code] = table.get(code, 0) + row["n"]
+        g = _GENDER_KEYS.get(row["gender"], UNKNOWN)
+        gender[g] += row["n"]
+        age_groups[row["age_group"]] += row["n"]
+        gender_by_age_group[row["age_group"]][g] += row["n"]
+        age_sum += row["age_sum"] or 0
+        aged += row["aged"]
+        if row["age_group"] == "adults":
+            adult_age_sum += row["age_sum"] or 0
+            adults_aged += row["aged"]
+
+    countries = _counts(served.values("country").annotate(n=Count("pk")), "country")
+    by_country: dict[str, int] = {}
+    for code, n in countries.items():
+        by_country[code or UNKNOWN] = by_country.get(code or UNKNOWN, 0) + n
+
+    staff = _counts(contacts.values("staff__role").annotate(n=Count("staff_id", distinct=True)), "staff__role")
+    forms = list(contacts.values("form").annotate(n=Count("pk"), minutes=Sum("duration_minutes")))
+    topics = _counts(
+        ContactTopic.objects.filter(_in_report("contact__", start, end, provider))
+        .values("topic")
+        .annotate(n=Count("contact_id", distinct=True))
+        .order_by(),
+        "topic",
+    )
+    contracts = _contracts(period, provider)
+
+    return ReportFigures(
+        period=period,
+        provider=provider.code if provider else None,
+        provider_name=provider.name if provider else None,
+        unique_persons=persons["unique"],
+        new_persons=persons["new"],
+        persons_by_month=by_month,
+        average_persons_per_month=round_half_up(sum(by_month.values()), len(by_month)) or 0.0,
+        families=persons["families"],
+        individuals=persons["individuals"],
+        gender=gender,
+        age_groups=age_groups,
+        gender_by_age_group=gender_by_age_group,
+        average_age=round_half_up(age_sum, aged),
+        average_age_adults=round_half_up(adult_age_sum, adults_aged),
+        countries=CountryFigures(
+            count=sum(1 for code in by_country if code != UNKNOWN),
+            by_country=dict(sorted(by_country.items(), key=lambda item: (-item[1], item[0]))),
+        ),
+        legal_status=_table(LEGAL_STATUSES, legal_status),
+        residence=_table(RESIDENCES, residence),
+        arrival_route=_table(ARRIVAL_ROUTES, arrival_route),
+        staff=StaffFigures(
+            social_workers=staff.get(StaffRole.SOCIAL_WORKER.value, 0), mentors=staff.get(StaffRole.MENTOR.value, 0)
+        ),
+        contacts=ContactFigures(
+            total=sum(row["n"] for row in forms),
+            hours=round_half_up(sum(row["minutes"] or 0 for row in forms), 60) or 0.0,
+            by_form=_table(CONTACT_FORMS, _counts(forms, "form")),
+            by_topic=dict(sorted(topics.items())),
+        ),
+        contracts=contracts,
+        planned_persons_by_month=_planned_by_month(period, contracts),
+    )
