@@ -1,16 +1,20 @@
-"""The contact log (and, with issue 4, inclusion plans, goals and tasks)."""
+"""The contact log and the individual socio-economic inclusion plans: goals, tasks, notes, history."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Family, Provider, Staff
 
-from .choices import ContactForm, Topic
-from .querysets import ContactQuerySet
+from .choices import OPEN_TASK_STATUSES, ContactForm, GoalArea, PlanEventKind, PlanStatus, TaskStatus, Topic
+from .querysets import ContactQuerySet, PlanQuerySet, TaskQuerySet
 
 
 class Contact(models.Model):
@@ -85,3 +89,200 @@ class ContactTopic(models.Model):
 
     def __str__(self) -> str:
         return self.get_topic_display()
+
+
+class Plan(models.Model):
+    """An individual socio-economic inclusion plan of one client or of a whole family."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
+    family = models.ForeignKey(
+        Family, verbose_name=_("family"), on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    start_date = models.DateField(_("start date"))
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Optimistic concurrency: every save goes through `UPDATE ... WHERE version = <the version the
+    # editor saw>` (plans.services), so that of two people saving at once the second is told.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("inclusion plan")
+        verbose_name_plural = _("inclusion plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(client__isnull=False, family__isnull=True)
+                | models.Q(client__isnull=True, family__isnull=False),
+                name="plan_of_client_or_family",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_date__isnull=True) | models.Q(review_date__gte=models.F("start_date")),
+                name="plan_review_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Plan of %(whom)s from %(date)s")) % {
+            "whom": self.subject,
+            "date": formats.date_format(self.start_date, "SHORT_DATE_FORMAT"),
+        }
+
+    @property
+    def subject(self) -> Client | Family | None:
+        """Whom the plan is for: the client, or the family."""
+        return self.client if self.client_id else self.family
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PlanStatus.CLOSED
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="goals")
+    area = models.CharField(_("area"), max_length=20, choices=GoalArea.choices)
+    description = models.TextField(_("goal"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "id"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.description[:60]}"
+
+
+class Task(models.Model):
+    goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    responsible = models.ForeignKey(
+        Staff, verbose_name=_("responsible"), on_delete=models.PROTECT, related_name="plan_tasks"
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    # See Plan.version.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["goal", "due_date", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [
+            # "My tasks" and the home pages: a staff member's open tasks, soonest due (overdue) first.
+            models.Index(fields=["responsible", "status", "due_date"], name="task_resp_status_due_idx"),
+            # The social worker's home page: open tasks due this week.
+            models.Index(fields=["status", "due_date"], name="task_status_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_TASK_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+class TaskNote(models.Model):
+    """A dated progress note on a task; notes are history and are never edited."""
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    text = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ["task", "created_at", "id"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        indexes = [
+            # A task's notes in order, and the timeline's notes of a client's plans.
+            models.Index(fields=["task", "created_at"], name="tasknote_task_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("A progress note is history: it is never edited.")
+        super().save(*args, **kwargs)
+
+
+class PlanEvent(models.Model):
+    """One change of a plan, its goals or its tasks: who, when and what, for the timeline."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    kind = models.CharField(_("change"), max_length=20, choices=PlanEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    # {field name: [old value, new value]}, values as stored (codes, ISO dates, names).
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("plan change")
+        verbose_name_plural = _("plan changes")
+        indexes = [
+            # The timeline: a client's plan changes, newest first.
+            models.Index(fields=["plan", "-at"], name="planevent_plan_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+    def described_changes(self) -> list[dict]:
+        """The changes as translated labels and display values, for templates."""
+        model = Task if self.task_id else Plan
+        rows = []
+        for name, (old, new) in self.changes.items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:  # renamed since the event was written
+                field = None
+            if not isinstance(field, models.Field):
+                rows.append({"label": name, "old": old, "new": new})
+                continue
+            rows.append({"label": field.verbose_name, "old": _display(field, old), "new": _display(field, new)})
+        return rows
+
+
+def _display(field: models.Field, value: object) -> object:
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    return value

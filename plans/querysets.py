@@ -1,4 +1,4 @@
-"""Which contacts, plans and tasks a user may see."""
+"""Which contacts, plans and tasks a user may see, and who may change them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ from django.db import models
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from clients.models import Client
+
+
+def may_edit_plans(user: User) -> bool:
+    """Social workers and managers draft and change plans; mentors only update tasks."""
+    return bool(getattr(user, "works_with_clients", False)) and (user.is_social_worker or user.is_manager)
 
 
 class ContactQuerySet(models.QuerySet):
@@ -21,3 +27,68 @@ class ContactQuerySet(models.QuerySet):
         named = visible.filter(contacts=models.OuterRef("pk"))
         family = visible.filter(family_id=models.OuterRef("family_id"))
         return self.filter(provider_id=user.provider_id).filter(models.Exists(named) | models.Exists(family))
+
+    def serving(self, client: Client) -> ContactQuerySet:
+        """The contacts that served the client, named or through their family, by any provider.
+
+        Only for a client already fetched through `Client.objects.for_user`: a client handed
+        over to a new provider takes their history along.
+        """
+        condition = models.Q(clients=client)
+        if client.family_id:
+            condition |= models.Q(family_id=client.family_id)
+        # A subquery rather than a join, so that a contact naming the client and their family counts once.
+        return self.filter(pk__in=self.model._default_manager.filter(condition).values("pk"))
+
+
+def _visible_subject(user: User, client_field: str, family_field: str) -> models.Q:
+    """The plans (or tasks) of a client the user may see, or of a family with such a member."""
+    from clients.models import Client
+
+    visible = Client.objects.for_user(user)
+    return models.Q(models.Exists(visible.filter(pk=models.OuterRef(client_field)))) | models.Q(
+        models.Exists(visible.filter(family_id=models.OuterRef(family_field)))
+    )
+
+
+def _provider_subject(user: User, client_field: str, family_field: str) -> models.Q:
+    from clients.models import Client
+
+    own = Client.objects.filter(provider_id=user.provider_id or 0)  # for_user has made sure there is one
+    return models.Q(models.Exists(own.filter(pk=models.OuterRef(client_field)))) | models.Q(
+        models.Exists(own.filter(family_id=models.OuterRef(family_field)))
+    )
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> PlanQuerySet:
+        """Social workers and managers: their provider's plans; mentors: plans of their clients
+        and plans where they are responsible for a task; coordinators: none."""
+        if not user.is_authenticated or not user.is_active or not getattr(user, "works_with_clients", False):
+            return self.none()
+        condition = _visible_subject(user, "client_id", "family_id")
+        if user.is_mentor:
+            from .models import Task
+
+            theirs = Task.objects.filter(goal__plan=models.OuterRef("pk"), responsible__user=user)
+            condition |= models.Q(models.Exists(theirs)) & _provider_subject(user, "client_id", "family_id")
+        return self.filter(condition)
+
+
+class TaskQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> TaskQuerySet:
+        """Social workers and managers: their provider's tasks; mentors: the tasks of their clients'
+        plans and the tasks they are responsible for within their provider; coordinators: none."""
+        if not user.is_authenticated or not user.is_active or not getattr(user, "works_with_clients", False):
+            return self.none()
+        condition = _visible_subject(user, "goal__plan__client_id", "goal__plan__family_id")
+        if user.is_mentor:
+            condition |= models.Q(responsible__user=user) & _provider_subject(
+                user, "goal__plan__client_id", "goal__plan__family_id"
+            )
+        return self.filter(condition)
+
+    def open(self) -> TaskQuerySet:
+        from .choices import OPEN_TASK_STATUSES
+
+        return self.filter(status__in=OPEN_TASK_STATUSES)

@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+"""plans: the contact log, plans, goals, tasks, my tasks and a client's timeline."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "plans"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("clients/<int:client_pk>/timeline/", views.timeline, name="timeline"),
+    path("clients/<int:client_pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("families/<int:family_pk>/contacts/new/", views.contact_create_family, name="contact_create_family"),
+    path("clients/<int:client_pk>/plans/new/", views.plan_create, name="plan_create"),
+    path("families/<int:family_pk>/plans/new/", views.plan_create_family, name="plan_create_family"),
+    path("<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("<int:pk>/activate/", views.plan_activate, name="plan_activate"),
+    path("<int:pk>/close/", views.plan_close, name="plan_close"),
+    path("<int:pk>/goals/new/", views.goal_add, name="goal_add"),
+    path("goals/<int:goal_pk>/tasks/new/", views.task_add, name="task_add"),
+    path("tasks/mine/", views.my_tasks, name="my_tasks"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/status/", views.task_update, name="task_update"),
+    path("tasks/<int:pk>/notes/", views.task_note_add, name="task_note_add"),
+]

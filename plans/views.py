@@ -1,0 +1,396 @@
+"""The daily work in the browser: the contact log, plans and tasks, my tasks, a client's timeline."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from clients.models import Client, Family, Staff
+
+from . import selectors, services
+from .forms import (
+    ContactLogForm,
+    GoalForm,
+    PlanEditForm,
+    PlanForm,
+    TaskEditForm,
+    TaskForm,
+    TaskNoteForm,
+    TaskStatusForm,
+)
+from .models import Goal, Plan, Task
+from .querysets import may_edit_plans
+
+
+def _get_client_for_user(user: User, pk: int) -> Client:
+    try:
+        return Client.objects.for_user(user).select_related("family").get(pk=pk)
+    except Client.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_family_for_user(user: User, pk: int) -> Family:
+    try:
+        return Family.objects.for_user(user).get(pk=pk)
+    except Family.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_plan_for_user(user: User, pk: int, *, edit: bool = False) -> Plan:
+    try:
+        plan = Plan.objects.for_user(user).select_related("client", "family").get(pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404 from None
+    if edit and not may_edit_plans(user):
+        raise PermissionDenied
+    return plan
+
+
+def _get_goal_for_user(user: User, pk: int) -> Goal:
+    try:
+        goal = Goal.objects.select_related("plan__client", "plan__family").get(
+            pk=pk, plan__in=Plan.objects.for_user(user)
+        )
+    except Goal.DoesNotExist:
+        raise Http404 from None
+    if not may_edit_plans(user):
+        raise PermissionDenied
+    return goal
+
+
+def _get_task_for_user(user: User, pk: int, *, edit: bool = False) -> Task:
+    try:
+        task = Task.objects.for_user(user).select_related("goal__plan", "responsible", "updated_by").get(pk=pk)
+    except Task.DoesNotExist:
+        raise Http404 from None
+    if edit and not may_edit_plans(user):
+        raise PermissionDenied
+    return task
+
+
+def _staff_of(user: User) -> Staff:
+    """The user's own staff record: a contact is always delivered by a staff member."""
+    staff = Staff.objects.filter(user=user, provider_id=user.provider_id, is_active=True).first()
+    if staff is None:
+        raise PermissionDenied(_("Only a social worker or a mentor can log a contact."))
+    return staff
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = default
+    return redirect(target)
+
+
+# The contact log ---------------------------------------------------------------------------------
+
+
+def _contact_page(request: HttpRequest, *, client: Client | None, family: Family | None) -> HttpResponse:
+    staff = _staff_of(request.user)
+    form = ContactLogForm(request.POST or None, user=request.user, client=client, family=family)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.contact_log(
+            staff=staff,
+            actor=request.user,
+            date=data["date"],
+            form=data["form"],
+            duration_minutes=data["duration_minutes"],
+            topics=data["topics"],
+            place=data["place"],
+            note=data["note"],
+            family=form.family if data.get("whole_family") else None,
+            clients=[] if data.get("whole_family") else data["members"],
+        )
+        messages.success(request, _("The contact was logged."))
+        if client is not None:
+            return redirect("plans:timeline", client.pk)
+        return redirect("home")
+    ctx = {"form": form, "client": client, "family": form.family, "staff": staff}
+    return render(request, "plans/contact_form.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    return _contact_page(request, client=_get_client_for_user(request.user, client_pk), family=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create_family(request: HttpRequest, family_pk: int) -> HttpResponse:
+    return _contact_page(request, client=None, family=_get_family_for_user(request.user, family_pk))
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = _get_client_for_user(request.user, client_pk)
+    ctx = {
+        "client": client,
+        "entries": selectors.timeline_for(client=client),
+        "plans": selectors.plans_of_client(client=client),
+    }
+    return render(request, "plans/timeline.html", ctx)
+
+
+# Plans -------------------------------------------------------------------------------------------
+
+
+def _plan_create_page(request: HttpRequest, *, client: Client | None, family: Family | None) -> HttpResponse:
+    if not may_edit_plans(request.user):
+        raise PermissionDenied
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(actor=request.user, client=client, family=family, **form.cleaned_data)
+        messages.success(request, _("The plan was drafted. Add its goals and tasks."))
+        return redirect("plans:plan_detail", plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "client": client, "family": family})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    return _plan_create_page(request, client=_get_client_for_user(request.user, client_pk), family=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create_family(request: HttpRequest, family_pk: int) -> HttpResponse:
+    return _plan_create_page(request, client=None, family=_get_family_for_user(request.user, family_pk))
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        plan = selectors.plan_with_goals(plan_id=pk, user=request.user)
+    except Plan.DoesNotExist:
+        raise Http404 from None
+    editable = may_edit_plans(request.user) and not plan.is_closed
+    workable = set(Task.objects.for_user(request.user).filter(goal__plan=plan).values_list("pk", flat=True))
+    ctx = {
+        "plan": plan,
+        "editable": editable,
+        "workable": workable,
+        "status_choices": TaskStatusForm.base_fields["status"].choices,
+    }
+    return render(request, "plans/plan_detail.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan_for_user(request.user, pk, edit=True)
+    # The form gets a copy, so that `plan` keeps the saved values the service compares against.
+    form = PlanEditForm(request.POST or None, instance=copy.copy(plan))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            fields = {k: form.cleaned_data[k] for k in ("start_date", "review_date", "summary")}
+            services.plan_update(plan=plan, actor=request.user, version=form.cleaned_data["version"], **fields)
+        except services.ConflictError as exc:
+            conflict = exc.current
+            form = _conflict_form(PlanEditForm, request, conflict)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect("plans:plan_detail", plan.pk)
+    return render(request, "plans/plan_edit.html", {"form": form, "plan": plan, "conflict": conflict})
+
+
+def _conflict_form(form_class, request: HttpRequest, current, **kwargs):
+    """The editor's input kept, the version moved on, and an error saying what happened."""
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    # A copy: validating the form writes the editor's input onto its instance, and `current` is shown as is.
+    form = form_class(data, instance=copy.copy(current), **kwargs)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Someone else saved this meanwhile. Their version is shown beside yours; nothing of yours "
+            "was saved. Check the fields and save again to keep your changes."
+        ),
+    )
+    return form
+
+
+def _plan_status(request: HttpRequest, pk: int, change) -> HttpResponse:
+    plan = _get_plan_for_user(request.user, pk, edit=True)
+    try:
+        change(plan=plan, actor=request.user, version=int(request.POST.get("version", "0") or 0))
+    except services.ConflictError as exc:
+        messages.error(
+            request,
+            _("Someone else changed this plan meanwhile; it is now “%(status)s”. Check it and try again.")
+            % {"status": exc.current.get_status_display()},
+        )
+    except services.TransitionError:
+        status = plan.get_status_display()
+        messages.error(request, _("A plan that is “%(status)s” cannot change so.") % {"status": status})
+    else:
+        messages.success(request, _("The plan is now “%(status)s”.") % {"status": plan.get_status_display()})
+    return redirect("plans:plan_detail", plan.pk)
+
+
+@login_required
+@require_POST
+def plan_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_status(request, pk, services.plan_activate)
+
+
+@login_required
+@require_POST
+def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_status(request, pk, services.plan_close)
+
+
+def _refuse_closed(request: HttpRequest, plan: Plan) -> HttpResponse | None:
+    if plan.is_closed:
+        messages.error(request, _("This plan is closed: it can no longer change."))
+        return redirect("plans:plan_detail", plan.pk)
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan_for_user(request.user, pk, edit=True)
+    if refused := _refuse_closed(request, plan):
+        return refused
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.goal_add(plan=plan, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The goal was added."))
+        return redirect("plans:plan_detail", plan.pk)
+    return render(request, "plans/goal_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
+    goal = _get_goal_for_user(request.user, goal_pk)
+    plan = goal.plan
+    if refused := _refuse_closed(request, plan):
+        return refused
+    form = TaskForm(request.POST or None, user=request.user, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        services.task_add(goal=goal, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The task was added."))
+        return redirect("plans:plan_detail", plan.pk)
+    return render(request, "plans/task_form.html", {"form": form, "plan": plan, "goal": goal})
+
+
+# Tasks -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _get_task_for_user(request.user, pk, edit=True)
+    plan = task.goal.plan
+    form = TaskEditForm(request.POST or None, instance=copy.copy(task), user=request.user, plan=plan)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_update(
+                task=task,
+                actor=request.user,
+                version=data["version"],
+                status=data["status"],
+                title=data["title"],
+                responsible=data["responsible"],
+                due_date=data["due_date"],
+                clear_due_date=data["due_date"] is None,
+            )
+        except services.ConflictError as exc:
+            conflict = exc.current
+            form = _conflict_form(TaskEditForm, request, conflict, user=request.user, plan=plan)
+        else:
+            messages.success(request, _("The task was saved."))
+            return redirect("plans:plan_detail", plan.pk)
+    return render(request, "plans/task_edit.html", {"form": form, "task": task, "plan": plan, "conflict": conflict})
+
+
+@login_required
+@require_POST
+def task_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """A status change from "my tasks" or a plan: JSON for the page's script, else back to the page."""
+    task = _get_task_for_user(request.user, pk)
+    form = TaskStatusForm(request.POST)
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "errors": form.errors}, status=400)
+        messages.error(request, _("Choose a status."))
+        return _back(request, reverse("plans:my_tasks"))
+    try:
+        services.task_update(task=task, actor=request.user, **form.cleaned_data)
+    except services.ConflictError as exc:
+        current = exc.current
+        error = _("%(who)s changed this task meanwhile: it is now “%(status)s”. Yours was not saved.") % {
+            "who": current.updated_by or _("Someone"),
+            "status": current.get_status_display(),
+        }
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "error": error, **_task_state(current)}, status=409)
+        messages.error(request, error)
+        return _back(request, reverse("plans:my_tasks"))
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "message": _("Saved."), **_task_state(task)})
+    status = task.get_status_display()
+    messages.success(request, _("“%(task)s” is now “%(status)s”.") % {"task": task, "status": status})
+    return _back(request, reverse("plans:my_tasks"))
+
+
+def _task_state(task: Task) -> dict:
+    return {
+        "status": task.status,
+        "status_display": str(task.get_status_display()),
+        "version": task.version,
+        "is_open": task.is_open,
+    }
+
+
+@login_required
+@require_POST
+def task_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _get_task_for_user(request.user, pk)
+    form = TaskNoteForm(request.POST)
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "errors": form.errors}, status=400)
+        messages.error(request, _("Write the note first."))
+        return _back(request, reverse("plans:my_tasks"))
+    note = services.task_note_add(task=task, actor=request.user, text=form.cleaned_data["text"])
+    if _wants_json(request):
+        html = render_to_string("plans/includes/task_note.html", {"note": note}, request=request)
+        return JsonResponse({"ok": True, "html": html, "message": _("Note added.")})
+    messages.success(request, _("The note was added."))
+    return _back(request, reverse("plans:my_tasks"))
+
+
+@login_required
+@require_GET
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    if not request.user.works_with_clients:
+        raise Http404
+    tasks = selectors.my_tasks(user=request.user)
+    ctx = {"tasks": tasks, "status_choices": TaskStatusForm.base_fields["status"].choices}
+    return render(request, "plans/my_tasks.html", ctx)

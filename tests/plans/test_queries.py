@@ -1,0 +1,156 @@
+"""The number of queries of each list and home page does not grow with its rows."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clients.models import ProviderHandover
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    ContractFactory,
+    GoalFactory,
+    LegalStatusEntryFactory,
+    PlanFactory,
+    ResidenceEntryFactory,
+    StaffFactory,
+    TaskFactory,
+    TaskNoteFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def _client_with_work(provider, mentor, social_worker, today, n):
+    """A client assigned to both, with a contact, a plan and a task with a note for the mentor."""
+    person = ClientFactory(provider=provider, mentor=mentor.staff, social_worker=social_worker.staff)
+    contact = ContactFactory(staff=mentor.staff, date=today, duration_minutes=30)
+    contact.clients.add(person)
+    contact.topics.create(topic="health")
+    task = TaskFactory(
+        goal=GoalFactory(plan=PlanFactory(client=person, start_date=today - datetime.timedelta(days=30))),
+        responsible=mentor.staff if n % 2 else social_worker.staff,
+        due_date=today + datetime.timedelta(days=2 - n),
+    )
+    TaskNoteFactory(task=task)
+    return person
+
+
+def _grow(build, count_then, small=3, large=20):
+    for n in range(small):
+        build(n)
+    before, _ = count_then()
+    for n in range(small, large):
+        build(n)
+    after, response = count_then()
+    return before, after, response
+
+
+def test_my_tasks_takes_the_same_queries_for_3_and_20_tasks(client, provider, mentor, social_worker, today):
+    client.force_login(mentor)
+    before, after, response = _grow(
+        lambda n: _client_with_work(provider, mentor, social_worker, today, n),
+        lambda: _queries(client, reverse("plans:my_tasks")),
+    )
+    assert before == after
+    assert len(response.context["tasks"]) == 20
+
+
+def test_my_tasks_shows_overdue_tasks_first(client, provider, mentor, social_worker, today):
+    for n in range(4):
+        _client_with_work(provider, mentor, social_worker, today, n)
+    client.force_login(mentor)
+    due = [t.due_date for t in client.get(reverse("plans:my_tasks")).context["tasks"]]
+    assert due == sorted(due)
+    assert due[0] < today
+    assert 'class="card h-100 task-card overdue' in client.get(reverse("plans:my_tasks")).content.decode()
+
+
+def test_the_timeline_takes_the_same_queries_for_3_and_20_rows_of_each_kind(
+    client, social_worker, mentor, assigned_client, family, outsider, today
+):
+    plan = PlanFactory(client=assigned_client)
+    task = TaskFactory(goal=GoalFactory(plan=plan), responsible=mentor.staff)
+
+    def build(n):
+        day = datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
+        named = ContactFactory(staff=mentor.staff, date=day)
+        named.clients.add(assigned_client)
+        named.topics.create(topic="housing")
+        ContactFactory(staff=social_worker.staff, date=day, family=family)
+        TaskNoteFactory(task=task, text=f"note {n}")
+        plan.events.create(kind="edited", actor=social_worker, changes={"summary": ["", f"s{n}"]})
+        LegalStatusEntryFactory(client=assigned_client, since=day)
+        ResidenceEntryFactory(client=assigned_client, since=day, residence="Rīga")
+        ProviderHandover.objects.create(
+            client=assigned_client, from_provider=outsider.provider, to_provider=social_worker.provider, date=day
+        )
+
+    client.force_login(social_worker)
+    before, after, response = _grow(
+        build, lambda: _queries(client, reverse("plans:timeline", args=[assigned_client.pk]))
+    )
+    assert before == after
+    entries = response.context["entries"]
+    assert len(entries) == 20 * 7
+    assert [e.date for e in entries] == sorted((e.date for e in entries), reverse=True)
+
+
+def test_the_social_workers_home_takes_the_same_queries_for_3_and_20_clients(
+    client, provider, mentor, social_worker, today
+):
+    client.force_login(social_worker)
+    before, after, response = _grow(
+        lambda n: _client_with_work(provider, mentor, social_worker, today, n),
+        lambda: _queries(client, reverse("home")),
+    )
+    assert before == after
+    assert len(response.context["caseload"]) == 20
+
+
+def test_the_mentors_home_takes_the_same_queries_for_3_and_20_clients(client, provider, mentor, social_worker, today):
+    client.force_login(mentor)
+    before, after, response = _grow(
+        lambda n: _client_with_work(provider, mentor, social_worker, today, n),
+        lambda: _queries(client, reverse("home")),
+    )
+    assert before == after
+    assert len(response.context["clients"]) == 20
+
+
+def test_the_managers_home_takes_the_same_queries_for_3_and_20_staff_and_clients(
+    client, provider, manager, mentor, social_worker, today
+):
+    ContractFactory(provider=provider, start=today.replace(day=1), end=today + datetime.timedelta(days=400))
+
+    def build(n):
+        staff = StaffFactory(provider=provider, role="mentor")
+        contact = ContactFactory(staff=staff, date=today, form="phone" if n % 2 else "in_person")
+        contact.clients.add(ClientFactory(provider=provider, mentor=staff))
+
+    client.force_login(manager)
+    before, after, response = _grow(build, lambda: _queries(client, reverse("home")))
+    assert before == after
+    assert response.context["glance"].persons_served == 20
+
+
+def test_a_plans_page_takes_the_same_queries_for_3_and_20_goals_with_tasks(client, social_worker, mentor, plan):
+    def build(n):
+        task = TaskFactory(goal=GoalFactory(plan=plan), responsible=mentor.staff, due_date=plan.start_date)
+        TaskNoteFactory(task=task)
+        plan.events.create(kind="task_added", task=task, actor=social_worker, changes={"title": [None, task.title]})
+
+    client.force_login(social_worker)
+    before, after, response = _grow(build, lambda: _queries(client, reverse("plans:plan_detail", args=[plan.pk])))
+    assert before == after
+    assert response.content.decode().count('data-async="status"') == 20
