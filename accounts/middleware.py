@@ -5,6 +5,8 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 SIGNED_IN_AT = "signed_in_at"
@@ -75,3 +77,18 @@ class NoStoreForSignedInMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
         return response
+
+
+class LatvianFirstLocaleMiddleware(LocaleMiddleware):
+    """Latvian unless the person chose another language with the switch.
+
+    Browsers in Latvian offices are often set to English; the product speaks Latvian first, so the
+    Accept-Language header is not consulted. The switch's cookie is.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

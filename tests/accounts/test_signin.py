@@ -69,3 +69,8 @@ def test_signed_in_pages_are_never_stored_by_the_browser(client, social_worker):
     client.force_login(social_worker)
     response = client.get(reverse("home"))
     assert "no-store" in response["Cache-Control"]
+
+
+def test_an_english_browser_still_gets_latvian_until_the_switch_is_used(client):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="lv">' in response.content.decode()
