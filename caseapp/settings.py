@@ -163,6 +163,9 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 *
 
 OTP_TOTP_ISSUER = "Klientu lietas"
 
+# Filters offer "All" rather than a row of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

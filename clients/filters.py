@@ -27,7 +27,7 @@ class ClientFilter(django_filters.FilterSet):
         label=_("Legal status"), choices=LegalStatus.choices, field_name="current_legal_status"
     )
     country = django_filters.ChoiceFilter(label=_("Country"), choices=[])
-    family = django_filters.ModelChoiceFilter(label=_("Family"), queryset=Family.objects.none())
+    family = django_filters.ModelChoiceFilter(label=_("Family"), queryset=Family.objects.none(), empty_label=_("All"))
     mine = django_filters.BooleanFilter(label=_("Assigned to me"), method="assigned_to_me", widget=forms.CheckboxInput)
     case = django_filters.ChoiceFilter(label=_("Case"), choices=CASE_CHOICES, method="by_case")
 

@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from clients.demo import build_demo_records
 from clients.models import Provider, Staff
+from plans.demo import build_demo_plans
 
 DEMO_PASSWORD = "demo-parole-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 user.save()
             if staff_ref:
                 Staff.objects.filter(staff_ref=staff_ref, user__isnull=True).update(user=user)
+        build_demo_plans()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
         # Roles that must use a second factor get an authenticator; `demo_totp NAME` prints its code.
