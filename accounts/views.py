@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from django.utils import timezone
 
 from plans import selectors
@@ -44,6 +45,7 @@ def _home_context(user) -> dict:
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     template = HOME_TEMPLATES.get(request.user.role, "home/no_role.html")
     return render(request, template, _home_context(request.user))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,11 +175,10 @@ def export_datasets(*, provider_id: int | None = None) -> dict[str, tablib.Datas
 
 def _all_but_latest(entries) -> list:
     """The status history rows: each client's entries but the latest, which clients.csv holds."""
-    rows = list(entries.iterator(chunk_size=5000))
     return [
         entry
-        for entry, following in zip(rows, [*rows[1:], None], strict=True)
-        if following and following.client_id == entry.client_id
+        for entry, following in itertools.pairwise(entries.iterator(chunk_size=5000))
+        if following.client_id == entry.client_id
     ]
 
 

@@ -125,3 +125,18 @@ def test_the_export_command_writes_a_folder_or_a_workbook(tmp_path, capsys):
     assert "clients: 360 rows" in capsys.readouterr().out
     assert (tmp_path / "out" / "contacts.csv").exists()
     assert openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True).sheetnames == list(FILE_SPECS)
+
+
+def test_a_provider_without_any_status_history_exports(db, tmp_path):
+    from django.core.management import call_command
+
+    from tests.factories import ProviderFactory
+
+    ProviderFactory(code="EMPTY")
+    call_command("export_dataset", str(tmp_path / "out"))
+    assert (
+        (tmp_path / "out" / "status_history.csv")
+        .read_text(encoding="utf-8-sig")
+        .splitlines()[0]
+        .startswith("client_ref")
+    )
