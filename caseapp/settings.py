@@ -160,6 +160,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# A closed case's identifying data is kept this many days after the service ended, then anonymised.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=1826)
 
 OTP_TOTP_ISSUER = "Klientu lietas"
 

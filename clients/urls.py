@@ -1,7 +1,7 @@
-"""clients: the records' URLs and the exchange format's URLs, in one namespace."""
+"""clients: the records', the exchange format's and the data subject's rights' URLs, in one namespace."""
 
-from . import urls_exchange, urls_records
+from . import urls_exchange, urls_privacy, urls_records
 
 app_name = "clients"
 
-urlpatterns = [*urls_records.urlpatterns, *urls_exchange.urlpatterns]
+urlpatterns = [*urls_records.urlpatterns, *urls_exchange.urlpatterns, *urls_privacy.urlpatterns]

@@ -1,0 +1,255 @@
+"""Every URL of the project, walked with every role and anonymous, for an assigned record, another
+record of the same provider and another provider's record, with every HTTP method.
+
+A URL without a rule in POLICY fails the suite: adding a view means deciding who may reach it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Role
+from clients.choices import StaffRole
+from reporting.models import JobState, ReportJob
+from tests.factories import (
+    ClientFactory,
+    FamilyFactory,
+    GoalFactory,
+    PlanFactory,
+    ProviderFactory,
+    StaffFactory,
+    TaskFactory,
+    UserFactory,
+)
+
+ROLES = ("anonymous", "social_worker", "mentor", "manager", "coordinator")
+# A: assigned to the mentor and the social worker; S: the same provider, assigned to nobody;
+# F: another provider's. Records of kind "none" are pages without a record.
+RELATIONS = ("A", "S", "F")
+OTHER_METHODS = ("PUT", "PATCH", "DELETE")
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str  # the record the URL's argument names: client, family, plan, goal, task, job or none
+    methods: frozenset[str]
+    allowed: dict[str, str] = field(default_factory=dict)  # role -> relations it may use ("X" for none)
+    public: bool = False  # reachable without signing in
+    query: str = ""  # the query string a page needs to name what it shows
+
+
+def rule(kind: str, methods: str, public: bool = False, query: str = "", **allowed: str) -> Rule:
+    return Rule(kind, frozenset(methods.split()), allowed, public, query)
+
+
+A_MONTH = "?kind=month&month=2026-01&language=lv"
+
+
+EVERYONE = {"social_worker": "X", "mentor": "X", "manager": "X", "coordinator": "X"}
+CLIENT_AREA = {"social_worker": "X", "mentor": "X", "manager": "X"}
+WRITERS = {"social_worker": "AS", "manager": "AS"}
+READERS = {"social_worker": "AS", "mentor": "A", "manager": "AS"}
+REPORT_READERS = {"social_worker": "X", "manager": "X", "coordinator": "X"}
+JOB_READERS = {"social_worker": "AS", "manager": "AS", "coordinator": "ASF"}
+
+POLICY: dict[str, Rule] = {
+    "home": rule("none", "GET", **EVERYONE),
+    "healthz": rule("none", "GET", public=True),
+    # Django's language switch sends any request back, changing the language only on POST.
+    "set_language": rule("none", "GET POST PUT PATCH DELETE", public=True),
+    # Django's form views take PUT as POST.
+    "accounts:login": rule("none", "GET POST PUT", public=True),
+    "accounts:logout": rule("none", "POST", **EVERYONE),
+    "accounts:two_factor_setup": rule("none", "GET POST", **EVERYONE),
+    "accounts:two_factor_verify": rule("none", "GET POST", **EVERYONE),
+    "accounts:password_change": rule("none", "GET POST PUT", **EVERYONE),
+    "audit:list": rule("none", "GET", manager="X"),
+    "clients:list": rule("none", "GET", **CLIENT_AREA),
+    "clients:create": rule("none", "GET POST", social_worker="X", manager="X"),
+    "clients:detail": rule("client", "GET", **READERS),
+    "clients:edit": rule("client", "GET POST", **WRITERS),
+    "clients:status_change": rule("client", "GET POST", **WRITERS),
+    "clients:residence_change": rule("client", "GET POST", **WRITERS),
+    "clients:handover": rule("client", "GET POST", manager="AS"),
+    "clients:merge": rule("client", "GET POST", manager="AS"),
+    "clients:family_list": rule("none", "GET", **CLIENT_AREA),
+    "clients:family_create": rule("none", "GET POST", social_worker="X", manager="X"),
+    "clients:family_detail": rule("family", "GET", **READERS),
+    "clients:family_add_member": rule("family", "GET POST", **WRITERS),
+    "clients:import": rule("none", "GET POST", manager="X"),
+    "clients:import_confirm": rule("none", "POST", manager="X"),
+    "clients:export": rule("none", "GET", manager="X"),
+    "clients:privacy_export_json": rule("client", "GET", manager="AS"),
+    "clients:privacy_export_pdf": rule("client", "GET", manager="AS"),
+    "clients:anonymise": rule("client", "GET POST", manager="AS"),
+    "clients:anonymise_due": rule("none", "GET POST", manager="X"),
+    "plans:timeline": rule("client", "GET", **READERS),
+    # A contact needs a staff member: a manager without a staff record may not log one.
+    "plans:contact_create": rule("client", "GET POST", social_worker="AS", mentor="A"),
+    "plans:contact_create_family": rule("family", "GET POST", social_worker="AS", mentor="A"),
+    "plans:plan_create": rule("client", "GET POST", **WRITERS),
+    "plans:plan_create_family": rule("family", "GET POST", **WRITERS),
+    "plans:plan_detail": rule("plan", "GET", **READERS),
+    "plans:plan_edit": rule("plan", "GET POST", **WRITERS),
+    "plans:plan_activate": rule("plan", "POST", **WRITERS),
+    "plans:plan_close": rule("plan", "POST", **WRITERS),
+    "plans:goal_add": rule("plan", "GET POST", **WRITERS),
+    "plans:task_add": rule("goal", "GET POST", **WRITERS),
+    "plans:my_tasks": rule("none", "GET", **CLIENT_AREA),
+    "plans:task_edit": rule("task", "GET POST", **WRITERS),
+    "plans:task_update": rule("task", "POST", **READERS),
+    "plans:task_note_add": rule("task", "POST", **READERS),
+    "reporting:index": rule("none", "GET", **REPORT_READERS),
+    "reporting:figures_xlsx": rule("none", "GET", query=A_MONTH, **REPORT_READERS),
+    "reporting:figures_json": rule("none", "GET", query=A_MONTH, **REPORT_READERS),
+    "reporting:narrative": rule("none", "GET POST", query=A_MONTH, manager="X"),
+    "reporting:archive": rule("none", "GET", **REPORT_READERS),
+    "reporting:job_create": rule("none", "POST", manager="X", coordinator="X"),
+    "reporting:job_detail": rule("job", "GET", **JOB_READERS),
+    "reporting:job_status": rule("job", "GET", **JOB_READERS),
+    "reporting:job_download": rule("job", "GET", **JOB_READERS),
+}
+# The Django admin is for superusers only; every role here is sent to the admin's sign-in.
+ADMIN = "admin:"
+
+
+def url_patterns(patterns=None, namespace: str | None = None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            yield from url_patterns(
+                pattern.url_patterns, f"{namespace}:{inner}" if namespace and inner else inner or namespace
+            )
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+
+ALL_NAMES = sorted({name for name, _pattern in url_patterns()})
+
+
+def test_every_url_of_the_project_has_a_rule():
+    unruled = [name for name in ALL_NAMES if name not in POLICY and not name.startswith(ADMIN)]
+    assert unruled == []
+    assert [name for name in POLICY if name not in ALL_NAMES] == []
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    """Each kind of record in the three relations, and a user of every role."""
+    settings.MEDIA_ROOT = tmp_path
+    provider = ProviderFactory(code="LSK")
+    other = ProviderFactory(code="CARITAS")
+    users = {
+        "social_worker": UserFactory(username="sw", role=Role.SOCIAL_WORKER, provider=provider),
+        "mentor": UserFactory(username="mentor", role=Role.MENTOR, provider=provider),
+        "manager": UserFactory(username="manager", role=Role.MANAGER, provider=provider),
+        "coordinator": UserFactory(username="coordinator", role=Role.COORDINATOR, provider=None),
+    }
+    sw = StaffFactory(role=StaffRole.SOCIAL_WORKER, provider=provider, user=users["social_worker"])
+    mentor = StaffFactory(role=StaffRole.MENTOR, provider=provider, user=users["mentor"])
+    other_mentor = StaffFactory(role=StaffRole.MENTOR, provider=provider)
+    foreign_mentor = StaffFactory(role=StaffRole.MENTOR, provider=other)
+    records: dict[str, dict[str, object]] = {}
+    for relation, owner, assigned_mentor, assigned_sw in (
+        ("A", provider, mentor, sw),
+        ("S", provider, other_mentor, None),
+        ("F", other, foreign_mentor, None),
+    ):
+        family = FamilyFactory()
+        client = ClientFactory(provider=owner, family=family, mentor=assigned_mentor, social_worker=assigned_sw)
+        plan = PlanFactory(client=client)
+        goal = GoalFactory(plan=plan)
+        task = TaskFactory(goal=goal, responsible=assigned_mentor)
+        job = ReportJob.objects.create(
+            requested_by=users["manager"] if owner == provider else None,
+            provider=owner,
+            start="2026-01-01",
+            end="2026-01-31",
+            state=JobState.DONE,
+        )
+        job.file.save(f"policy-{relation}.pdf", ContentFile(b"%PDF-1.7 policy"))
+        records[relation] = {
+            "client": client,
+            "family": family,
+            "plan": plan,
+            "goal": goal,
+            "task": task,
+            "job": job,
+        }
+    return users, records
+
+
+def reverse_for(name: str, pattern: URLPattern, record) -> str:
+    keywords = list(pattern.pattern.regex.groupindex)
+    return reverse(name, kwargs={keyword: record.pk for keyword in keywords})
+
+
+def expectation(rule_: Rule, role: str, relation: str, method: str) -> set[int] | str:
+    """The statuses allowed for one request, or "allowed" for any answer but a denial or an error."""
+    if role == "anonymous" and not rule_.public:
+        return {302, 405}
+    if rule_.public:
+        return "allowed" if method in rule_.methods else {405}
+    if method not in rule_.methods:
+        return {403, 404, 405}
+    if role == "anonymous" or relation in rule_.allowed.get(role, "") or "X" in rule_.allowed.get(role, ""):
+        return "allowed"
+    # Another provider's record, and a record kind the role never reads, do not exist for the role.
+    return {404} if relation == "F" else {403, 404}
+
+
+@pytest.mark.parametrize("name", [name for name in ALL_NAMES if not name.startswith(ADMIN)])
+def test_each_role_reaches_only_what_the_policy_allows(client, world, name):
+    users, records = world
+    rule_ = POLICY[name]
+    pattern = dict(url_patterns())[name]
+    failures = []
+    relations = RELATIONS if rule_.kind != "none" else ("A",)
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(users[role])
+        for relation in relations:
+            record = records[relation].get(rule_.kind)
+            url = (reverse_for(name, pattern, record) if record else reverse(name)) + rule_.query
+            methods = ("GET", "POST", *OTHER_METHODS) if relation == "A" else ("GET", "POST")
+            for method in methods:
+                response = getattr(client, method.lower())(url)
+                expected = expectation(rule_, role, relation, method)
+                status = response.status_code
+                ok = (status < 500 and status not in (403, 404, 405)) if expected == "allowed" else status in expected
+                if role == "anonymous" and status == 302 and not rule_.public:
+                    ok = ok and response["Location"].startswith(reverse("accounts:login"))
+                if not ok:
+                    failures.append(f"{role} {relation} {method} {url} -> {status}, expected {expected}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("name", [name for name in ALL_NAMES if name.startswith(ADMIN)])
+def test_the_admin_is_closed_to_every_role(client, world, name):
+    users, _records = world
+    pattern = dict(url_patterns())[name]
+    keywords = list(pattern.pattern.regex.groupindex)
+    values = {"app_label": "clients", "content_type_id": "1", "object_id": "1", "url": "x"}
+    url = (
+        reverse(name, kwargs={keyword: values.get(keyword, "1") for keyword in keywords}) if keywords else reverse(name)
+    )
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(users[role])
+        response = client.get(url)
+        if name == "admin:login":
+            assert response.status_code in (200, 302), (role, url, response.status_code)
+            continue
+        assert response.status_code in (302, 404), (role, url, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"].split("?")[0] in (
+                reverse("admin:login"),
+                reverse("admin:index"),
+                reverse("accounts:two_factor_setup"),
+            )
