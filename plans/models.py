@@ -264,7 +264,7 @@ class PlanEvent(models.Model):
 
     def described_changes(self) -> list[dict]:
         """The changes as translated labels and display values, for templates."""
-        model = Task if self.task_id else Plan
+        model = Task if self.task_id else Goal if self.kind == PlanEventKind.GOAL_ADDED else Plan
         rows = []
         for name, (old, new) in self.changes.items():
             try:

@@ -20,7 +20,7 @@
     if (version && data.version) version.value = data.version;
     var select = card.querySelector("select[name=status]");
     if (select && data.status) select.value = data.status;
-    card.classList.toggle("opacity-75", data.is_open === false);
+    card.classList.toggle("task-finished", data.is_open === false);
   }
 
   function submit(event) {

@@ -209,3 +209,12 @@ def test_a_task_edit_records_the_old_and_new_values(client, social_worker, mento
     assert event.changes["due_date"] == [task.due_date.isoformat(), None]
     task.refresh_from_db()
     assert (task.responsible, task.due_date) == (social_worker.staff, None)
+
+
+def test_a_goal_added_is_described_with_the_goals_own_labels(plan, social_worker):
+    from plans.services import goal_add
+
+    goal_add(plan=plan, actor=social_worker, area="language", description="A2")
+    event = PlanEvent.objects.get(kind="goal_added")
+    assert event.described_changes()[0]["new"] == "Language"
+    assert "None" not in str(event.described_changes())
