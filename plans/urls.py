@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from audit.middleware import audited_view
+
 from . import views
 
 app_name = "plans"
@@ -23,3 +25,6 @@ urlpatterns = [
     path("tasks/<int:pk>/status/", views.task_update, name="task_update"),
     path("tasks/<int:pk>/notes/", views.task_note_add, name="task_note_add"),
 ]
+
+audited_view("plans:timeline", "clients.client", kwarg="client_pk")
+audited_view("plans:plan_detail", "plans.plan")

@@ -2,6 +2,9 @@
 
 from django.urls import path
 
+from audit.middleware import audited_view
+from audit.models import Action
+
 from . import views
 
 app_name = "reporting"
@@ -17,3 +20,5 @@ urlpatterns = [
     path("jobs/<int:job_id>/status/", views.job_status, name="job_status"),
     path("jobs/<int:job_id>/download/", views.job_download, name="job_download"),
 ]
+
+audited_view("reporting:job_download", "reporting.reportjob", kwarg="job_id", action=Action.DOWNLOAD)

@@ -16,6 +16,9 @@ from typing import IO
 import tablib
 from django.db import transaction
 
+from audit.models import Action
+from audit.services import audit_record
+
 from .formats import FILE_SPECS, IMPORT_ORDER, ReadError, Sheet, escape_cell, read_csv_files, read_path, read_workbook
 
 __all__ = [
@@ -104,6 +107,13 @@ def dataset_import(
                     ctx.refuse(name, ref.strip())
         if errors or dry_run:
             transaction.set_rollback(True)
+        else:
+            # In the import's own transaction: the entry stands or falls with the data.
+            audit_record(
+                action=Action.IMPORT,
+                object_type="exchange",
+                detail="; ".join(f"{name}: +{c.created} ~{c.updated}" for name, c in result.counts.items()),
+            )
     result.errors = _sorted_errors(errors)
     return result
 

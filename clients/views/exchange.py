@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import Action
+from audit.services import audit_record
 from clients.exchange import dataset_import, export_datasets, read_upload, write_workbook
 from clients.exchange.forms import ImportUploadForm
 
@@ -126,6 +128,7 @@ def export(request: HttpRequest) -> HttpResponse:
     """The manager's provider's records as one workbook, a sheet a file of the format."""
     stream = io.BytesIO()
     write_workbook(export_datasets(provider_id=request.user.provider_id), stream)
+    audit_record(action=Action.EXPORT, object_type="exchange", detail=f"provider {request.user.provider.code}")
     filename = f"{request.user.provider.code}-{timezone.localdate():%Y-%m-%d}.xlsx"
     response = HttpResponse(stream.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
