@@ -3,8 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from plans import selectors
 from plans.choices import TaskStatus
