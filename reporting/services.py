@@ -15,6 +15,9 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.models import Action
+from audit.services import audit_record
+
 from .models import FailureReason, JobState, ReportFormat, ReportJob, ReportKind, ReportNarrative
 
 if TYPE_CHECKING:
@@ -27,8 +30,11 @@ MAX_ATTEMPTS = 3
 REPORTS_DIR = "reports"
 
 
-def _enqueue(job_id: int) -> None:
-    """Send the job to the queue; if the broker is down the job stays queued for the sweep to re-send."""
+def _enqueue(job_id: int) -> bool:
+    """Send the job to the queue; if the broker is down the job stays queued for the sweep to re-send.
+
+    True when the job was sent (or run, eagerly); False when it was left queued.
+    """
     from .tasks import report_render_task
 
     try:
@@ -36,10 +42,13 @@ def _enqueue(job_id: int) -> None:
     except OperationalError:
         # Eager mode runs the task here; a passing DB failure leaves the job queued for the sweep.
         logger.warning("report job %s: database unavailable while running eagerly, left queued", job_id)
+        return False
     except Exception as exc:  # kombu/redis connection errors: the job waits in the database.
         if settings.CELERY_TASK_ALWAYS_EAGER:
             raise
         logger.warning("report job %s: broker unavailable (%s), left queued", job_id, exc.__class__.__name__)
+        return False
+    return True
 
 
 def report_narrative_for(*, provider: Provider | None, start: date, end: date) -> ReportNarrative | None:
@@ -89,7 +98,8 @@ def report_job_create(
         narrative_challenges=narrative.challenges if narrative else "",
     )
     job_id = job.pk
-    transaction.on_commit(lambda: _enqueue(job_id))
+    # `job.sent` tells the caller, once the transaction has committed, whether the queue took it.
+    transaction.on_commit(lambda: setattr(job, "sent", _enqueue(job_id)))
     return job
 
 
@@ -188,6 +198,15 @@ def _finish(job_id: int, fmt: str, content: bytes) -> None:
         job.error_reason = ""
         job.finished_at = timezone.now()
         job.save(update_fields=["file", "sha256", "size", "state", "error_reason", "finished_at"])
+        # In the same transaction as "done": one entry per archived file, whatever the redeliveries.
+        audit_record(
+            action=Action.CREATE,
+            obj=job,
+            detail=f"{relative_name} sha256={job.sha256}",
+            actor_id=job.requested_by_id,
+            actor_username=job.requested_by.get_username() if job.requested_by is not None else "",
+            provider_id=job.provider_id,
+        )
 
 
 def report_job_fail(*, job_id: int, reason: str) -> None:

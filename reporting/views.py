@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
@@ -125,6 +126,15 @@ def job_create(request: HttpRequest) -> HttpResponseBase:
         language=data["language"],
         suppressed=data["suppressed"],
     )
+    if getattr(job, "sent", True) is False:
+        # The broker is down: the request is kept as a queued job and the periodic sweep re-sends it.
+        messages.warning(
+            request,
+            _(
+                "The report queue is not available right now. Your request is kept: "
+                "the report will be made when the queue is back."
+            ),
+        )
     return redirect("reporting:job_detail", job_id=job.pk)
 
 

@@ -80,3 +80,9 @@ def test_short_passwords_are_refused_by_the_validators(social_worker):
     with pytest.raises(ValidationError):
         validate_password("short-pass1", social_worker)
     validate_password("a-much-longer-passphrase", social_worker)
+
+
+def test_an_over_long_user_name_is_refused_beside_the_field(client):
+    response = client.post(LOGIN, {"username": "x" * 300, "password": "whatever-it-is"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
