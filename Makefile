@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck messages worker
+.PHONY: install run test lint typecheck messages worker bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,8 @@ messages: install
 
 worker: install
 	$(BIN)/celery -A caseapp worker -l info
+
+# The national-scale benchmark (issue 8): drops and re-creates the named database and <name>_small.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/caseapp_bench
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -40,3 +40,15 @@ def test_a_missing_secret_key_stops_production_start(tmp_path):
         text=True,
     )
     assert result.returncode != 0
+
+
+def test_collectstatic_works_with_the_production_storage(tmp_path):
+    result = run_manage(
+        "collectstatic",
+        "--no-input",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS-wE4rT7yU9iO2pA6sD8f",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert list((tmp_path / "static" / "vendor" / "bootstrap").glob("bootstrap.min.*.css"))

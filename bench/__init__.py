@@ -1,0 +1,1 @@
+"""The performance benchmark (issue 8); see docs/performance.md."""

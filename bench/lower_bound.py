@@ -1,0 +1,212 @@
+"""The report figures (shared/spec/report-metrics.md) by ONE hand-written SQL statement: the benchmark's lower bound.
+
+The statement reads each table once where it can: the period's contacts (materialised), the
+(person, month) pairs they serve, the persons with their age, status and residence on the last
+day, and every aggregate of the report as one JSON object. Python only fills in the categories
+that are 0 and rounds, as reporting/figures.py does, so that the two can be compared key by key.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+SQL = """
+WITH rc AS MATERIALIZED (
+    SELECT k.id, k.date, k.staff_id, k.family_id, k.form, k.duration_minutes
+    FROM plans_contact k
+    WHERE k.date >= %(start)s AND k.date <= %(end)s {provider_clause}
+),
+served AS MATERIALIZED (
+    SELECT cc.client_id, date_trunc('month', rc.date)::date AS month
+    FROM rc JOIN plans_contact_clients cc ON cc.contact_id = rc.id
+    UNION
+    SELECT c.id, date_trunc('month', rc.date)::date
+    FROM rc JOIN clients_client c ON c.family_id = rc.family_id
+),
+p AS MATERIALIZED (
+    SELECT
+        c.id, c.gender, c.country, c.arrival_route, c.family_id,
+        CASE WHEN c.birth_date IS NULL THEN NULL ELSE
+            %(end_year)s - extract(year FROM c.birth_date)::int
+            - CASE WHEN (extract(month FROM c.birth_date)::int, extract(day FROM c.birth_date)::int)
+                        <= (%(end_month)s, %(end_day)s) THEN 0 ELSE 1 END
+        END AS age,
+        (SELECT l.legal_status FROM clients_legalstatusentry l
+          WHERE l.client_id = c.id AND l.since <= %(end)s ORDER BY l.since DESC, l.id DESC LIMIT 1) AS legal_status,
+        (SELECT CASE WHEN r.residence = 'reception_centre' THEN 'reception_centre'
+                     WHEN r.residence = '' THEN 'unknown' ELSE 'outside' END
+           FROM clients_residenceentry r
+          WHERE r.client_id = c.id AND r.since <= %(end)s ORDER BY r.since DESC, r.id DESC LIMIT 1) AS residence,
+        (c.family_id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM clients_client o WHERE o.family_id = c.family_id AND o.id <> c.id)) AS in_family,
+        -- LIMIT 1 keeps these per-person index probes: without it the planner, misjudging how many
+        -- persons a month serves, hashes every earlier contact of the database instead.
+        ((SELECT 1 FROM plans_contact_clients cc JOIN plans_contact k ON k.id = cc.contact_id
+           WHERE cc.client_id = c.id AND k.date < %(start)s LIMIT 1) IS NULL
+         AND (SELECT 1 FROM plans_contact k WHERE k.family_id = c.family_id AND k.date < %(start)s LIMIT 1) IS NULL
+        ) AS is_new
+    FROM clients_client c
+    WHERE c.id IN (SELECT client_id FROM served)
+)
+SELECT json_build_object(
+    'unique_persons', (SELECT count(*) FROM p),
+    'new_persons', (SELECT count(*) FROM p WHERE is_new),
+    'by_month', (SELECT json_object_agg(to_char(month, 'YYYY-MM'), n)
+                   FROM (SELECT month, count(*) AS n FROM served GROUP BY month) x),
+    'families', (SELECT count(DISTINCT family_id) FROM p WHERE in_family),
+    'individuals', (SELECT count(*) FROM p WHERE NOT in_family),
+    'demographics', (SELECT json_agg(x) FROM (
+        SELECT gender,
+               CASE WHEN age IS NULL THEN 'unknown' WHEN age < 18 THEN 'children'
+                    WHEN age <= 60 THEN 'adults' ELSE 'seniors' END AS grp,
+               count(*) AS n, coalesce(sum(age), 0) AS age_sum, count(age) AS aged
+          FROM p GROUP BY 1, 2) x),
+    'countries', (SELECT json_object_agg(country, n) FROM (SELECT country, count(*) AS n FROM p GROUP BY 1) x),
+    'legal_status', (SELECT json_object_agg(s, n)
+                       FROM (SELECT coalesce(legal_status, 'unknown') AS s, count(*) AS n FROM p GROUP BY 1) x),
+    'residence', (SELECT json_object_agg(s, n)
+                    FROM (SELECT coalesce(residence, 'unknown') AS s, count(*) AS n FROM p GROUP BY 1) x),
+    'arrival_route', (SELECT json_object_agg(s, n)
+                        FROM (SELECT arrival_route AS s, count(*) AS n FROM p GROUP BY 1) x),
+    'staff', (SELECT json_object_agg(role, n) FROM (
+        SELECT s.role, count(DISTINCT rc.staff_id) AS n FROM rc JOIN clients_staff s ON s.id = rc.staff_id
+         GROUP BY s.role) x),
+    'forms', (SELECT json_object_agg(form, json_build_object('n', n, 'minutes', minutes)) FROM (
+        SELECT form, count(*) AS n, coalesce(sum(duration_minutes), 0) AS minutes FROM rc GROUP BY form) x),
+    'topics', (SELECT json_object_agg(topic, n) FROM (
+        -- count(*): a topic is on a contact once (the unique constraint contact_topic_once).
+        SELECT t.topic, count(*) AS n FROM rc JOIN plans_contacttopic t ON t.contact_id = rc.id
+         GROUP BY t.topic) x)
+)
+"""
+
+GENDERS = {"F": "female", "M": "male", "X": "other"}
+GENDER_KEYS = ("female", "male", "other", "unknown")
+AGE_GROUPS = ("children", "adults", "seniors", "unknown")
+LEGAL = ("asylum_seeker", "refugee", "alternative", "rejected", "other", "unknown")
+RESIDENCE = ("reception_centre", "outside", "unknown")
+ROUTES = ("relocation", "resettlement", "independent", "family_reunification", "unknown")
+FORMS = ("in_person", "accompaniment", "phone", "electronic")
+
+# The keys of the spec's JSON that the lower bound computes (and the comparison checks).
+SPEC_KEYS = (
+    "unique_persons",
+    "new_persons",
+    "persons_by_month",
+    "average_persons_per_month",
+    "families",
+    "individuals",
+    "gender",
+    "age_groups",
+    "gender_by_age_group",
+    "average_age",
+    "average_age_adults",
+    "countries",
+    "legal_status",
+    "residence",
+    "arrival_route",
+    "staff",
+    "contacts",
+)
+
+
+def statement(provider_id: int | None) -> str:
+    return SQL.format(provider_clause="AND k.provider_id = %(provider_id)s" if provider_id is not None else "")
+
+
+def params(start: datetime.date, end: datetime.date, provider_id: int | None) -> dict[str, Any]:
+    return {
+        "start": start,
+        "end": end,
+        "provider_id": provider_id,
+        "end_year": end.year,
+        "end_month": end.month,
+        "end_day": end.day,
+    }
+
+
+def run(cursor, start: datetime.date, end: datetime.date, provider_id: int | None = None) -> dict[str, Any]:
+    """Executes the statement and returns the raw JSON row (the part that is timed)."""
+    cursor.execute(statement(provider_id), params(start, end, provider_id))
+    raw = cursor.fetchone()[0]
+    return raw if isinstance(raw, dict) else __import__("json").loads(raw)
+
+
+def _half_up(numerator: int, denominator: int) -> float | None:
+    if not denominator:
+        return None
+    return ((20 * numerator + denominator) // (2 * denominator)) / 10
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[str]:
+    keys, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        keys.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return keys
+
+
+def _table(categories: tuple[str, ...], counts: dict | None) -> dict[str, int]:
+    table = dict.fromkeys(categories, 0)
+    for code, n in (counts or {}).items():
+        key = code if code in table else "unknown"
+        table[key] = table.get(key, 0) + n
+    return table
+
+
+def shape(raw: dict[str, Any], start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """The raw row as the spec's JSON (the keys in SPEC_KEYS)."""
+    by_month_raw = raw.get("by_month") or {}
+    by_month = {key: by_month_raw.get(key, 0) for key in _months(start, end)}
+    gender = dict.fromkeys(GENDER_KEYS, 0)
+    groups = dict.fromkeys(AGE_GROUPS, 0)
+    gender_by_group = {g: dict.fromkeys(GENDER_KEYS, 0) for g in AGE_GROUPS}
+    age_sum = aged = adult_sum = adults = 0
+    for row in raw.get("demographics") or []:
+        g = GENDERS.get(row["gender"], "unknown")
+        gender[g] += row["n"]
+        groups[row["grp"]] += row["n"]
+        gender_by_group[row["grp"]][g] += row["n"]
+        age_sum += row["age_sum"]
+        aged += row["aged"]
+        if row["grp"] == "adults":
+            adult_sum += row["age_sum"]
+            adults += row["aged"]
+    countries: dict[str, int] = {}
+    for code, n in (raw.get("countries") or {}).items():
+        countries[code or "unknown"] = countries.get(code or "unknown", 0) + n
+    forms = raw.get("forms") or {}
+    staff = raw.get("staff") or {}
+    return {
+        "unique_persons": raw["unique_persons"],
+        "new_persons": raw["new_persons"],
+        "persons_by_month": by_month,
+        "average_persons_per_month": _half_up(sum(by_month.values()), len(by_month)) or 0.0,
+        "families": raw["families"],
+        "individuals": raw["individuals"],
+        "gender": gender,
+        "age_groups": groups,
+        "gender_by_age_group": gender_by_group,
+        "average_age": _half_up(age_sum, aged),
+        "average_age_adults": _half_up(adult_sum, adults),
+        "countries": {
+            "count": sum(1 for code in countries if code != "unknown"),
+            "by_country": dict(sorted(countries.items(), key=lambda item: (-item[1], item[0]))),
+        },
+        "legal_status": _table(LEGAL, raw.get("legal_status")),
+        "residence": _table(RESIDENCE, raw.get("residence")),
+        "arrival_route": _table(ROUTES, {(k or "unknown"): v for k, v in (raw.get("arrival_route") or {}).items()}),
+        "staff": {"social_workers": staff.get("social_worker", 0), "mentors": staff.get("mentor", 0)},
+        "contacts": {
+            "total": sum(f["n"] for f in forms.values()),
+            "hours": _half_up(sum(f["minutes"] for f in forms.values()), 60) or 0.0,
+            "by_form": {form: forms.get(form, {}).get("n", 0) for form in FORMS},
+            "by_topic": dict(sorted((raw.get("topics") or {}).items())),
+        },
+    }
+
+
+def differences(app: dict[str, Any], sql: dict[str, Any]) -> list[str]:
+    """The spec keys whose values differ between the application's JSON and the lower bound's."""
+    return [f"{key}: app {app.get(key)!r} != sql {sql.get(key)!r}" for key in SPEC_KEYS if app.get(key) != sql.get(key)]

@@ -1,0 +1,127 @@
+"""Prints a results file of bench/run.py as the Markdown tables of docs/performance.md.
+
+.venv/bin/python bench/report_md.py bench/results/<timestamp>.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+MET = {True: "met", False: "**not met**", None: "–"}
+
+
+def _ms(row: dict | None, key: str) -> str:
+    if not row or row.get(key) is None:
+        return "–"
+    return f"{row[key]:.0f}" if row[key] >= 10 else f"{row[key]:.1f}"
+
+
+def figures_table(part: dict, label: str) -> list[str]:
+    lines = [
+        f"| report ({label}) | persons | contacts | app median s | SQL lower bound s | ratio | same figures | JIT |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, row in (part.get(label) or {}).items():
+        app = row.get("app_median_s")
+        app_text = f"{app}" if app is not None else f"> {row.get('app_timeout')} (timed out)"
+        lines.append(
+            f"| {name.replace('_', ' ')} ({row['start']}..{row['end']}) | {row.get('unique_persons', '–'):,} | "
+            f"{row.get('contacts', '–'):,} | {app_text} | {row.get('sql_median_s')} | {row.get('ratio', '–')} | "
+            f"{ {True: 'yes', False: 'NO'}.get(row.get('equal'), '–') } | {row.get('jit', '–')} |"
+        )
+    return lines
+
+
+def pages_table(report: dict, label: str) -> list[str]:
+    small, large = report.get("small", {}).get(label) or {}, report.get("large", {}).get(label) or {}
+    lines = [
+        f"| page ({label}) | role | small median / p95 ms | large median / p95 ms | p95 large/small "
+        "| queries small / large |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in {**small, **large}:
+        s, g = small.get(name, {}), large.get(name, {})
+        ratio = round(g["p95_ms"] / s["p95_ms"], 2) if g.get("p95_ms") and s.get("p95_ms") else "–"
+        note = ""
+        bad = {k: v for k, v in (g.get("statuses") or {}).items() if str(k) not in ("200", "302")}
+        if bad:
+            note = f" ({bad})"
+        lines.append(
+            f"| {name} | {g.get('role') or s.get('role')} | {_ms(s, 'median_ms')} / {_ms(s, 'p95_ms')} | "
+            f"{_ms(g, 'median_ms')} / {_ms(g, 'p95_ms')}{note} | {ratio} | "
+            f"{s.get('queries', '–')} / {g.get('queries', '–')} |"
+        )
+    return lines
+
+
+def load_table(part: dict) -> list[str]:
+    lines = ["| load test | requests | req/s | median ms | p95 ms | errors |", "|---|---|---|---|---|---|"]
+    for label in ("load", "load_proposed"):
+        row = part.get(label)
+        if not row:
+            continue
+        lines.append(
+            f"| {label} ({row.get('users')} users, {row.get('seconds')} s, {row.get('workers')} workers) | "
+            f"{row.get('requests')} | {row.get('requests_per_second')} | {row.get('median_ms')} | "
+            f"{row.get('p95_ms')} | "
+            f"{row.get('errors')} {', '.join(row.get('error_kinds') or [])} |"
+        )
+        for name, r in (row.get("by_request") or {}).items():
+            lines.append(
+                f"| &nbsp;&nbsp;{name} | {r['requests']} | | {r['median_ms']} | {r['p95_ms']} | {r['errors']} |"
+            )
+    return lines
+
+
+def main(path: str) -> None:
+    with open(path) as f:
+        report = json.load(f)
+    out: list[str] = []
+    m = report.get("machine", {})
+    out.append(
+        f"Results file: `{path}`; started {report.get('started')}, finished {report.get('finished', '(unfinished)')}."
+    )
+    out.append(
+        f"Machine: {m.get('nproc')} cores ({m.get('cpu')}), {m.get('memory')} memory, {m.get('postgres')}, "
+        f"Python {m.get('python')}; load average at start {m.get('load_average_at_start')}; "
+        f"code at {m.get('git_head')} plus uncommitted changes of others."
+    )
+    out.append("")
+    for kind in ("small", "large"):
+        imp = report.get(kind, {}).get("import") or {}
+        if imp:
+            out.append(
+                f"- Import, {kind} set ({report[kind].get('persons'):,} persons): {imp['rows']:,} rows in "
+                f"{imp['seconds']} s = **{imp['rows_per_second']:,} rows/s** via {imp['how']}; peak RSS "
+                f"{imp.get('peak_rss_mb')} MB; VACUUM ANALYZE {imp.get('analyze_seconds')} s."
+            )
+    out.append("")
+    for label in ("figures", "figures_proposed"):
+        if report.get("large", {}).get(label):
+            out += figures_table(report["large"], label) + [""]
+    pdf = report.get("large", {}).get("pdf") or {}
+    if pdf:
+        out.append("| PDF, six months | median s | runs s | tracemalloc peak MB | RSS peak growth MB | bytes |")
+        out.append("|---|---|---|---|---|---|")
+        for name in ("with_charts", "without_charts"):
+            r = pdf.get(name) or {}
+            out.append(
+                f"| {name.replace('_', ' ')} | {r.get('median_s')} | {r.get('runs_s')} | "
+                f"{r.get('tracemalloc_peak_mb')} | {r.get('rss_peak_growth_mb')} | {r.get('bytes')} |"
+            )
+        out.append("")
+    for label in ("pages", "pages_proposed"):
+        if report.get("large", {}).get(label) or report.get("small", {}).get(label):
+            out += pages_table(report, label) + [""]
+    out += load_table(report.get("large", {})) + [""]
+    out.append("| target | result | |")
+    out.append("|---|---|---|")
+    for key, value in (report.get("verdicts") or {}).items():
+        met = value[-1] if isinstance(value, list) else None
+        out.append(f"| {key} | {value[:-1] if isinstance(value, list) else value} | {MET.get(met, met)} |")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

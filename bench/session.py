@@ -1,0 +1,21 @@
+"""Session settings (statement timeout, proposed PostgreSQL settings) for every new database connection."""
+
+from __future__ import annotations
+
+_current = {"sql": ""}
+
+
+def _apply(sender, connection, **kwargs) -> None:
+    if connection.vendor != "postgresql" or not _current["sql"]:
+        return
+    with connection.cursor() as cursor:
+        for statement in filter(None, (s.strip() for s in _current["sql"].split(";"))):
+            cursor.execute(statement)
+
+
+def install(sql: str) -> None:
+    """Runs `sql` (statements separated by ;) on each connection opened from now on."""
+    from django.db.backends.signals import connection_created
+
+    _current["sql"] = sql
+    connection_created.connect(_apply, weak=False, dispatch_uid="bench-session-settings")
