@@ -98,3 +98,24 @@ def test_no_url_pattern_carries_a_name_or_a_birth_date():
                 "url",
                 "id",
             ), (name, keyword)
+
+
+def test_no_form_takes_every_field_of_a_model():
+    offenders = []
+    for folder in ("accounts", "clients", "plans", "reporting", "audit"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "migrations" not in path.parts and re.search(r"fields\s*=\s*['\"]__all__['\"]", path.read_text()):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_extra_posted_fields_change_nothing(client, social_worker, assigned_client, other_provider):
+    client.force_login(social_worker)
+    url = reverse("clients:edit", args=[assigned_client.pk])
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(provider=other_provider.pk, client_ref=assigned_client.client_ref, anonymised_at="2020-01-01")
+    client.post(url, {**{k: v for k, v in data.items() if k in form.fields}, "provider": other_provider.pk})
+    assigned_client.refresh_from_db()
+    assert assigned_client.provider_id == social_worker.provider_id
+    assert assigned_client.anonymised_at is None
