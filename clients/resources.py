@@ -27,6 +27,7 @@ from plans.models import Contact, ContactTopic
 
 from .choices import ArrivalRoute, Gender, LegalStatus, StaffRole
 from .exchange.bulk import bulk_insert_rows, bulk_update_rows
+from .exchange.formats import FILE_SPECS
 from .exchange.widgets import (
     REF_RE,
     CellWidget,
@@ -260,7 +261,7 @@ class ProviderResource(ExchangeResource):
 
     class Meta:
         model = Provider
-        fields = ("code", "name")
+        fields = FILE_SPECS["providers"].columns
         import_id_fields = ("code",)
 
     def check_row(self, instance: Provider, row: dict, errors: dict[str, list[str]]) -> None:
@@ -299,7 +300,7 @@ class ContractResource(ExchangeResource):
 
     class Meta:
         model = Contract
-        fields = ("provider", "number", "start", "end", "planned_persons_per_month")
+        fields = FILE_SPECS["contracts"].columns
         import_id_fields = ("number",)
 
     def check_row(self, instance: Contract, row: dict, errors: dict[str, list[str]]) -> None:
@@ -327,7 +328,7 @@ class StaffResource(ExchangeResource):
 
     class Meta:
         model = Staff
-        fields = ("staff_ref", "first_name", "last_name", "role", "provider", "email")
+        fields = FILE_SPECS["staff"].columns
         import_id_fields = ("staff_ref",)
 
     def check_row(self, instance: Staff, row: dict, errors: dict[str, list[str]]) -> None:
@@ -384,24 +385,7 @@ class ClientResource(ExchangeResource):
 
     class Meta:
         model = Client
-        fields = (
-            "client_ref",
-            "first_name",
-            "last_name",
-            "gender",
-            "birth_date",
-            "country",
-            "family_ref",
-            "arrival_route",
-            "legal_status",
-            "legal_status_since",
-            "residence",
-            "residence_since",
-            "provider",
-            "service_start",
-            "social_worker",
-            "mentor",
-        )
+        fields = FILE_SPECS["clients"].columns
         import_id_fields = ("client_ref",)
 
     def __init__(self, **kwargs: Any) -> None:
@@ -565,7 +549,7 @@ class StatusHistoryResource(ExchangeResource):
 
     class Meta:
         model = LegalStatusEntry
-        fields = ("client_ref", "legal_status", "since")
+        fields = FILE_SPECS["status_history"].columns
         import_id_fields = ("client_ref", "since")
 
     def row_key(self, row: dict) -> Any:
@@ -621,17 +605,7 @@ class ContactResource(ExchangeResource):
 
     class Meta:
         model = Contact
-        fields = (
-            "contact_ref",
-            "date",
-            "staff_ref",
-            "family_ref",
-            "client_refs",
-            "form",
-            "duration_minutes",
-            "topics",
-            "note",
-        )
+        fields = FILE_SPECS["contacts"].columns
         import_id_fields = ("contact_ref",)
 
     def __init__(self, **kwargs: Any) -> None:
