@@ -169,6 +169,50 @@ class ReportFigures:
             ),
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any], *, provider_name: str | None) -> ReportFigures:
+        """The figures back from `as_json` (the cache keeps them so)."""
+        contacts, countries, staff = data["contacts"], data["countries"], data["staff"]
+        return cls(
+            period=Period(
+                datetime.date.fromisoformat(data["period"]["start"]), datetime.date.fromisoformat(data["period"]["end"])
+            ),
+            provider=data["provider"],
+            provider_name=provider_name,
+            unique_persons=data["unique_persons"],
+            new_persons=data["new_persons"],
+            persons_by_month=data["persons_by_month"],
+            average_persons_per_month=data["average_persons_per_month"],
+            families=data["families"],
+            individuals=data["individuals"],
+            gender=data["gender"],
+            age_groups=data["age_groups"],
+            gender_by_age_group=data["gender_by_age_group"],
+            average_age=data["average_age"],
+            average_age_adults=data["average_age_adults"],
+            countries=CountryFigures(count=countries["count"], by_country=countries["by_country"]),
+            legal_status=data["legal_status"],
+            residence=data["residence"],
+            arrival_route=data["arrival_route"],
+            staff=StaffFigures(social_workers=staff["social_workers"], mentors=staff["mentors"]),
+            contacts=ContactFigures(
+                total=contacts["total"],
+                hours=contacts["hours"],
+                by_form=contacts["by_form"],
+                by_topic=contacts["by_topic"],
+            ),
+            contracts=tuple(
+                ContractTarget(
+                    number=c["number"],
+                    start=datetime.date.fromisoformat(c["start"]),
+                    end=datetime.date.fromisoformat(c["end"]),
+                    planned_persons_per_month=c["planned_persons_per_month"],
+                )
+                for c in data["contracts"]
+            ),
+            planned_persons_by_month=data["planned_persons_by_month"],
+        )
+
 
 def round_half_up(numerator: int, denominator: int) -> float | None:
     """numerator / denominator to one decimal, halves up (not Python's round-half-even); None for 0/0."""

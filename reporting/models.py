@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import ReportJobQuerySet, ReportNarrativeQuerySet
@@ -159,3 +160,43 @@ class ReportJob(models.Model):
         who = self.provider.code if self.provider_id and self.provider else "ALL"
         suffix = "-publication" if self.suppressed else ""
         return f"report-{who}-{self.start:%Y-%m-%d}-{self.end:%Y-%m-%d}-{self.language}{suffix}.{self.format}"
+
+
+class FiguresChange(models.Model):
+    """A write to the records report figures are made from, noted by a database trigger in the writer's transaction.
+
+    `affects_from`: the earliest day whose figures it may change (None: any day); `provider_id`: the only
+    provider whose figures it may change (None: any). Triggers, not signals, so that bulk writes, COPY and
+    queryset updates are noted too (migration 0002).
+    """
+
+    xid = models.BigIntegerField(null=True)  # PostgreSQL's transaction id of the writer; None on SQLite
+    affects_from = models.DateField(null=True)
+    provider_id = models.BigIntegerField(null=True)
+    at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [
+            # The validity check: the changes a cached entry's snapshot did not see.
+            models.Index(fields=["xid"], name="figures_change_xid_idx"),
+            models.Index(fields=["at"], name="figures_change_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} from {self.affects_from or 'any day'}"
+
+
+class CachedFigures(models.Model):
+    """The figures of one report as last computed, with the database snapshot they were computed in."""
+
+    key = models.CharField(max_length=40, unique=True)  # provider or "all", start, end
+    figures = models.JSONField()
+    # PostgreSQL: the snapshot (pg_snapshot text) taken before computing, and its xmin for the index.
+    snapshot = models.TextField(blank=True)
+    snapshot_xmin = models.BigIntegerField(null=True)
+    # SQLite: the last change id visible before computing (a single writer makes ids commit in order).
+    last_change_id = models.BigIntegerField(null=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.key

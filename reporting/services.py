@@ -104,9 +104,9 @@ def report_job_create(
 
 
 def _render(job: ReportJob) -> bytes:
-    from .figures import figures_for
+    from .figures_cache import cached_figures_for
 
-    figures = figures_for(start=job.start, end=job.end, provider=job.provider)
+    figures = cached_figures_for(start=job.start, end=job.end, provider=job.provider)
     if job.format == ReportFormat.PDF:
         from .render_pdf import render_pdf
 

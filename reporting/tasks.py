@@ -7,8 +7,10 @@ from typing import Any
 
 from celery import Task, shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
 from . import services
+from .figures_cache import figures_cache_prune
 from .models import FailureReason
 
 
@@ -42,3 +44,4 @@ def monthly_reports_task() -> None:
 @shared_task(acks_late=True)
 def report_jobs_sweep_task() -> None:
     services.report_jobs_resend()
+    figures_cache_prune(now=timezone.now())

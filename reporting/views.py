@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .figures import figures_for
+from .figures_cache import cached_figures_for
 from .forms import NarrativeForm, ReportForm
 from .models import JobState, ReportJob, ReportKind
 from .presentation import build_report
@@ -71,7 +71,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
     ctx: dict[str, Any] = {"form": form, "can_make": can_make_reports(request.user)}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        figures = figures_for(start=data["start"], end=data["end"], provider=data["provider"])
+        figures = cached_figures_for(start=data["start"], end=data["end"], provider=data["provider"])
         ctx["report"] = build_report(figures, suppressed=data["suppressed"])
         ctx["chosen"] = data
         ctx["query"] = request.GET.urlencode()
@@ -89,7 +89,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
 def figures_xlsx(request: HttpRequest) -> HttpResponseBase:
     _require_reader(request)
     data = _valid_report_or_404(request)
-    figures = figures_for(start=data["start"], end=data["end"], provider=data["provider"])
+    figures = cached_figures_for(start=data["start"], end=data["end"], provider=data["provider"])
     content = render_xlsx(figures, language=data["language"], suppressed=data["suppressed"])
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{_file_name(data, "xlsx")}"'
@@ -101,7 +101,7 @@ def figures_xlsx(request: HttpRequest) -> HttpResponseBase:
 def figures_json(request: HttpRequest) -> HttpResponseBase:
     _require_reader(request)
     data = _valid_report_or_404(request)
-    figures = figures_for(start=data["start"], end=data["end"], provider=data["provider"])
+    figures = cached_figures_for(start=data["start"], end=data["end"], provider=data["provider"])
     response = HttpResponse(render_json(figures, suppressed=data["suppressed"]), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{_file_name(data, "json")}"'
     return _no_store(response)

@@ -61,16 +61,6 @@ def test_each_expected_report_comes_out_exactly(sample_data, name, start, end, p
 # --- The definitions, one by one ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def lsk(db):
-    return ProviderFactory(code="LSK")
-
-
-@pytest.fixture
-def worker(lsk):
-    return StaffFactory(provider=lsk, role="social_worker")
-
-
 def contact(staff, day, *clients, family=None, form="in_person", minutes=60, topics=()):
     made = ContactFactory(staff=staff, date=day, family=family, form=form, duration_minutes=minutes)
     made.clients.set(clients)

@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from clients.models import Provider
-from reporting.figures import ReportFigures, figures_for
+from reporting.figures import ReportFigures
+from reporting.figures_cache import cached_figures_for
 
 LANGUAGES = ("lv", "en")
 
@@ -61,7 +62,7 @@ class Command(BaseCommand):
                 _("Give --output FILE for %(format)s, or redirect the output.") % {"format": output_format}
             )
 
-        figures = figures_for(start=start, end=end, provider=provider)
+        figures = cached_figures_for(start=start, end=end, provider=provider)
         content = self._render(figures, output_format, language=options["language"], suppressed=options["suppressed"])
 
         if output:
