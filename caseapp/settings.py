@@ -92,8 +92,11 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The report queries are short; PostgreSQL's JIT compiler only adds time to them.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # The report queries are short; PostgreSQL's JIT compiler only adds time to them. Their sorts and
+    # hashes over a year's contacts spill to disk with the server's default work_mem of 4 MB.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c jit=off -c work_mem={env.str('DATABASE_WORK_MEM', default='64MB')}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
