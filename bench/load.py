@@ -141,7 +141,10 @@ class LoadTest:
                     status, text = self._request(user, "contact_form", "GET", path)
                     match = CSRF_RE.search(text)
                     if status == 200 and match:
-                        time.sleep(rng.uniform(*self.think))  # filling the form in
+                        pause = rng.uniform(*self.think)  # filling the form in
+                        if time.monotonic() + pause >= self.deadline:
+                            return  # the form would be sent after the time is up
+                        time.sleep(pause)
                         self._request(
                             user,
                             "contact_post",
@@ -158,7 +161,8 @@ class LoadTest:
                                 "note": "Load test contact.",
                             },
                         )
-                time.sleep(rng.uniform(*self.think))
+                # Not past the deadline: a long think time would only stretch the elapsed time (and cut req/s).
+                time.sleep(min(rng.uniform(*self.think), max(0.0, self.deadline - time.monotonic())))
         except TimeoutError:
             return
 

@@ -1,6 +1,9 @@
 """Prints a results file of bench/run.py as the Markdown tables of docs/performance.md.
 
-.venv/bin/python bench/report_md.py bench/results/<timestamp>.json
+.venv/bin/python bench/report_md.py bench/results/<timestamp>.json [bench/results/<other>.json ...]
+
+Of any further results files only the load test is printed, as rows of the same table: a second
+load test with another think time (bench/run.py --think) beside the first run's.
 """
 
 from __future__ import annotations
@@ -17,27 +20,45 @@ def _ms(row: dict | None, key: str) -> str:
     return f"{row[key]:.0f}" if row[key] >= 10 else f"{row[key]:.1f}"
 
 
-def figures_table(part: dict, label: str) -> list[str]:
+def _yes(value: bool | None) -> str:
+    return {True: "yes", False: "**NO**"}.get(value, "–")
+
+
+def _count(value: int | None) -> str:
+    return f"{value:,}" if isinstance(value, int) else "–"
+
+
+def figures_table(part: dict) -> list[str]:
+    """Cold figures_for against the SQL lower bound, then the figures cache: its fill and warm calls."""
     lines = [
-        f"| report ({label}) | persons | contacts | app median s | SQL lower bound s | ratio | same figures | JIT |",
-        "|---|---|---|---|---|---|---|---|",
+        "| report (figures) | persons | contacts | cold median s | SQL lower bound s | ratio | same figures "
+        "| cache fill s | cached median s | cached same figures | JIT | work_mem |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, row in (part.get(label) or {}).items():
+    for name, row in (part.get("figures") or {}).items():
         app = row.get("app_median_s")
         app_text = f"{app}" if app is not None else f"> {row.get('app_timeout')} (timed out)"
+        fill = row.get("cache_fill_s")
+        if fill is not None:
+            fill_text = f"{fill}"
+        elif row.get("cache_timeout"):
+            fill_text = f"> {row['cache_timeout']} (timed out)"
+        else:
+            fill_text = row.get("cache_skipped") or "–"
+        cached = row.get("cached_median_s")
         lines.append(
-            f"| {name.replace('_', ' ')} ({row['start']}..{row['end']}) | {row.get('unique_persons', '–'):,} | "
-            f"{row.get('contacts', '–'):,} | {app_text} | {row.get('sql_median_s')} | {row.get('ratio', '–')} | "
-            f"{ {True: 'yes', False: 'NO'}.get(row.get('equal'), '–') } | {row.get('jit', '–')} |"
+            f"| {name.replace('_', ' ')} ({row['start']}..{row['end']}) | {_count(row.get('unique_persons'))} | "
+            f"{_count(row.get('contacts'))} | {app_text} | {row.get('sql_median_s')} | {row.get('ratio', '–')} | "
+            f"{_yes(row.get('equal'))} | {fill_text} | {cached if cached is not None else '–'} | "
+            f"{_yes(row.get('cached_equal'))} | {row.get('jit', '–')} | {row.get('work_mem', '–')} |"
         )
     return lines
 
 
-def pages_table(report: dict, label: str) -> list[str]:
-    small, large = report.get("small", {}).get(label) or {}, report.get("large", {}).get(label) or {}
+def pages_table(report: dict) -> list[str]:
+    small, large = report.get("small", {}).get("pages") or {}, report.get("large", {}).get("pages") or {}
     lines = [
-        f"| page ({label}) | role | small median / p95 ms | large median / p95 ms | p95 large/small "
-        "| queries small / large |",
+        "| page | role | small median / p95 ms | large median / p95 ms | p95 large/small | queries small / large |",
         "|---|---|---|---|---|---|",
     ]
     for name in {**small, **large}:
@@ -55,14 +76,21 @@ def pages_table(report: dict, label: str) -> list[str]:
     return lines
 
 
-def load_table(part: dict) -> list[str]:
+def _think(row: dict) -> str:
+    think = row.get("think_seconds") or row.get("think")
+    return f"think {think[0]:g}–{think[1]:g} s" if think else "think –"
+
+
+def load_table(runs: list[tuple[str, dict]]) -> list[str]:
+    """One block of rows a load test: (where it comes from, the large set's results)."""
     lines = ["| load test | requests | req/s | median ms | p95 ms | errors |", "|---|---|---|---|---|---|"]
-    for label in ("load", "load_proposed"):
-        row = part.get(label)
+    for source, part in runs:
+        row = part.get("load")
         if not row:
             continue
         lines.append(
-            f"| {label} ({row.get('users')} users, {row.get('seconds')} s, {row.get('workers')} workers) | "
+            f"| load{source} ({row.get('users')} users, {_think(row)}, {row.get('seconds')} s, "
+            f"{row.get('workers')} workers) | "
             f"{row.get('requests')} | {row.get('requests_per_second')} | {row.get('median_ms')} | "
             f"{row.get('p95_ms')} | "
             f"{row.get('errors')} {', '.join(row.get('error_kinds') or [])} |"
@@ -74,7 +102,7 @@ def load_table(part: dict) -> list[str]:
     return lines
 
 
-def main(path: str) -> None:
+def main(path: str, *more: str) -> None:
     with open(path) as f:
         report = json.load(f)
     out: list[str] = []
@@ -97,9 +125,8 @@ def main(path: str) -> None:
                 f"{imp.get('peak_rss_mb')} MB; VACUUM ANALYZE {imp.get('analyze_seconds')} s."
             )
     out.append("")
-    for label in ("figures", "figures_proposed"):
-        if report.get("large", {}).get(label):
-            out += figures_table(report["large"], label) + [""]
+    if report.get("large", {}).get("figures"):
+        out += figures_table(report["large"]) + [""]
     pdf = report.get("large", {}).get("pdf") or {}
     if pdf:
         out.append("| PDF, six months | median s | runs s | tracemalloc peak MB | RSS peak growth MB | bytes |")
@@ -111,10 +138,13 @@ def main(path: str) -> None:
                 f"{r.get('tracemalloc_peak_mb')} | {r.get('rss_peak_growth_mb')} | {r.get('bytes')} |"
             )
         out.append("")
-    for label in ("pages", "pages_proposed"):
-        if report.get("large", {}).get(label) or report.get("small", {}).get(label):
-            out += pages_table(report, label) + [""]
-    out += load_table(report.get("large", {})) + [""]
+    if report.get("large", {}).get("pages") or report.get("small", {}).get("pages"):
+        out += pages_table(report) + [""]
+    runs = [("", report.get("large", {}))]
+    for other in more:
+        with open(other) as f:
+            runs.append((f", `{other}`", json.load(f).get("large", {})))
+    out += load_table(runs) + [""]
     out.append("| target | result | |")
     out.append("|---|---|---|")
     for key, value in (report.get("verdicts") or {}).items():
@@ -124,4 +154,6 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    main(*sys.argv[1:])

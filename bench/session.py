@@ -1,4 +1,4 @@
-"""Session settings (statement timeout, proposed PostgreSQL settings) for every new database connection."""
+"""Session settings (the statement timeout) for every new database connection of the pages and the load test."""
 
 from __future__ import annotations
 

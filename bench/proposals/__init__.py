@@ -1,1 +1,0 @@
-"""Application changes the benchmark proposes, monkeypatched in to measure them; the app never imports these."""
