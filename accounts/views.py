@@ -22,13 +22,13 @@ HOME_TEMPLATES = {
 MENTOR_HOME_TASKS = 10
 
 
-def _home_context(user) -> dict:
+def _home_context(user, page_number: str | None) -> dict:
     """What each role's home page shows; a fixed number of queries whatever the rows."""
     if not user.works_with_clients:
         return {}
     if user.is_social_worker:
         return {
-            "caseload": selectors.caseload(user=user),
+            "caseload": selectors.caseload_page(user=user, number=page_number),
             "tasks_due": selectors.tasks_due_this_week(user=user),
             "week_end": selectors.week_end(timezone.localdate()),
             "no_contact_days": selectors.NO_CONTACT_DAYS,
@@ -37,7 +37,7 @@ def _home_context(user) -> dict:
         return {
             "tasks": selectors.my_tasks(user=user)[:MENTOR_HOME_TASKS],
             "status_choices": TaskStatus.choices,
-            "clients": selectors.mentor_clients(user=user),
+            "clients": selectors.mentor_clients_page(user=user, number=page_number),
         }
     if user.is_manager:
         return {"glance": selectors.month_at_a_glance(provider_id=user.provider_id)}
@@ -48,4 +48,4 @@ def _home_context(user) -> dict:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     template = HOME_TEMPLATES.get(request.user.role, "home/no_role.html")
-    return render(request, template, _home_context(request.user))
+    return render(request, template, _home_context(request.user, request.GET.get("page")))

@@ -22,10 +22,14 @@ class Contact(models.Model):
 
     contact_ref = models.CharField(_("contact reference"), max_length=50, unique=True)
     date = models.DateField(_("date"))
-    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="contacts")
+    # No index of its own: contact_staff_date_idx (staff, date) serves every lookup by staff.
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="contacts", db_index=False
+    )
     # The provider of the staff member who delivered the contact, kept so that a provider's
     # reports keep their contacts when staff or clients move on.
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contacts", editable=False)
+    # No index of its own: contact_family_date_idx (family, date) serves every lookup by family.
     family = models.ForeignKey(
         Family,
         verbose_name=_("family"),
@@ -33,6 +37,7 @@ class Contact(models.Model):
         null=True,
         blank=True,
         related_name="contacts",
+        db_index=False,
     )
     clients = models.ManyToManyField(Client, verbose_name=_("clients"), blank=True, related_name="contacts")
     form = models.CharField(_("form"), max_length=20, choices=ContactForm.choices)
@@ -60,6 +65,12 @@ class Contact(models.Model):
             models.Index(fields=["provider", "date"], name="contact_provider_date_idx"),
             # Report figures of all providers: the contacts in a period.
             models.Index(fields=["date"], name="contact_date_idx"),
+            # The manager's month at a glance: each staff member's contacts of the month
+            # (plans/selectors.py `month_at_a_glance`).
+            models.Index(fields=["staff", "date"], name="contact_staff_date_idx"),
+            # A family's latest contact (plans/selectors.py `_last_contact_date`, the home pages) and
+            # the report's contacts of a family in a period (reporting/figures.py).
+            models.Index(fields=["family", "date"], name="contact_family_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(

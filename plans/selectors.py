@@ -6,9 +6,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,6 +20,10 @@ from .models import Contact, Goal, Plan, PlanEvent, Task, TaskNote
 
 # A client without a contact for this many days is flagged on the social worker's home page.
 NO_CONTACT_DAYS = 30
+# Clients a page on the social worker's and the mentor's home pages.
+HOME_PAGE_SIZE = 25
+
+ClientContact = Contact.clients.through
 
 
 def _tasks_with_context(qs: models.QuerySet[Task]) -> models.QuerySet[Task]:
@@ -96,27 +101,48 @@ def timeline_for(*, client: Client) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)
 
 
-def _last_contact_date() -> Subquery:
-    """The date of a client's latest contact, named or through their family (any provider)."""
-    # A join, not nested subqueries (whose OuterRef would point at the middle query); duplicates do not matter for [:1].
-    serving = Contact.objects.filter(Q(clients=OuterRef("pk")) | Q(family_id=OuterRef("family_id")))
-    return Subquery(serving.order_by("-date").values("date")[:1])
+def _last_contact_date() -> Coalesce:
+    """The date of a client's latest contact, named or through their family (any provider).
+
+    The later of two probes, each served by an index, instead of one subquery joining the contacts
+    to their clients with `client = … OR family = …`: no index serves an OR across two tables, so
+    that one walked every contact of the database backwards by date, for every client listed.
+    """
+    # Index: the client link's client FK, then each of the client's contacts by primary key.
+    named = Subquery(Contact.objects.filter(clients=OuterRef("pk")).order_by("-date").values("date")[:1])
+    # Index: contact_family_date_idx, read backwards from the family's latest contact.
+    family = Subquery(Contact.objects.filter(family_id=OuterRef("family_id")).order_by("-date").values("date")[:1])
+    # PostgreSQL's GREATEST skips NULLs, so each probe runs once; SQLite's MAX(a, b) is NULL when
+    # either is, and then the Coalesce takes whichever there is.
+    return Coalesce(Greatest(named, family), named, family)
 
 
 def with_last_contact(qs: models.QuerySet[Client]) -> models.QuerySet[Client]:
     return qs.annotate(last_contact=_last_contact_date())
 
 
-def caseload(*, user: User) -> list[Client]:
-    """The social worker's active clients with their last contact; `no_recent_contact` flags the quiet ones."""
-    since = timezone.localdate() - datetime.timedelta(days=NO_CONTACT_DAYS)
-    clients = with_last_contact(
+def _longest_without_contact_first(qs: models.QuerySet[Client]) -> models.QuerySet[Client]:
+    # Caseloads have no end in imported data (every client stays "active"), so the home pages page
+    # them; the clients who wait longest for a contact, or never had one, come first.
+    never_first = F("last_contact").asc(nulls_first=True)
+    return with_last_contact(qs).select_related("family").order_by(never_first, "last_name", "first_name", "pk")
+
+
+def caseload(*, user: User) -> models.QuerySet[Client]:
+    """The social worker's active clients with their last contact, the longest without one first."""
+    return _longest_without_contact_first(
         Client.objects.for_user(user).filter(social_worker__user=user, service_end__isnull=True)
-    ).select_related("family")
-    rows = list(clients)
-    for c in rows:
+    )
+
+
+def caseload_page(*, user: User, number: str | int | None) -> Page:
+    """One page of the caseload; `no_recent_contact` flags the clients without a contact for `NO_CONTACT_DAYS`."""
+    page = Paginator(caseload(user=user), HOME_PAGE_SIZE).get_page(number)
+    since = timezone.localdate() - datetime.timedelta(days=NO_CONTACT_DAYS)
+    page.object_list = list(page.object_list)
+    for c in page.object_list:
         c.no_recent_contact = c.last_contact is None or c.last_contact < since  # type: ignore[attr-defined]
-    return rows
+    return page
 
 
 def week_end(today: datetime.date) -> datetime.date:
@@ -129,7 +155,12 @@ def tasks_due_this_week(*, user: User) -> models.QuerySet[Task]:
 
 
 def mentor_clients(*, user: User) -> models.QuerySet[Client]:
-    return with_last_contact(Client.objects.for_user(user).filter(service_end__isnull=True)).select_related("family")
+    """The mentor's active clients with their last contact, the longest without one first."""
+    return _longest_without_contact_first(Client.objects.for_user(user).filter(service_end__isnull=True))
+
+
+def mentor_clients_page(*, user: User, number: str | int | None) -> Page:
+    return Paginator(mentor_clients(user=user), HOME_PAGE_SIZE).get_page(number)
 
 
 @dataclass(frozen=True)
@@ -153,6 +184,8 @@ class MonthGlance:
     contacts_total: int
     contacts_by_form: list[tuple[Any, int]]  # (translated label, count)
     staff_activity: list[StaffActivity] = field(default_factory=list)
+    # Active staff records not listed: no account to sign in with, no contact this month, no open task.
+    staff_not_listed: int = 0
 
     @property
     def percent_of_plan(self) -> int | None:
@@ -162,10 +195,18 @@ class MonthGlance:
 
 
 def persons_served(*, contacts: models.QuerySet[Contact]) -> int:
-    """Unique persons served by the contacts: those named and every member of a named family."""
-    named = Contact.clients.through.objects.filter(client_id=OuterRef("pk"), contact__in=contacts)
-    family = contacts.filter(family_id=OuterRef("family_id"))
-    return Client.objects.filter(Q(Exists(named)) | Q(Exists(family))).count()
+    """Unique persons served by the contacts: those named and every member of a family they name.
+
+    The report's definition (reporting/figures.py `_served_ids`) and its shape: one uncorrelated set
+    counted once, instead of an EXISTS … OR EXISTS … probe of every client of the database.
+    """
+    contacts = contacts.order_by()
+    # Index: the contacts' own filter (contact_provider_date_idx), then the client link's unique (contact, client).
+    named = ClientContact.objects.filter(contact__in=contacts.values("pk")).order_by().values("client_id")
+    # Index: the client family FK.
+    families = contacts.filter(family__isnull=False).values("family_id")
+    members = Client.objects.filter(family_id__in=families).order_by().values("pk")
+    return named.union(members).count()  # type: ignore[arg-type]
 
 
 def month_at_a_glance(*, provider_id: int, today: datetime.date | None = None) -> MonthGlance:
@@ -176,6 +217,7 @@ def month_at_a_glance(*, provider_id: int, today: datetime.date | None = None) -
     contract = (
         Contract.objects.filter(provider_id=provider_id, start__lte=today, end__gte=today).order_by("-start").first()
     )
+    # Index: contact_staff_date_idx, the staff member's contacts of the month.
     staff_contacts = contacts.filter(staff_id=OuterRef("pk")).order_by().values("staff_id")
     open_tasks = Task.objects.open().filter(responsible_id=OuterRef("pk")).order_by().values("responsible_id")
     staff = (
@@ -184,9 +226,13 @@ def month_at_a_glance(*, provider_id: int, today: datetime.date | None = None) -
             n_contacts=Coalesce(Subquery(staff_contacts.annotate(n=Count("id")).values("n")), 0),
             n_minutes=Coalesce(Subquery(staff_contacts.annotate(m=Sum("duration_minutes")).values("m")), 0),
             n_open_tasks=Coalesce(Subquery(open_tasks.annotate(n=Count("id")).values("n")), 0),
+            can_sign_in=Exists(User.objects.filter(pk=OuterRef("user_id"), is_active=True)),
         )
         .order_by("role", "last_name", "first_name")
     )
+    # Imported staff stay "active" for ever: the month lists those who work now, the rest are counted.
+    working = [s for s in staff if s.can_sign_in or s.n_contacts or s.n_open_tasks]
+    active_staff = len(staff)
     return MonthGlance(
         month_start=month_start,
         today=today,
@@ -194,5 +240,6 @@ def month_at_a_glance(*, provider_id: int, today: datetime.date | None = None) -
         planned_persons=contract.planned_persons_per_month if contract else None,
         contacts_total=sum(by_form.values()),
         contacts_by_form=[(label, by_form.get(code, 0)) for code, label in ContactForm.choices],
-        staff_activity=[StaffActivity(s, s.n_contacts, s.n_minutes, s.n_open_tasks) for s in staff],
+        staff_activity=[StaffActivity(s, s.n_contacts, s.n_minutes, s.n_open_tasks) for s in working],
+        staff_not_listed=active_staff - len(working),
     )

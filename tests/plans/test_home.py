@@ -5,7 +5,19 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import ClientFactory, ContactFactory, ContractFactory, GoalFactory, PlanFactory, TaskFactory
+from clients.models import Client
+from plans import selectors
+from reporting.figures import figures_for
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    ContractFactory,
+    FamilyFactory,
+    GoalFactory,
+    PlanFactory,
+    StaffFactory,
+    TaskFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +114,130 @@ def test_the_coordinators_home_shows_no_client(client, coordinator, assigned_cli
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert str(assigned_client) not in response.content.decode()
+
+
+def test_the_last_contact_is_the_later_of_the_named_and_the_family_contacts(
+    provider, mentor, outsider, assigned_client, family, today
+):
+    def day(n):
+        return today - datetime.timedelta(days=n)
+
+    sara = family.members.get(first_name="Sara")
+    ContactFactory(staff=mentor.staff, date=day(10)).clients.add(assigned_client)
+    ContactFactory(staff=mentor.staff, date=day(1)).clients.add(sara)
+    ContactFactory(staff=mentor.staff, date=day(3), family=family)
+    # Another provider's contact counts too: the last contact is the person's, whoever saw them.
+    alone = ClientFactory(provider=provider, first_name="Alone")
+    ContactFactory(staff=outsider.staff, date=day(5)).clients.add(alone)
+    ContactFactory(staff=mentor.staff, date=day(7)).clients.add(alone)
+    # Only through a family, and another family's contact changes nothing.
+    other_family = FamilyFactory()
+    ClientFactory(provider=provider, family=other_family, first_name="OnlyFamily")
+    ContactFactory(staff=mentor.staff, date=day(20), family=other_family)
+    ContactFactory(staff=mentor.staff, date=day(0), family=FamilyFactory())
+    ClientFactory(provider=provider, first_name="Never")
+
+    rows = {c.first_name: c.last_contact for c in selectors.with_last_contact(Client.objects.all())}
+    assert rows == {
+        "Amina": day(3),  # the family's contact is later than her own
+        "Sara": day(1),  # her own is later than the family's
+        "Yusuf": day(3),
+        "Alone": day(5),
+        "OnlyFamily": day(20),
+        "Never": None,
+    }
+
+
+def test_the_caseload_is_paged_the_longest_without_a_contact_first(client, social_worker, mentor, provider, today):
+    people = []
+    for n in range(30):
+        person = ClientFactory(provider=provider, social_worker=social_worker.staff, first_name=f"P{n:02d}")
+        if n % 3:  # every third has never had a contact
+            ContactFactory(staff=mentor.staff, date=today - datetime.timedelta(days=n)).clients.add(person)
+        people.append(person)
+    ClientFactory(provider=provider, social_worker=social_worker.staff, service_end=today, first_name="Closed")
+    client.force_login(social_worker)
+
+    first = client.get(reverse("home"))
+    rows = list(first.context["caseload"])
+    assert len(rows) == 25
+    never = [c.first_name for c in rows[:10]]
+    assert all(c.last_contact is None for c in rows[:10]) and never == sorted(never)
+    dates = [c.last_contact for c in rows[10:]]
+    assert dates == sorted(dates) and dates[0] == today - datetime.timedelta(days=29)
+    page = first.content.decode()
+    assert "30 clients" in page
+    assert f'href="{reverse("clients:list")}?mine=on&amp;case=active"' in page
+    assert "Page 1 of 2" in page
+
+    second = client.get(reverse("home"), {"page": 2})
+    assert [c.first_name for c in second.context["caseload"]] == ["P07", "P05", "P04", "P02", "P01"]
+    assert {c.pk for c in rows} | {c.pk for c in second.context["caseload"]} == {p.pk for p in people}
+    # A page past the end shows the last one.
+    assert len(client.get(reverse("home"), {"page": 99}).context["caseload"]) == 5
+
+
+def test_the_caseloads_show_all_link_lists_the_same_clients(client, social_worker, provider, assigned_client, today):
+    ClientFactory.create_batch(3, provider=provider, social_worker=social_worker.staff)
+    ClientFactory(provider=provider, social_worker=social_worker.staff, service_end=today)
+    ClientFactory(provider=provider)
+    client.force_login(social_worker)
+    home = client.get(reverse("home")).context["caseload"]
+    listed = client.get(reverse("clients:list"), {"mine": "on", "case": "active"}).context["page"]
+    assert {c.pk for c in home} == {c.pk for c in listed}
+    assert home.paginator.count == listed.paginator.count == 4
+
+
+def test_the_mentors_clients_are_paged_the_longest_without_a_contact_first(client, mentor, provider, today):
+    for n in range(27):
+        person = ClientFactory(provider=provider, mentor=mentor.staff)
+        ContactFactory(staff=mentor.staff, date=today - datetime.timedelta(days=n)).clients.add(person)
+    client.force_login(mentor)
+    response = client.get(reverse("home"))
+    rows = list(response.context["clients"])
+    assert len(rows) == 25
+    assert rows[0].last_contact == today - datetime.timedelta(days=26)
+    assert [c.last_contact for c in rows] == sorted(c.last_contact for c in rows)
+    assert "27 clients" in response.content.decode()
+    assert len(client.get(reverse("home"), {"page": 2}).context["clients"]) == 2
+
+
+def test_the_persons_served_this_month_are_the_reports_unique_persons(
+    manager, mentor, social_worker, outsider, assigned_client, family, provider, today
+):
+    month_start = today.replace(day=1)
+    ContactFactory(staff=mentor.staff, date=today, family=family)
+    ContactFactory(staff=mentor.staff, date=month_start).clients.add(assigned_client)
+    lone = ClientFactory(provider=provider)
+    ContactFactory(staff=social_worker.staff, date=today).clients.add(lone, ClientFactory(provider=provider))
+    # Another provider's contact and last month's are not this provider's month.
+    ContactFactory(staff=outsider.staff, date=today).clients.add(ClientFactory(provider=provider))
+    last_month = month_start - datetime.timedelta(days=1)
+    ContactFactory(staff=mentor.staff, date=last_month).clients.add(ClientFactory(provider=provider))
+    # A member of a family named this month who moved to another provider was served all the same.
+    ClientFactory(provider=outsider.provider, family=family)
+
+    glance = selectors.month_at_a_glance(provider_id=provider.pk, today=today)
+    figures = figures_for(start=month_start, end=today, provider=provider)
+    # The family's four, the lone client and the one named with them.
+    assert glance.persons_served == figures.unique_persons == 6
+
+
+def test_the_managers_month_lists_the_staff_who_work_now_and_counts_the_rest(
+    client, manager, mentor, social_worker, assigned_client, plan, provider, today
+):
+    # Imported staff records stay active for ever; those without an account are listed only when
+    # they did something this month or have a task open.
+    logged, tasked = StaffFactory.create_batch(2, provider=provider)
+    ContactFactory(staff=logged, date=today).clients.add(assigned_client)
+    TaskFactory(goal=GoalFactory(plan=plan), responsible=tasked)
+    StaffFactory.create_batch(3, provider=provider)
+    last_month = today.replace(day=1) - datetime.timedelta(days=1)
+    ContactFactory(staff=StaffFactory(provider=provider), date=last_month)
+    StaffFactory(provider=provider, is_active=False)
+    client.force_login(manager)
+    response = client.get(reverse("home"))
+    glance = response.context["glance"]
+    assert {row.staff for row in glance.staff_activity} == {mentor.staff, social_worker.staff, logged, tasked}
+    assert glance.staff_not_listed == 4
+    assert "4 more staff members have no account" in response.content.decode()

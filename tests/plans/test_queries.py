@@ -128,6 +128,22 @@ def test_the_mentors_home_takes_the_same_queries_for_3_and_20_clients(client, pr
     assert len(response.context["clients"]) == 20
 
 
+@pytest.mark.parametrize("role", ["social_worker", "mentor"])
+def test_a_home_page_of_more_clients_than_a_page_takes_the_same_queries(
+    client, request, provider, mentor, social_worker, today, role
+):
+    """Caseloads never end in imported data: the home pages show one page of them."""
+    client.force_login(request.getfixturevalue(role))
+    before, after, response = _grow(
+        lambda n: _client_with_work(provider, mentor, social_worker, today, n),
+        lambda: _queries(client, reverse("home")),
+        large=40,
+    )
+    assert before == after
+    rows = response.context["caseload" if role == "social_worker" else "clients"]
+    assert (len(rows), rows.paginator.count) == (25, 40)
+
+
 def test_the_managers_home_takes_the_same_queries_for_3_and_20_staff_and_clients(
     client, provider, manager, mentor, social_worker, today
 ):
