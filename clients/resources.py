@@ -2,8 +2,10 @@
 
 Each resource maps one file to its model. The import runs in bulk: references are resolved
 through the shared `ImportContext` (dicts, not a query a row), existing rows are loaded a chunk at
-a time by `RefInstanceLoader`, and histories, contact clients and topics are written in bulk once
-a chunk's rows are saved. A row whose values equal the stored record counts as unchanged.
+a time by `RefInstanceLoader`, and histories are written in bulk once a chunk's rows are saved.
+A row whose values equal the stored record counts as unchanged. clients.csv, status_history.csv
+and contacts.csv, most of the rows, are imported by clients/exchange/fast.py with these resources'
+widgets instead of import_row (`FastImportedResource`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from import_export import resources
@@ -26,10 +27,9 @@ from plans.choices import ContactForm, Topic
 from plans.models import Contact, ContactTopic
 
 from .choices import ArrivalRoute, Gender, LegalStatus, StaffRole
-from .exchange.bulk import bulk_insert_rows, bulk_update_rows
+from .exchange.bulk import bulk_update_rows
 from .exchange.formats import FILE_SPECS
 from .exchange.widgets import (
-    REF_RE,
     CellWidget,
     ChoiceWidget,
     ClientListWidget,
@@ -47,7 +47,7 @@ from .exchange.widgets import (
     StaffInfo,
     StaffWidget,
 )
-from .models import Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff, name_key
+from .models import Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
 
 # Queries with an IN list stay under SQLite's limit of bound parameters.
 IN_CHUNK = 900
@@ -342,7 +342,17 @@ class StaffResource(ExchangeResource):
         return self.lookups.providers[obj.provider_id]
 
 
-class ClientResource(ExchangeResource):
+class FastImportedResource(ExchangeResource):
+    """A large file's columns, their widgets and `compare`: clients.exchange.fast imports the file with them.
+
+    Those files are most of a folder's rows, and import-export's per-row machinery was too slow for them.
+    """
+
+    def import_data(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{self.kind}.csv is imported by clients.exchange.fast, with this resource's widgets")
+
+
+class ClientResource(FastImportedResource):
     client_ref = Field(attribute="client_ref", column_name="client_ref", widget=RefWidget())
     first_name = Field(
         attribute="first_name", column_name="first_name", widget=CellWidget(required=True, max_length=100)
@@ -390,103 +400,9 @@ class ClientResource(ExchangeResource):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        # (client id, since) -> (entry id, value) of the loaded clients' histories.
-        self.statuses: dict[tuple[int, datetime.date], tuple[int, str]] = {}
-        self.residences: dict[tuple[int, datetime.date], tuple[int, str]] = {}
         # Export: client id -> [(since, value)] in date order.
         self.status_history: dict[int, list[tuple[datetime.date, str]]] = {}
         self.residence_history: dict[int, list[tuple[datetime.date, str]]] = {}
-
-    def before_import(self, dataset: Any, **kwargs: Any) -> None:
-        """Makes the families the rows name, so that family_ref resolves like any reference."""
-        if "family_ref" not in dataset.headers:
-            return
-        wanted = {ref.strip() for ref in dataset["family_ref"]} - {""} - set(self.ctx.families)
-        valid = [ref for ref in wanted if len(ref) <= 50 and REF_RE.match(ref)]
-        if valid:
-            Family.objects.bulk_create([Family(family_ref=ref) for ref in sorted(valid)], batch_size=1000)
-            for chunk in _chunks(valid):
-                self.ctx.families.update(Family.objects.filter(family_ref__in=chunk).values_list("family_ref", "id"))
-
-    def after_load(self, instances: list[models.Model]) -> None:
-        ids = [instance.pk for instance in instances]
-        for chunk in _chunks(ids):
-            for pk, client_id, status, since in LegalStatusEntry.objects.filter(client_id__in=chunk).values_list(
-                "id", "client_id", "legal_status", "since"
-            ):
-                self.statuses[(client_id, since)] = (pk, status)
-            for pk, client_id, residence, since in ResidenceEntry.objects.filter(client_id__in=chunk).values_list(
-                "id", "client_id", "residence", "since"
-            ):
-                self.residences[(client_id, since)] = (pk, residence)
-
-    def check_row(self, instance: Client, row: dict, errors: dict[str, list[str]]) -> None:
-        self.check_own_record(instance, errors, _lazy("Client '%(ref)s' is another provider's client."))
-        for value_column, since_column, attribute in (
-            ("legal_status", "legal_status_since", "import_legal_status"),
-            ("residence", "residence_since", "import_residence"),
-        ):
-            value = getattr(instance, attribute, "")
-            given = getattr(instance, attribute + "_since", None)
-            since = given or instance.service_start
-            setattr(instance, attribute + "_effective_since", since)
-            if value and since is None and since_column not in errors and "service_start" not in errors:
-                _add(
-                    errors,
-                    since_column,
-                    _("Give this date or service_start: the day the %(what)s began.")
-                    % {"what": value_column.replace("_", " ")},
-                )
-            if given and not value and value_column not in errors:
-                _add(
-                    errors,
-                    value_column,
-                    _("A date is given in %(column)s, but no value here.") % {"column": since_column},
-                )
-        if getattr(instance, "import_legal_status", "") and instance.import_legal_status_effective_since:
-            self.ctx.current_status_since[instance.client_ref] = instance.import_legal_status_effective_since
-
-    def _history_changes(self, instance: Client) -> Iterator[tuple[type[models.Model], int | None, str, datetime.date]]:
-        """(model, existing entry id or None, value, since) for each history entry the row changes."""
-        for model, stored, attribute in (
-            (LegalStatusEntry, self.statuses, "import_legal_status"),
-            (ResidenceEntry, self.residences, "import_residence"),
-        ):
-            value = getattr(instance, attribute, "")
-            since = getattr(instance, attribute + "_effective_since", None)
-            if not value or since is None:
-                continue
-            existing = stored.get((instance.pk, since)) if instance.pk else None
-            if existing is None:
-                yield model, None, value, since
-            elif existing[1] != value:
-                yield model, existing[0], value, since
-
-    def extras_unchanged(self, instance: Client) -> bool:
-        return next(self._history_changes(instance), None) is None
-
-    def prepare_save(self, instance: Client, is_create: bool) -> None:
-        instance.name_key = name_key(instance.first_name, instance.last_name)
-        instance.updated_at = timezone.now()
-
-    def get_bulk_update_fields(self) -> list[str]:
-        return [*super().get_bulk_update_fields(), "name_key", "updated_at"]
-
-    def after_save_all(self, saved: list[tuple[Any, bool]]) -> None:
-        creates: dict[type[models.Model], list[models.Model]] = defaultdict(list)
-        updates: dict[type[models.Model], list[models.Model]] = defaultdict(list)
-        value_field = {LegalStatusEntry: "legal_status", ResidenceEntry: "residence"}
-        for instance, _new in saved:
-            self.ctx.clients[instance.client_ref] = (instance.pk, instance.provider_id)
-            for model, entry_id, value, since in self._history_changes(instance):
-                if entry_id is None:
-                    creates[model].append(model(client_id=instance.pk, since=since, **{value_field[model]: value}))
-                else:
-                    updates[model].append(model(id=entry_id, **{value_field[model]: value}))
-        for model, entries in creates.items():
-            model.objects.bulk_create(entries, batch_size=1000)
-        for model, entries in updates.items():
-            bulk_update_rows(model, entries, [value_field[model]])
 
     # Export.
 
@@ -534,7 +450,7 @@ def _history(model: type[models.Model], value_field: str, clients: Any) -> dict[
     return history
 
 
-class StatusHistoryResource(ExchangeResource):
+class StatusHistoryResource(FastImportedResource):
     """Earlier legal statuses; the current one is in clients.csv."""
 
     client_ref = Field(attribute="client_id", column_name="client_ref", widget=OwnClientWidget())
@@ -552,37 +468,11 @@ class StatusHistoryResource(ExchangeResource):
         fields = FILE_SPECS["status_history"].columns
         import_id_fields = ("client_ref", "since")
 
-    def row_key(self, row: dict) -> Any:
-        client_id = self.fields["client_ref"].clean(row)
-        since = self.fields["since"].clean(row)
-        if client_id is None or since is None:
-            raise ValueError("no key")
-        return (client_id, since)
-
-    def existing_queryset(self, keys: list) -> models.QuerySet:
-        return LegalStatusEntry.objects.filter(client_id__in={client_id for client_id, _since in keys})
-
-    def instance_key(self, instance: LegalStatusEntry) -> Any:
-        return (instance.client_id, instance.since)
-
-    def check_row(self, instance: LegalStatusEntry, row: dict, errors: dict[str, list[str]]) -> None:
-        ref = self.row_ref(row)
-        if instance.since and self.ctx.current_status_since.get(ref) == instance.since and "since" not in errors:
-            _add(
-                errors,
-                "since",
-                _(
-                    "Client '%(ref)s' has its current legal status (clients.csv) from this date; "
-                    "list only earlier ones here."
-                )
-                % {"ref": ref},
-            )
-
     def dehydrate_client_ref(self, obj: LegalStatusEntry) -> str:
         return obj.client.client_ref
 
 
-class ContactResource(ExchangeResource):
+class ContactResource(FastImportedResource):
     contact_ref = Field(attribute="contact_ref", column_name="contact_ref", widget=RefWidget())
     date = Field(attribute="date", column_name="date", widget=DateCellWidget(required=True))
     staff_ref = Field(attribute="staff_id", column_name="staff_ref", widget=StaffWidget(required=True))
@@ -610,66 +500,8 @@ class ContactResource(ExchangeResource):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.client_ids: dict[int, tuple[int, ...]] = {}
-        self.topic_codes: dict[int, tuple[str, ...]] = {}
         self.client_refs: dict[int, list[str]] = {}
-
-    def after_load(self, instances: list[models.Model]) -> None:
-        clients: dict[int, list[int]] = defaultdict(list)
-        topics: dict[int, list[str]] = defaultdict(list)
-        for chunk in _chunks([instance.pk for instance in instances]):
-            for contact_id, client_id in Contact.clients.through.objects.filter(contact_id__in=chunk).values_list(
-                "contact_id", "client_id"
-            ):
-                clients[contact_id].append(client_id)
-            for contact_id, topic in ContactTopic.objects.filter(contact_id__in=chunk).values_list(
-                "contact_id", "topic"
-            ):
-                topics[contact_id].append(topic)
-        for instance in instances:
-            self.client_ids[instance.pk] = tuple(sorted(clients.get(instance.pk, ())))
-            self.topic_codes[instance.pk] = tuple(sorted(topics.get(instance.pk, ())))
-
-    def check_row(self, instance: Contact, row: dict, errors: dict[str, list[str]]) -> None:
-        self.check_own_record(instance, errors, _lazy("Contact '%(ref)s' is another provider's."))
-        if not (row.get("family_ref") or "").strip() and not (row.get("client_refs") or "").strip():
-            _add(errors, "client_refs", _("Give family_ref, client_refs or both: whom did the contact serve?"))
-
-    def _clients_changed(self, instance: Contact) -> bool:
-        wanted = getattr(instance, "import_client_ids", None)
-        return wanted is not None and wanted != self.client_ids.get(instance.pk, ())
-
-    def _topics_changed(self, instance: Contact) -> bool:
-        wanted = getattr(instance, "import_topics", None)
-        return wanted is not None and wanted != self.topic_codes.get(instance.pk, ())
-
-    def extras_unchanged(self, instance: Contact) -> bool:
-        return not self._clients_changed(instance) and not self._topics_changed(instance)
-
-    def prepare_save(self, instance: Contact, is_create: bool) -> None:
-        # A contact stays with the provider it was delivered for, unless the row names another staff member.
-        if is_create or instance.staff_id != instance._exchange_original[1]:
-            instance.provider_id = self.ctx.staff_by_id[instance.staff_id].provider_id
-
-    def get_bulk_update_fields(self) -> list[str]:
-        return [*super().get_bulk_update_fields(), "provider"]
-
-    def after_save_all(self, saved: list[tuple[Any, bool]]) -> None:
-        through = Contact.clients.through
-        reset_clients = [c for c, _new in saved if self._clients_changed(c)]
-        reset_topics = [c for c, _new in saved if self._topics_changed(c)]
-        for chunk in _chunks([c.pk for c, new in saved if not new and self._clients_changed(c)]):
-            through.objects.filter(contact_id__in=chunk).delete()
-        for chunk in _chunks([c.pk for c, new in saved if not new and self._topics_changed(c)]):
-            ContactTopic.objects.filter(contact_id__in=chunk).delete()
-        bulk_insert_rows(
-            through,
-            ("contact", "client"),
-            ((c.pk, client_id) for c in reset_clients for client_id in c.import_client_ids),
-        )
-        bulk_insert_rows(
-            ContactTopic, ("contact", "topic"), ((c.pk, topic) for c in reset_topics for topic in c.import_topics)
-        )
+        self.topic_codes: dict[int, tuple[str, ...]] = {}
 
     # Export: contacts are read a chunk at a time with their clients and topics.
 

@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 BATCH = 500
+# Values in one IN list: SQLite allows 999 bound parameters in older builds; PostgreSQL takes a chunk at once.
+IN_BATCH = {"sqlite": 900}
+# PostgreSQL's text types (text, bpchar, varchar), whose values may not hold a NUL.
+TEXT_TYPES = {25, 1042, 1043}
+
+
+def field_of(model: type[models.Model], name: str) -> models.Field:
+    """A concrete field by name or attname (the rows written here hold values of the model's own columns)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), name
+    return field
+
+
+def column_of(model: type[models.Model], name: str) -> str:
+    return field_of(model, name).get_attname_column()[1] or name
+
+
+def base_type(field: models.Field, connection: BaseDatabaseWrapper) -> str:
+    """The column's type without its length (varchar, not varchar(250)): a cast to varchar(n) cuts a longer
+    value short without a word, where writing it to the column refuses it, as Django's bulk_create does."""
+    return str(field.db_type(connection)).split("(")[0]
 
 
 def bulk_update_rows(model: type[models.Model], instances: Sequence[models.Model], field_names: Sequence[str]) -> None:
@@ -15,16 +38,16 @@ def bulk_update_rows(model: type[models.Model], instances: Sequence[models.Model
         return
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in field_names]
+    fields = [field_of(model, name) for name in field_names]
     table = quote(model._meta.db_table)
     typed = connection.vendor == "postgresql"
 
     def value(position: int, field: models.Field) -> str:
         # Literal VALUES are text to PostgreSQL until cast; SQLite stores what it is given.
         column = f"v.column{position}"
-        return f"CAST({column} AS {field.db_type(connection)})" if typed else column
+        return f"CAST({column} AS {base_type(field, connection)})" if typed else column
 
-    assignments = ", ".join(f"{quote(f.column)} = {value(i + 2, f)}" for i, f in enumerate(fields))
+    assignments = ", ".join(f"{quote(column_of(model, f.name))} = {value(i + 2, f)}" for i, f in enumerate(fields))
     placeholder = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(instances), BATCH):
@@ -35,17 +58,17 @@ def bulk_update_rows(model: type[models.Model], instances: Sequence[models.Model
                 params.extend(f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields)
             # Only quoted identifiers and placeholders are formatted in; the values are bound parameters.
             rows = ", ".join([placeholder] * len(batch))
-            where = f"{table}.{quote(model._meta.pk.column)} = v.column1"
+            where = f"{table}.{quote(column_of(model, model._meta.pk.name))} = v.column1"
             sql = f"UPDATE {table} SET {assignments} FROM (VALUES {rows}) AS v WHERE {where}"  # noqa: S608
             cursor.execute(sql, params)
 
 
-def bulk_insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+def bulk_insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """INSERTs plain value rows (ids, codes) without building model instances: link rows come by the million."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    names = ", ".join(quote(column_of(model, c)) for c in columns)
     placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
     batch: list = []
     with connection.cursor() as cursor:
@@ -61,3 +84,119 @@ def bulk_insert_rows(model: type[models.Model], columns: Sequence[str], rows: It
                 flush()
         if batch:
             flush()
+
+
+def in_batches(model: type[models.Model], values: Sequence) -> Iterable[Sequence]:
+    """`values` in slices that fit one IN list of the database's."""
+    connection = connections[router.db_for_write(model)]
+    size = IN_BATCH.get(connection.vendor, len(values) or 1)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def delete_rows(model: type[models.Model], column: str, values: Sequence) -> None:
+    """DELETEs the rows whose `column` is one of `values`: QuerySet.delete() would fetch every row to send signals."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    name = quote(column_of(model, column))
+    with connection.cursor() as cursor:
+        for batch in in_batches(model, values):
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(f"DELETE FROM {table} WHERE {name} IN ({marks})", list(batch))  # noqa: S608
+
+
+def new_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` ids from the table's sequence (PostgreSQL), for rows that are COPYed with their id.
+
+    Rows that point to them (a contact's clients and topics) are then COPYed too, without a query
+    to learn the ids the database gave; the sequence hands out ids safely under concurrent writers.
+    """
+    if not count:
+        return []
+    connection = connections[router.db_for_write(model)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)",
+            [connection.ops.quote_name(model._meta.db_table), column_of(model, model._meta.pk.name)],
+        )
+        (sequence,) = cursor.fetchone()
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Writes plain value rows with PostgreSQL's binary COPY, in the transaction of Django's connection.
+
+    No statement is parsed and no parameter bound a batch, and the values travel in the columns' own
+    binary forms (their types are read from the table). A NUL in a text value is refused by the
+    text dumper, with the message every INSERT of the import gives, before the server refuses it
+    as an encoding error.
+    """
+    from psycopg.adapt import PyFormat
+
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    names = [column_of(model, c) for c in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+            [quote(table)],
+        )
+        types = dict(cursor.fetchall())
+        oids = [types[name] for name in names]
+        text = [i for i, oid in enumerate(oids) if oid in TEXT_TYPES]
+        raw = connection.connection
+        sql = f"COPY {quote(table)} ({', '.join(map(quote, names))}) FROM STDIN (FORMAT BINARY)"
+        with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+            copy.set_types(oids)
+            dumper = raw.adapters.get_dumper(str, PyFormat.TEXT)(str, raw)
+            for row in rows:
+                for i in text:
+                    if "\x00" in row[i]:
+                        dumper.dump(row[i])
+                copy.write_row(row)
+
+
+def values_where_in(model: type[models.Model], fields: Sequence[str], field: str, values: Sequence) -> list[tuple]:
+    """`fields` of the rows whose `field` is one of `values`, as tuples.
+
+    PostgreSQL takes the values as one array parameter: an IN list of 10,000 placeholders costs
+    more to build and to parse than the query does to run. Elsewhere the ORM's IN lists, in batches.
+    """
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        found: list[tuple] = []
+        for batch in in_batches(model, values):
+            found.extend(model._default_manager.filter(**{f"{field}__in": batch}).order_by().values_list(*fields))
+        return found
+    if not values:
+        return []
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column_of(model, name)) for name in fields)
+    where = quote(column_of(model, field))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {where} = ANY(%s)",  # noqa: S608
+            [list(values)],
+        )
+        return cursor.fetchall()
+
+
+def insert_unnest(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """INSERTs plain value rows on PostgreSQL as one array a column: a statement of a few parameters, not one a value.
+
+    Django's bulk_create writes the same statement, but builds a model instance and prepares each field of each row.
+    """
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    fields = [field_of(model, c) for c in columns]
+    names = ", ".join(quote(column_of(model, c)) for c in columns)
+    arrays = ", ".join(f"%s::{base_type(f, connection)}[]" for f in fields)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM UNNEST({arrays})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH * 10):
+            cursor.execute(sql, [list(column) for column in zip(*rows[start : start + BATCH * 10], strict=True)])

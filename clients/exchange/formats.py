@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
+import collections
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -125,6 +127,9 @@ class ReadError:
     message: str
 
 
+Record = tuple[int, list[str]]  # (the spreadsheet's row number, the cells in the header's order)
+
+
 @dataclass
 class Sheet:
     """One file's records, without header and blank rows; `row_numbers` are the spreadsheet's numbers."""
@@ -135,6 +140,39 @@ class Sheet:
     # False when the header has errors: the rows are not imported, and rows elsewhere that name
     # them are not reported again.
     usable: bool = True
+
+    @property
+    def headers(self) -> list[str]:
+        return self.dataset.headers or []
+
+    def records(self) -> Iterator[Record]:
+        """The same records as a StreamedSheet gives, so that an importer takes either."""
+        for number, row in zip(self.row_numbers, self.dataset, strict=True):
+            yield number, list(row)
+
+
+class StreamedSheet:
+    """A CSV file read record by record while it is imported: a file of millions of rows is never in memory whole.
+
+    The file is checked when the folder is read, like every file: UTF-8, CSV, its header. Blank rows,
+    extra cells and repeated references are checked as the records are read, with the same messages.
+    """
+
+    def __init__(self, name: str, path: Path, headers: list[str], usable: bool, errors: list[ReadError]) -> None:
+        self.name = name
+        self.path = path
+        self.headers = headers
+        self.usable = usable
+        self.errors = errors
+
+    def records(self) -> Iterator[Record]:
+        with open(self.path, encoding="utf-8-sig", newline="") as stream:
+            rows = csv.reader(stream, strict=True)
+            next(rows)  # the header, checked already
+            records = _records(self.name, rows, len(self.headers), self.errors)
+            if self.usable:
+                records = _unique_refs(self.name, self.headers, records, self.errors)
+            yield from records
 
 
 def _cell_text(value: object) -> str:
@@ -151,14 +189,9 @@ def _cell_text(value: object) -> str:
     return unescape_cell(str(value))
 
 
-def _sheet_from_rows(name: str, rows: Iterable[list[object]], errors: list[ReadError]) -> Sheet | None:
-    """Checks the header and builds the Dataset; None when the file has no header row."""
+def _check_header(name: str, header_row: Sequence[object], errors: list[ReadError]) -> tuple[list[str], bool]:
+    """The column names, and whether they are usable (known, once each, the required ones all there)."""
     spec = FILE_SPECS[name]
-    iterator = iter(rows)
-    header_row = next(iterator, None)
-    if header_row is None:
-        errors.append(ReadError(name, 1, "", _("The file is empty; the first row must name the columns.")))
-        return None
     headers = [_cell_text(h).strip() for h in header_row]
     while headers and headers[-1] == "":
         headers.pop()
@@ -189,65 +222,137 @@ def _sheet_from_rows(name: str, rows: Iterable[list[object]], errors: list[ReadE
                 ReadError(name, 1, column, _("The required column '%(column)s' is missing.") % {"column": column})
             )
             usable = False
-    dataset = tablib.Dataset(headers=headers)
-    sheet = Sheet(name=name, dataset=dataset, usable=usable)
-    width = len(headers)
-    for number, raw in enumerate(iterator, start=2):
-        cells = [_cell_text(v) for v in raw]
-        if not any(c.strip() for c in cells):
+    return headers, usable
+
+
+def _empty_file(name: str) -> ReadError:
+    return ReadError(name, 1, "", _("The file is empty; the first row must name the columns."))
+
+
+def _records(name: str, rows: Iterable[Sequence[object]], width: int, errors: list[ReadError]) -> Iterator[Record]:
+    """The rows after the header, numbered as a spreadsheet numbers them; blank rows are left out."""
+    for number, raw in enumerate(rows, start=2):
+        # A CSV cell is a str that is rarely escaped: that case skips the call (millions of cells).
+        cells = [v if type(v) is str and not v.startswith("'") else _cell_text(v) for v in raw]
+        if not "".join(cells).strip():
             continue  # a blank line is a blank spreadsheet row: numbered, not imported
         if len(cells) > width:
-            if any(c.strip() for c in cells[width:]):
+            if "".join(cells[width:]).strip():
                 errors.append(ReadError(name, number, "", _("This row has more cells than the header has columns.")))
                 continue
             cells = cells[:width]
         cells.extend([""] * (width - len(cells)))
+        yield number, cells
+
+
+def _unique_refs(name: str, headers: list[str], records: Iterable[Record], errors: list[ReadError]) -> Iterator[Record]:
+    """A reference given twice in one file is an error; the later rows are left out of the import.
+
+    A one-column reference is kept as the text itself, not a tuple: a file of millions of rows
+    keeps every reference it has seen.
+    """
+    columns = FILE_SPECS[name].ref_columns
+    indexes = [headers.index(c) for c in columns]
+    column = columns[-1] if len(columns) > 1 else columns[0]
+    first_row: dict[str | tuple[str, ...], int] = {}
+    for number, cells in records:
+        key: str | tuple[str, ...]
+        if len(indexes) == 1:
+            key = cells[indexes[0]].strip()
+            given = bool(key)
+        else:
+            key = tuple(cells[j].strip() for j in indexes)
+            given = all(key)
+        if given:
+            first = first_row.setdefault(key, number)
+            if first != number:
+                ref = key if isinstance(key, str) else " ".join(key)
+                errors.append(
+                    ReadError(
+                        name,
+                        number,
+                        column,
+                        _("'%(ref)s' is given twice in this file (first in row %(row)d).") % {"ref": ref, "row": first},
+                    )
+                )
+                continue
+        yield number, cells
+
+
+def _sheet_from_rows(name: str, rows: Iterable[Sequence[object]], errors: list[ReadError]) -> Sheet | None:
+    """Checks the header and builds the Dataset; None when the file has no header row."""
+    iterator = iter(rows)
+    header_row = next(iterator, None)
+    if header_row is None:
+        errors.append(_empty_file(name))
+        return None
+    headers, usable = _check_header(name, header_row, errors)
+    dataset = tablib.Dataset(headers=headers)
+    sheet = Sheet(name=name, dataset=dataset, usable=usable)
+    records = _records(name, iterator, len(headers), errors)
+    if usable:
+        records = _unique_refs(name, headers, records, errors)
+    for number, cells in records:
         dataset.append(cells)
         sheet.row_numbers.append(number)
-    if usable:
-        _check_unique_refs(sheet, spec, errors)
     return sheet
 
 
-def _check_unique_refs(sheet: Sheet, spec: FileSpec, errors: list[ReadError]) -> None:
-    """A reference given twice in one file is an error; the later rows are left out of the import."""
-    indexes = [sheet.dataset.headers.index(c) for c in spec.ref_columns]
-    first_row: dict[tuple[str, ...], int] = {}
-    keep: list[int] = []
-    for i, record in enumerate(sheet.dataset):
-        key = tuple(record[j].strip() for j in indexes)
-        number = sheet.row_numbers[i]
-        if all(key) and key in first_row:
-            errors.append(
-                ReadError(
-                    sheet.name,
-                    number,
-                    spec.ref_columns[-1] if len(key) > 1 else spec.ref_columns[0],
-                    _("'%(ref)s' is given twice in this file (first in row %(row)d).")
-                    % {"ref": " ".join(key), "row": first_row[key]},
-                )
-            )
-            continue
-        first_row.setdefault(key, number)
-        keep.append(i)
-    if len(keep) != len(sheet.dataset):
-        kept = tablib.Dataset(headers=sheet.dataset.headers)
-        for i in keep:
-            kept.append(sheet.dataset[i])
-        sheet.row_numbers = [sheet.row_numbers[i] for i in keep]
-        sheet.dataset = kept
+def _not_utf8(name: str) -> ReadError:
+    return ReadError(name, None, "", _("The file is not UTF-8 text; save it as CSV UTF-8."))
 
 
-def _csv_rows(raw: bytes, name: str, errors: list[ReadError]) -> list[list[object]] | None:
+def _not_csv(name: str, exc: csv.Error) -> ReadError:
+    return ReadError(name, None, "", _("The file is not valid CSV: %(error)s") % {"error": exc})
+
+
+def _unreadable(name: str, path: Path, exc: csv.Error) -> ReadError:
+    """A whole file is decoded before it is parsed: text that is not UTF-8 further on is the error to report."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return _not_utf8(name)
+    return _not_csv(name, exc)
+
+
+def open_streamed(name: str, path: Path, errors: list[ReadError]) -> StreamedSheet | None:
+    """Checks the whole file and its header; the records are read again when they are imported.
+
+    The check keeps no row: a file that is not UTF-8 or not CSV anywhere is refused now, with the
+    one error a file read whole gets, before any of its rows is imported.
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            rows = csv.reader(stream, strict=True)
+            header_row = next(rows, None)
+            collections.deque(rows, maxlen=0)  # reads every record and keeps none
+    except UnicodeDecodeError:
+        errors.append(_not_utf8(name))
+        return None
+    except csv.Error as exc:
+        errors.append(_unreadable(name, path, exc))
+        return None
+    if header_row is None:
+        errors.append(_empty_file(name))
+        return None
+    headers, usable = _check_header(name, header_row, errors)
+    return StreamedSheet(name, path, headers, usable, errors)
+
+
+def _csv_rows(raw: bytes, name: str, errors: list[ReadError]) -> list[list[str]] | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        errors.append(ReadError(name, None, "", _("The file is not UTF-8 text; save it as CSV UTF-8.")))
+        errors.append(_not_utf8(name))
         return None
     try:
         return list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
-        errors.append(ReadError(name, None, "", _("The file is not valid CSV: %(error)s") % {"error": exc}))
+        errors.append(_not_csv(name, exc))
         return None
 
 
@@ -263,11 +368,28 @@ def read_csv_files(files: Iterable[tuple[str, bytes]], errors: list[ReadError]) 
         if name not in FILE_SPECS:
             errors.append(_unknown_file(filename))
             continue
-        rows = _csv_rows(raw, name, errors)
-        if rows is not None:
-            sheet = _sheet_from_rows(name, rows, errors)
-            if sheet is not None:
-                sheets[name] = sheet
+        sheet = _csv_sheet(name, raw, errors)
+        if sheet is not None:
+            sheets[name] = sheet
+    _check_files_present(set(sheets) | {e.file for e in errors}, errors)
+    return sheets
+
+
+def _csv_sheet(name: str, raw: bytes, errors: list[ReadError]) -> Sheet | None:
+    rows = _csv_rows(raw, name, errors)
+    return None if rows is None else _sheet_from_rows(name, rows, errors)
+
+
+def _read_folder(folder: Path, errors: list[ReadError], streamed: frozenset[str]) -> dict[str, Sheet | StreamedSheet]:
+    sheets: dict[str, Sheet | StreamedSheet] = {}
+    for path in sorted(folder.glob("*.csv")):
+        name = _file_name(path.name)
+        if name not in FILE_SPECS:
+            errors.append(_unknown_file(path.name))
+            continue
+        sheet = open_streamed(name, path, errors) if name in streamed else _csv_sheet(name, path.read_bytes(), errors)
+        if sheet is not None:
+            sheets[name] = sheet
     _check_files_present(set(sheets) | {e.file for e in errors}, errors)
     return sheets
 
@@ -301,12 +423,18 @@ def read_workbook(source: str | Path | IO[bytes], errors: list[ReadError]) -> di
     return sheets
 
 
-def read_path(path: Path, errors: list[ReadError]) -> dict[str, Sheet]:
-    """A folder of CSV files, or an .xlsx workbook."""
+def read_path(
+    path: Path, errors: list[ReadError], *, streamed: frozenset[str] = frozenset()
+) -> dict[str, Sheet | StreamedSheet]:
+    """A folder of CSV files, or an .xlsx workbook.
+
+    The files of a folder named in `streamed` are StreamedSheets: only their header is read here,
+    their records while they are imported, and their errors are added to `errors` then.
+    """
     if path.is_dir():
-        return read_csv_files(((p.name, p.read_bytes()) for p in sorted(path.glob("*.csv"))), errors)
+        return _read_folder(path, errors, streamed)
     if path.suffix.lower() == ".xlsx" and path.is_file():
-        return read_workbook(path, errors)
+        return dict(read_workbook(path, errors))
     errors.append(
         ReadError(str(path), None, "", _("Give a folder of CSV files or an .xlsx workbook; nothing found here."))
     )

@@ -1,5 +1,8 @@
 """`import_dataset PATH [--dry-run]`: import a folder of exchange-format CSV files or an XLSX workbook."""
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -15,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
 
     def handle(self, *args, path: Path, dry_run: bool, **options) -> None:
-        result = dataset_import(path=path, dry_run=dry_run)
+        with _collector_paused():
+            result = dataset_import(path=path, dry_run=dry_run)
         if result.errors:
             lines = [
                 f"{e.file}:{e.row if e.row is not None else '-'}:{e.column or '-'}: {e.message}" for e in result.errors
@@ -28,3 +32,16 @@ class Command(BaseCommand):
                 f"{name}: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged"
             )
         self.stdout.write(self.style.SUCCESS("Dry run: nothing was written." if dry_run else "Imported."))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The import makes millions of short-lived objects without reference cycles; the cycle collector's passes
+    over them cost about a fifth of its CPU. The command is a process of its own, so pausing it affects nothing else."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
