@@ -388,7 +388,8 @@ def test_a_write_the_database_refuses_is_an_error_of_the_file_and_the_rest_is_st
     cells = {("clients", 5, "gender"), ("contacts", 3, "date")}
     if connection.vendor == "postgresql":
         assert [e.message for e in result.errors if e.row is None] == ["value too long for type character varying(250)"]
-        assert errors_of(result) == cells | {("clients", None, "")}
+        # The clients of the refused write are not known to later files (K2 names C1), as after import-export's.
+        assert errors_of(result) == cells | {("clients", None, ""), ("contacts", 3, "client_refs")}
     else:
         assert errors_of(result) == cells
     assert Client.objects.count() == 0
@@ -399,6 +400,7 @@ def test_an_update_too_long_for_its_column_is_refused_not_cut_short(tmp_path):
     assert dataset_import(path=folder).errors == []
     write_rows(folder, "clients", [client_row("C1", first_name="ﷺ" * 20), client_row("C2")])
     result = dataset_import(path=folder)
-    if connection.vendor == "postgresql":
-        assert errors_of(result) == {("clients", None, "")}
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite does not enforce the lengths of text columns")
+    assert errors_of(result) == {("clients", None, "")}
     assert Client.objects.get(client_ref="C1").first_name == "Ahmad"
