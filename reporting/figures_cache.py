@@ -13,6 +13,7 @@ visible before computing is enough.
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django.db import connection
@@ -80,10 +81,10 @@ def cached_figures_for(*, start: datetime.date, end: datetime.date, provider: Pr
     key = _key(start, end, provider)
     entry = CachedFigures.objects.filter(key=key).first()
     if entry is not None and not _unseen_change(entry, end, provider):
-        return ReportFigures.from_json(entry.figures, provider_name=provider.name if provider else None)
+        return ReportFigures.from_json(json.loads(entry.figures), provider_name=provider.name if provider else None)
     mark = _mark()
     figures = figures_for(start=start, end=end, provider=provider)
-    CachedFigures.objects.update_or_create(key=key, defaults={"figures": figures.as_json(), **mark})
+    CachedFigures.objects.update_or_create(key=key, defaults={"figures": json.dumps(figures.as_json()), **mark})
     return figures
 
 

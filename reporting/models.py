@@ -190,7 +190,8 @@ class CachedFigures(models.Model):
     """The figures of one report as last computed, with the database snapshot they were computed in."""
 
     key = models.CharField(max_length=40, unique=True)  # provider or "all", start, end
-    figures = models.JSONField()
+    # JSON as text: PostgreSQL's jsonb would reorder the keys, and a report lists its categories in order.
+    figures = models.TextField()
     # PostgreSQL: the snapshot (pg_snapshot text) taken before computing, and its xmin for the index.
     snapshot = models.TextField(blank=True)
     snapshot_xmin = models.BigIntegerField(null=True)

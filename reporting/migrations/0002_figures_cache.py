@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=40, unique=True)),
-                ('figures', models.JSONField()),
+                ('figures', models.TextField()),
                 ('snapshot', models.TextField(blank=True)),
                 ('snapshot_xmin', models.BigIntegerField(null=True)),
                 ('last_change_id', models.BigIntegerField(null=True)),

@@ -1,6 +1,7 @@
 """Cached report figures: served again only while no write since could change them (reporting/figures_cache.py)."""
 
 import datetime
+import json
 import threading
 
 import pytest
@@ -44,6 +45,8 @@ def test_the_second_request_is_served_from_the_cache_with_the_same_figures(lsk, 
 
     assert hit
     assert again.as_json() == first.as_json() == figures_for(start=Q1[0], end=Q1[1], provider=lsk).as_json()
+    # In the same order too: a report lists its categories, countries and months in the order given.
+    assert json.dumps(again.as_json()) == json.dumps(first.as_json())
     assert again.provider_name == lsk.name
 
 
