@@ -141,3 +141,21 @@ def test_the_timeline_shows_a_handed_over_clients_earlier_contacts(client, socia
     ClientFactory(provider=outsider.provider)
     client.force_login(social_worker)
     assert "Seen by Caritas" in client.get(reverse("plans:timeline", args=[assigned_client.pk])).content.decode()
+
+
+def test_the_timeline_lists_the_clients_own_and_family_contacts_once_each(
+    client, social_worker, assigned_client, unassigned_client, family
+):
+    day = datetime.date(2026, 3, 2)
+    ContactFactory(staff=social_worker.staff, date=day, note="Named alone").clients.add(assigned_client)
+    ContactFactory(staff=social_worker.staff, date=day, family=family, note="Family visit")
+    both = ContactFactory(staff=social_worker.staff, date=day, family=family, note="Named with the family")
+    both.clients.add(assigned_client, *family.members.exclude(pk=assigned_client.pk))
+    ContactFactory(staff=social_worker.staff, date=day, note="Someone else").clients.add(unassigned_client)
+    client.force_login(social_worker)
+    contacts = [
+        e.obj.note
+        for e in client.get(reverse("plans:timeline", args=[assigned_client.pk])).context["entries"]
+        if e.kind == "contact"
+    ]
+    assert sorted(contacts) == ["Family visit", "Named alone", "Named with the family"]
