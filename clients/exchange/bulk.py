@@ -200,3 +200,79 @@ def insert_unnest(model: type[models.Model], columns: Sequence[str], rows: Seque
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH * 10):
             cursor.execute(sql, [list(column) for column in zip(*rows[start : start + BATCH * 10], strict=True)])
+
+
+# What a load into empty tables takes off them and puts back after it (PostgreSQL): the plain indexes, the
+# unique constraints no foreign key depends on, and the foreign keys. Not the primary keys.
+_REBUILT = """
+    SELECT c.relname, 'index', x.relname, pg_get_indexdef(i.indexrelid)
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
+    WHERE c.relname = ANY(%(tables)s) AND c.relnamespace = current_schema()::regnamespace
+      AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+    UNION ALL
+    SELECT c.relname, k.contype::text, k.conname, pg_get_constraintdef(k.oid)
+    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+    WHERE c.relname = ANY(%(tables)s) AND c.relnamespace = current_schema()::regnamespace
+      AND (k.contype = 'f' OR (k.contype = 'u' AND NOT EXISTS (
+          SELECT FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid)))
+"""
+
+_DEFERRED = """
+    SELECT quote_ident(n.nspname) || '.' || quote_ident(k.conname)
+    FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace
+    WHERE k.condeferred AND n.nspname = current_schema()
+"""
+
+
+class IndexesBuiltAfter:
+    """Loads rows by the million into empty PostgreSQL tables without keeping their indexes up to date.
+
+    A B-tree grown one row at a time, its pages written out of a small buffer cache, and a foreign key
+    checked one row at a time at COMMIT cost most of a national load. So `drop` takes the tables'
+    indexes, unique constraints and foreign keys off, in the import's own transaction, and `restore`
+    builds each index once from sorted rows and checks each foreign key with one join. A duplicate or
+    dangling value then fails `restore` as it would have failed the COPY: the caller rolls the file back.
+
+    Until COMMIT the tables are locked (ACCESS EXCLUSIVE) and the tables they refer to take no writes:
+    only for tables that were empty, that is the first load of an installation.
+    """
+
+    # Memory of each index build (the session's setting stays as it was outside the import's transaction).
+    MAINTENANCE_WORK_MEM = "256MB"
+
+    def __init__(self, *models_: type[models.Model]) -> None:
+        self.models = models_
+        self.connection = connections[router.db_for_write(models_[0])]
+        self.dropped: list[tuple[str, str, str, str]] = []
+
+    def drop(self) -> None:
+        assert self.connection.in_atomic_block, "only inside the import's transaction"
+        quote = self.connection.ops.quote_name
+        tables = [model._meta.db_table for model in self.models]
+        with self.connection.cursor() as cursor:
+            # A table with foreign key checks still to run at COMMIT (rows this import wrote) cannot be
+            # altered: they run now, and the constraints made to wait for COMMIT wait again after them.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(_DEFERRED)
+            if deferred := [name for (name,) in cursor.fetchall()]:
+                cursor.execute(f"SET CONSTRAINTS {', '.join(deferred)} DEFERRED")
+            cursor.execute(_REBUILT, {"tables": tables})
+            # Foreign keys first: a unique constraint is dropped only when no foreign key uses it.
+            self.dropped = sorted(cursor.fetchall(), key=lambda row: row[1] != "f")
+            for table, kind, name, _definition in self.dropped:
+                if kind == "index":
+                    cursor.execute(f"DROP INDEX {quote(name)}")
+                else:
+                    cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+
+    def restore(self) -> None:
+        quote = self.connection.ops.quote_name
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = %s", [self.MAINTENANCE_WORK_MEM])
+            # Indexes and unique constraints before the foreign keys, whose checks use them.
+            for table, kind, name, definition in sorted(self.dropped, key=lambda row: row[1] == "f"):
+                if kind == "index":
+                    cursor.execute(definition)
+                else:
+                    cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+        self.dropped = []

@@ -47,6 +47,7 @@ class ContactImport(FastImport):
     name = "contacts"
     model = Contact
     memoized = ("date", "staff_ref", "family_ref", "client_refs", "form", "duration_minutes", "topics")
+    rebuilt = (Contact, Contact.clients.through, ContactTopic)
 
     def __init__(self, sheet: Records, ctx: ImportContext, errors: list[ReadError]) -> None:
         super().__init__(sheet, ctx, errors)

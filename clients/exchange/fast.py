@@ -19,7 +19,7 @@ from django.db import DatabaseError, connections, models, router, transaction
 from django.utils.functional import Promise
 
 from . import FileCounts
-from .bulk import bulk_insert_rows, copy_rows
+from .bulk import IndexesBuiltAfter, bulk_insert_rows, copy_rows
 from .formats import ReadError, Record
 from .widgets import ImportContext
 
@@ -106,6 +106,9 @@ class FastImport:
     name: ClassVar[str]
     model: ClassVar[type[models.Model]]
     memoized: ClassVar[tuple[str, ...]] = ()  # columns whose texts repeat across rows
+    # The tables the file fills, whose indexes are built after a load into them empty (PostgreSQL). Only
+    # tables the file's own reads do not look into: those find nothing in them while they are being filled.
+    rebuilt: ClassVar[tuple[type[models.Model], ...]] = ()
 
     def __init__(self, sheet: Records, ctx: ImportContext, errors: list[ReadError]) -> None:
         self.sheet = sheet
@@ -140,9 +143,14 @@ class FastImport:
         more than 64 subtransactions (a national file has hundreds of chunks)."""
         self.savepoint = transaction.savepoint()
         self.write_failed = False
+        rebuilt = IndexesBuiltAfter(*self.rebuilt) if self.rebuilt and self.postgres and self.table_was_empty else None
+        if rebuilt is not None:
+            rebuilt.drop()
         records = iter(self.sheet.records())
         while chunk := list(itertools.islice(records, CHUNK)):
             self._import_chunk(chunk)
+        if rebuilt is not None and not self.write_failed:
+            self._guarded(rebuilt.restore)
         if not self.write_failed:
             transaction.savepoint_commit(self.savepoint)
         return self.counts
@@ -196,15 +204,20 @@ class FastImport:
         """
         if (not new and not changed) or self.write_failed:
             return
+        if self._guarded(lambda: self.write(new, changed)):
+            self.after_write(new, changed)
+
+    def _guarded(self, write: Callable[[], None]) -> bool:
+        """Runs `write`; a refusal of the database rolls the file back to its savepoint and is reported."""
         try:
-            self.write(new, changed)
+            write()
         except DatabaseError as exc:
             transaction.savepoint_rollback(self.savepoint)
             transaction.set_rollback(False)  # back at a known-good savepoint
             self.write_failed = True
             self.errors.append(ReadError(self.name, None, "", str(exc)))
-        else:
-            self.after_write(new, changed)
+            return False
+        return True
 
     def insert(self, model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """COPY on PostgreSQL for the tables written by the million; bulk INSERTs elsewhere."""

@@ -128,6 +128,77 @@ def test_contacts_are_written_with_copy_on_postgresql():
     assert ContactTopic.objects.exists()
 
 
+def _contact_catalog() -> list[tuple]:
+    """The contact tables' indexes and constraints as PostgreSQL's catalog states them."""
+    tables = [Contact._meta.db_table, Contact.clients.through._meta.db_table, ContactTopic._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1, 2", [tables]
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), condeferrable, condeferred "
+            "FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1, 2",
+            [tables],
+        )
+        return indexes + cursor.fetchall()
+
+
+def _import_recording_statements(folder) -> tuple[list, list[str]]:
+    """The import's errors and the SQL statements it ran."""
+    statements: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        errors = dataset_import(path=folder).errors
+    return errors, statements
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the index rebuild is PostgreSQL's")
+
+
+def test_a_load_into_empty_contact_tables_builds_their_indexes_and_constraints_again_as_they_were(postgresql):
+    before = _contact_catalog()
+    assert len(before) > 10  # indexes, unique constraints and foreign keys of three tables
+    errors, statements = _import_recording_statements(SAMPLE)
+    assert errors == []
+    assert any(s.startswith("DROP INDEX") for s in statements)  # the load went without the indexes
+    assert _contact_catalog() == before
+    assert _contacts_by_ref() == _contacts_of_file(SAMPLE)
+
+
+def test_a_load_into_contact_tables_holding_rows_keeps_their_indexes(postgresql, tmp_path):
+    assert dataset_import(path=small_folder(tmp_path)).errors == []
+    before = _contact_catalog()
+    errors, statements = _import_recording_statements(SAMPLE)
+    assert errors == []
+    assert not [s for s in statements if s.startswith("DROP") or "DROP CONSTRAINT" in s]
+    assert _contact_catalog() == before
+
+
+def test_a_foreign_key_the_rebuild_finds_broken_refuses_the_file_and_leaves_nothing_written(postgresql, monkeypatch):
+    restore = fast.IndexesBuiltAfter.restore
+
+    def with_a_dangling_topic(self):
+        with connection.cursor() as cursor:  # a topic of no contact, as a bad write would leave it
+            cursor.execute("INSERT INTO plans_contacttopic (contact_id, topic) VALUES (-1, 'documents')")
+        restore(self)
+
+    before = _contact_catalog()
+    monkeypatch.setattr(fast.IndexesBuiltAfter, "restore", with_a_dangling_topic)
+    result = dataset_import(path=SAMPLE)
+    assert [(e.file, e.row) for e in result.errors] == [("contacts", None)]
+    assert "foreign key" in result.errors[0].message
+    assert not Contact.objects.exists() and not Client.objects.exists()
+    assert _contact_catalog() == before
+
+
 # --- importing again ------------------------------------------------------------------------------------------
 
 
