@@ -8,10 +8,12 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Q,
@@ -278,23 +280,21 @@ def _none_of(queryset: QuerySet[Any]) -> Q:
     return Q(IsNull(Subquery(queryset.order_by().values("pk")[:1]), True))
 
 
-def _persons(period: Period, provider: Provider | None) -> dict[str, int]:
-    """Unique and new persons, families and individuals: one query over the persons served.
+def _is_new(period: Period) -> Q:
+    """No contact before the period named the person or their family (any provider).
 
     Correlated probes, each an index lookup for one served person, not a scan of the whole history.
     """
-    # Index: the client family FK (clients_client_family_id).
-    has_other_member = Exists(Client.objects.filter(family_id=OuterRef("family_id")).exclude(pk=OuterRef("pk")))
     # Index: the client link's client FK, then the contact's primary key; the contact (family, date) index.
-    new = _none_of(ClientContact.objects.filter(client_id=OuterRef("pk"), contact__date__lt=period.start)) & _none_of(
+    return _none_of(ClientContact.objects.filter(client_id=OuterRef("pk"), contact__date__lt=period.start)) & _none_of(
         Contact.objects.filter(family_id=OuterRef("family_id"), date__lt=period.start)
     )
-    return _served_clients(period, provider).aggregate(
-        unique=Count("pk"),
-        new=Count("pk", filter=new),
-        families=Count("family_id", distinct=True, filter=Q(has_other_member)),
-        individuals=Count("pk", filter=~Q(has_other_member)),
-    )
+
+
+def _in_family() -> Exists:
+    """The person's family has another member: they count in a family, not as an individual."""
+    # Index: the client family FK (clients_client_family_id).
+    return Exists(Client.objects.filter(family_id=OuterRef("family_id")).exclude(pk=OuterRef("pk")))
 
 
 def _month_key(year: int, month: int) -> str:
@@ -337,12 +337,29 @@ def _persons_by_month(period: Period, provider: Provider | None) -> dict[str, in
     return by_month
 
 
-def _demographics(period: Period, provider: Provider | None) -> list[Any]:
-    """Persons, and the sum of their ages, by gender, age group, legal status, residence, arrival route and country.
+# The columns of a served person that the report groups by (the demographics), then those it counts.
+_GROUPS = ("gender", "age_group", "status", "residence", "arrival_route", "country")
+_PEOPLE = """
+    WITH p AS MATERIALIZED ({persons})
+    SELECT {groups}, COUNT(*), SUM(age_years), COUNT(age_years),
+           COUNT(*) FILTER (WHERE is_new), COUNT(*) FILTER (WHERE NOT in_family), NULL
+    FROM p GROUP BY {groups}
+    UNION ALL
+    SELECT {nothing}, NULL, NULL, NULL, NULL, NULL, COUNT(DISTINCT family_id) FILTER (WHERE in_family)
+    FROM p
+"""
 
-    One pass over the persons served; a few thousand rows at most, however many persons.
+
+def _people(period: Period, provider: Provider | None) -> tuple[list[dict[str, Any]], int]:
+    """The persons served, by gender, age group, legal status, residence, arrival route and country (with the
+    sum of their ages and how many are new and individuals), and the number of families: one statement.
+
+    The persons served are found once (a UNION of the contacts' persons and families' members) and every
+    figure about them is read from that set: a few thousand rows at most, however many persons. The ORM
+    builds the persons' query; grouping it twice over one set is the one step it cannot express, so the
+    statement wraps the ORM's own SQL (PostgreSQL and SQLite ≥ 3.35 both read it).
     """
-    return list(
+    persons = (
         _served_clients(period, provider)
         .annotate(age_years=_age_on(period.end))
         .annotate(
@@ -352,15 +369,25 @@ def _demographics(period: Period, provider: Provider | None) -> list[Any]:
                 When(age_years__lte=SENIOR_AFTER, then=Value("adults")),
                 default=Value("seniors"),
                 output_field=CharField(),
-            )
-        )
-        .annotate(
+            ),
             status=Coalesce(_latest_legal_status(period.end), Value(UNKNOWN)),
             residence=Coalesce(_latest_residence(period.end), Value(UNKNOWN)),
+            is_new=ExpressionWrapper(_is_new(period), output_field=BooleanField()),
+            in_family=ExpressionWrapper(Q(_in_family()), output_field=BooleanField()),
         )
-        .values("gender", "age_group", "status", "residence", "arrival_route", "country")
-        .annotate(n=Count("pk"), age_sum=Sum("age_years"), aged=Count("age_years"))
+        .values("family_id", "age_years", "is_new", "in_family", *_GROUPS)
     )
+    sql, params = persons.query.sql_with_params()
+    statement = _PEOPLE.format(persons=sql, groups=", ".join(_GROUPS), nothing=", ".join(["NULL"] * len(_GROUPS)))
+    with connections[Client.objects.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    columns = (*_GROUPS, "n", "age_sum", "aged", "new", "individuals", "families")
+    groups = [dict(zip(columns, row, strict=True)) for row in rows]
+    for row in groups:  # PostgreSQL sums its EXTRACTed years as numeric
+        row["age_sum"] = None if row["age_sum"] is None else int(row["age_sum"])
+    families = next(row["families"] for row in groups if row["n"] is None)
+    return [row for row in groups if row["n"] is not None], families or 0
 
 
 def _latest_legal_status(day: datetime.date) -> Subquery:
@@ -429,7 +456,7 @@ def figures_for(*, start: datetime.date, end: datetime.date, provider: Provider 
     period = Period(start, end)
     contacts = _report_contacts(period, provider)
 
-    persons = _persons(period, provider)
+    demographics, families = _people(period, provider)
     by_month = _persons_by_month(period, provider)
 
     gender = dict.fromkeys(GENDERS, 0)
@@ -440,7 +467,11 @@ def figures_for(*, start: datetime.date, end: datetime.date, provider: Provider 
     residence: dict[str, int] = {}
     arrival_route: dict[str, int] = {}
     by_country: dict[str, int] = {}
-    for row in _demographics(period, provider):
+    unique = new = individuals = 0
+    for row in demographics:
+        unique += row["n"]
+        new += row["new"]
+        individuals += row["individuals"]
         for table, code in (
             (by_country, row["country"] or UNKNOWN),
             (legal_status, row["status"]),
@@ -475,12 +506,12 @@ def figures_for(*, start: datetime.date, end: datetime.date, provider: Provider 
         period=period,
         provider=provider.code if provider else None,
         provider_name=provider.name if provider else None,
-        unique_persons=persons["unique"],
-        new_persons=persons["new"],
+        unique_persons=unique,
+        new_persons=new,
         persons_by_month=by_month,
         average_persons_per_month=round_half_up(sum(by_month.values()), len(by_month)) or 0.0,
-        families=persons["families"],
-        individuals=persons["individuals"],
+        families=families,
+        individuals=individuals,
         gender=gender,
         age_groups=age_groups,
         gender_by_age_group=gender_by_age_group,
