@@ -834,6 +834,8 @@ class Child:
         provider_clients = list(Client.objects.filter(provider=self.provider).values_list("pk", flat=True))
         sample = rng.sample(provider_clients, min(200, len(provider_clients)))
         today = timezone.localdate().isoformat()
+        # The client list's search, by a sampled client's surname as a user types it (lower case, loose match).
+        surnames = dict(Client.objects.filter(pk__in=sample).values_list("pk", "last_name"))
 
         def contact_post(client, pk):
             return client.post(
@@ -858,6 +860,8 @@ class Child:
             "home_manager": (self.manager, lambda c, pk: c.get(reverse("home")), 200),
             "home_coordinator": (self.coordinator, lambda c, pk: c.get(reverse("home")), 200),
             "client_list_mentor": (mentor, lambda c, pk: c.get(reverse("clients:list")), 200),
+            "client_search": (sw, lambda c, pk: c.get(reverse("clients:list"), {"q": surnames[pk].lower()}), 200),
+            "timeline": (sw, lambda c, pk: c.get(reverse("plans:timeline", args=[pk])), 200),
         }
         out = {}
         n = self.args.page_requests
