@@ -291,6 +291,13 @@ def _is_new(period: Period) -> Q:
     )
 
 
+def _history_before(period: Period) -> bool:
+    """Whether any contact comes before the period. A report from the first day of the service (ten years
+    since 2016) has none: everyone in it is new, without a probe for each of its 250,000 persons."""
+    # Index: contact_date_idx.
+    return Contact.objects.filter(date__lt=period.start).exists()
+
+
 def _in_family() -> Exists:
     """The person's family has another member: they count in a family, not as an individual."""
     # Index: the client family FK (clients_client_family_id).
@@ -372,7 +379,11 @@ def _people(period: Period, provider: Provider | None) -> tuple[list[dict[str, A
             ),
             status=Coalesce(_latest_legal_status(period.end), Value(UNKNOWN)),
             residence=Coalesce(_latest_residence(period.end), Value(UNKNOWN)),
-            is_new=ExpressionWrapper(_is_new(period), output_field=BooleanField()),
+            is_new=(
+                ExpressionWrapper(_is_new(period), output_field=BooleanField())
+                if _history_before(period)
+                else Value(True, output_field=BooleanField())
+            ),
             in_family=ExpressionWrapper(Q(_in_family()), output_field=BooleanField()),
         )
         .values("family_id", "age_years", "is_new", "in_family", *_GROUPS)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clients.models import LegalStatusEntry, ResidenceEntry
+from clients.models import Client, LegalStatusEntry, ResidenceEntry
 from plans.models import ContactTopic
 from reporting.figures import figures_for, round_half_up
 from tests.factories import (
@@ -247,6 +247,21 @@ def test_new_persons_had_no_contact_before_the_period_of_any_provider_or_through
 
     assert result.unique_persons == 4  # with both members of the family
     assert result.new_persons == 1
+
+
+def test_a_report_from_before_the_first_contact_counts_every_person_served_as_new(lsk, worker):
+    # No probe for each person then (reporting.figures._history_before); the figures are the same.
+    family = FamilyFactory()
+    ClientFactory.create_batch(2, provider=lsk, family=family)
+    contact(worker, D(2026, 1, 5), ClientFactory(provider=lsk), family=family)
+    contact(worker, D(2026, 2, 6), ClientFactory(provider=lsk))
+
+    from_the_start, later = figures(), figures(period=(D(2026, 2, 1), D(2026, 3, 31)))
+
+    assert (from_the_start.unique_persons, from_the_start.new_persons) == (4, 4)
+    assert (later.unique_persons, later.new_persons) == (1, 1)
+    contact(worker, D(2025, 12, 1), *Client.objects.filter(family=family))  # now with history before the period
+    assert (figures().unique_persons, figures().new_persons) == (4, 2)
 
 
 def test_a_provider_report_has_only_its_staffs_contacts(lsk, worker):
