@@ -20,7 +20,14 @@ from .selectors import SHORTEST_FUZZY_WORD, WORD_SIMILARITY, similar_words
 
 def _name_matches(words: list[str], key_words: list[str]) -> bool:
     """Every word searched is the start of, or much like, a word of the name."""
-    return bool(words) and all(any(k.startswith(w) or similar_words(w, k) for k in key_words) for w in words)
+    return bool(words) and all(any(_word_matches(w, k) for k in key_words) for w in words)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_matches(word: str, key_word: str) -> bool:
+    # Names repeat (families, common surnames): thousands of candidates share a few hundred words, and
+    # difflib's comparison is the costly part of a search.
+    return key_word.startswith(word) or similar_words(word, key_word)
 
 
 # A searched word's letters the database looks for, in order, are taken from its start: the
