@@ -113,7 +113,8 @@ def main(path: str, *more: str) -> None:
     out.append(
         f"Machine: {m.get('nproc')} cores ({m.get('cpu')}), {m.get('memory')} memory, {m.get('postgres')}, "
         f"Python {m.get('python')}; load average at start {m.get('load_average_at_start')}; "
-        f"code at {m.get('git_head')} plus uncommitted changes of others."
+        f"code at {m.get('git_head')}"
+        + (" plus uncommitted changes of the application." if m.get("git_modified") else ", nothing uncommitted.")
     )
     out.append("")
     for kind in ("small", "large"):
