@@ -346,14 +346,13 @@ def _persons_by_month(period: Period, provider: Provider | None) -> dict[str, in
 
 # The columns of a served person that the report groups by (the demographics), then those it counts.
 _GROUPS = ("gender", "age_group", "status", "residence", "arrival_route", "country")
+# The families (a distinct count, not a sum of the groups) are one uncorrelated subquery, computed once.
 _PEOPLE = """
     WITH p AS MATERIALIZED ({persons})
     SELECT {groups}, COUNT(*), SUM(age_years), COUNT(age_years),
-           COUNT(*) FILTER (WHERE is_new), COUNT(*) FILTER (WHERE NOT in_family), NULL
+           COUNT(*) FILTER (WHERE is_new), COUNT(*) FILTER (WHERE NOT in_family),
+           (SELECT COUNT(DISTINCT family_id) FROM p WHERE in_family)
     FROM p GROUP BY {groups}
-    UNION ALL
-    SELECT {nothing}, NULL, NULL, NULL, NULL, NULL, COUNT(DISTINCT family_id) FILTER (WHERE in_family)
-    FROM p
 """
 
 
@@ -389,7 +388,7 @@ def _people(period: Period, provider: Provider | None) -> tuple[list[dict[str, A
         .values("family_id", "age_years", "is_new", "in_family", *_GROUPS)
     )
     sql, params = persons.query.sql_with_params()
-    statement = _PEOPLE.format(persons=sql, groups=", ".join(_GROUPS), nothing=", ".join(["NULL"] * len(_GROUPS)))
+    statement = _PEOPLE.format(persons=sql, groups=", ".join(_GROUPS))
     with connections[Client.objects.db].cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
@@ -397,8 +396,7 @@ def _people(period: Period, provider: Provider | None) -> tuple[list[dict[str, A
     groups = [dict(zip(columns, row, strict=True)) for row in rows]
     for row in groups:  # PostgreSQL sums its EXTRACTed years as numeric
         row["age_sum"] = None if row["age_sum"] is None else int(row["age_sum"])
-    families = next(row["families"] for row in groups if row["n"] is None)
-    return [row for row in groups if row["n"] is not None], families or 0
+    return groups, groups[0]["families"] if groups else 0
 
 
 def _latest_legal_status(day: datetime.date) -> Subquery:

@@ -257,8 +257,7 @@ class IndexesBuiltAfter:
             if deferred := [name for (name,) in cursor.fetchall()]:
                 cursor.execute(f"SET CONSTRAINTS {', '.join(deferred)} DEFERRED")
             cursor.execute(_REBUILT, {"tables": tables})
-            # Foreign keys first: a unique constraint is dropped only when no foreign key uses it.
-            self.dropped = sorted(cursor.fetchall(), key=lambda row: row[1] != "f")
+            self.dropped = cursor.fetchall()
             for table, kind, name, _definition in self.dropped:
                 if kind == "index":
                     cursor.execute(f"DROP INDEX {quote(name)}")

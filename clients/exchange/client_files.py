@@ -20,7 +20,7 @@ from clients.models import Client, Family, LegalStatusEntry, ResidenceEntry, nam
 from . import FileCounts
 from .bulk import bulk_update_rows, field_of, in_batches, insert_unnest, new_ids, values_where_in
 from .fast import FastImport, Records, Row
-from .formats import ReadError, Record
+from .formats import FILE_SPECS, ReadError, Record
 from .widgets import REF_RE, ImportContext
 
 # (value column, its date column, the attribute the value is cleaned into, the history it is written to)
@@ -60,19 +60,9 @@ class ChangedClient:
 class ClientImport(FastImport):
     name = "clients"
     model = Client
-    memoized = (
-        "gender",
-        "birth_date",
-        "country",
-        "arrival_route",
-        "legal_status",
-        "legal_status_since",
-        "residence",
-        "residence_since",
-        "provider",
-        "service_start",
-        "social_worker",
-        "mentor",
+    # Every column but the person's own reference, names and family: those hardly repeat across rows.
+    memoized = tuple(
+        c for c in FILE_SPECS["clients"].columns if c not in {"client_ref", "first_name", "last_name", "family_ref"}
     )
 
     def __init__(self, sheet: Records, ctx: ImportContext, errors: list[ReadError]) -> None:
