@@ -10,9 +10,7 @@ from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Count,
-    Exists,
     ExpressionWrapper,
     IntegerField,
     OuterRef,
@@ -23,13 +21,15 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.db.models.lookups import IsNull
 
 from clients.choices import RECEPTION_CENTRE, ArrivalRoute, LegalStatus, StaffRole
-from clients.models import Client, Contract, LegalStatusEntry, Provider, ResidenceEntry, Staff
+from clients.models import Client, Contract, Provider, Staff
 from plans.choices import ContactForm
 from plans.models import Contact, ContactTopic
+
+from .models import ALL_PROVIDERS, ContactsMonth, PersonsCount, PersonsMonth, StaffMonth, TopicsMonth
 
 SCHEMA = "report-figures/1"
 UNKNOWN = "unknown"
@@ -64,6 +64,40 @@ class Period:
             last = datetime.date(year, month, 1) - datetime.timedelta(days=1)
             months.append((f"{first:%Y-%m}", max(first, self.start), min(last, self.end)))
         return months
+
+    @property
+    def whole_months(self) -> tuple[datetime.date, datetime.date] | None:
+        """The first days of the first and last calendar months wholly inside the period, if any."""
+        first = self.start if self.start.day == 1 else _next_month(self.start)
+        after = _next_month(self.end)  # the first day after the end's month
+        last = _month_of(self.end) if self.end == after - datetime.timedelta(days=1) else _previous_month(self.end)
+        return (first, last) if first <= last else None
+
+    @property
+    def edges(self) -> list[Period]:
+        """The parts of the period outside its whole months (all of it when it has none)."""
+        whole = self.whole_months
+        if whole is None:
+            return [self]
+        edges = []
+        if self.start < whole[0]:
+            edges.append(Period(self.start, whole[0] - datetime.timedelta(days=1)))
+        after = _next_month(whole[1])
+        if self.end >= after:
+            edges.append(Period(after, self.end))
+        return edges
+
+
+def _month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year + 1, 1, 1) if day.month == 12 else datetime.date(day.year, day.month + 1, 1)
+
+
+def _previous_month(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year - 1, 12, 1) if day.month == 1 else datetime.date(day.year, day.month - 1, 1)
 
 
 @dataclass(frozen=True)
@@ -234,7 +268,8 @@ def _in_report(prefix: str, start: datetime.date, end: datetime.date, provider: 
 
 
 def _served_ids(start: datetime.date, end: datetime.date, provider: Provider | None) -> QuerySet[Any]:
-    """The ids of the persons served: named by a contact of the report, or in a family such a contact names.
+    """The ids of the persons served, from the contacts themselves: named by a contact of the report, or in a
+    family such a contact names.
 
     One uncorrelated set (a UNION), so that each database builds it once and joins the served clients to it,
     instead of probing every client of the database.
@@ -247,6 +282,29 @@ def _served_ids(start: datetime.date, end: datetime.date, provider: Provider | N
     return named.union(members)  # type: ignore[arg-type]
 
 
+def _rollup_provider(provider: Provider | None) -> int:
+    return provider.pk if provider is not None else ALL_PROVIDERS
+
+
+def _rolled(model: type[Any], whole: tuple[datetime.date, datetime.date], provider: Provider | None) -> QuerySet[Any]:
+    """The rows of a month rollup over whole months, for the provider or (summed by the reader) all of them."""
+    rows = model.objects.filter(month__range=whole).order_by()
+    if model is PersonsMonth:
+        return rows.filter(provider_id=_rollup_provider(provider))
+    return rows.filter(provider_id=provider.pk) if provider is not None else rows
+
+
+def _served_in(period: Period, provider: Provider | None) -> QuerySet[Any]:
+    """The ids of the persons served: the month rollup for the period's whole months, the contacts for the
+    days around them (a period within one month: the contacts alone)."""
+    parts = [_served_ids(edge.start, edge.end, provider) for edge in period.edges]
+    if (whole := period.whole_months) is not None:
+        # Index: persons_month_key (provider, month, client).
+        parts.append(_rolled(PersonsMonth, whole, provider).values("client_id"))
+    first, *rest = parts
+    return first.union(*rest) if rest else first
+
+
 def _age_on(day: datetime.date) -> Any:
     """Completed years on `day` (NULL without a birth date), in SQL that SQLite and PostgreSQL both run."""
     had_birthday = Q(birth_date__month__lt=day.month) | Q(birth_date__month=day.month, birth_date__day__lte=day.day)
@@ -255,19 +313,6 @@ def _age_on(day: datetime.date) -> Any:
         - ExtractYear("birth_date")
         - Case(When(had_birthday, then=Value(0)), default=Value(1), output_field=IntegerField())
     )
-
-
-def _report_contacts(period: Period, provider: Provider | None) -> QuerySet[Contact]:
-    return Contact.objects.filter(_in_report("", period.start, period.end, provider)).order_by()
-
-
-def _served_by(start: datetime.date, end: datetime.date, provider: Provider | None) -> Q:
-    """On Client: served by the report's contacts."""
-    return Q(pk__in=_served_ids(start, end, provider))
-
-
-def _served_clients(period: Period, provider: Provider | None) -> QuerySet[Client]:
-    return Client.objects.filter(_served_by(period.start, period.end, provider)).order_by()
 
 
 def _none_of(queryset: QuerySet[Any]) -> Q:
@@ -283,12 +328,19 @@ def _none_of(queryset: QuerySet[Any]) -> Q:
 def _is_new(period: Period) -> Q:
     """No contact before the period named the person or their family (any provider).
 
-    Correlated probes, each an index lookup for one served person, not a scan of the whole history.
+    Correlated probes, each an index lookup for one served person: the month rollup of every provider for
+    the months before the period's first, the contacts for the days of that month before its start.
     """
-    # Index: the client link's client FK, then the contact's primary key; the contact (family, date) index.
-    return _none_of(ClientContact.objects.filter(client_id=OuterRef("pk"), contact__date__lt=period.start)) & _none_of(
-        Contact.objects.filter(family_id=OuterRef("family_id"), date__lt=period.start)
-    )
+    month = _month_of(period.start)
+    # Index: persons_month_client_idx (provider, client, month).
+    new = _none_of(PersonsMonth.objects.filter(provider_id=ALL_PROVIDERS, client_id=OuterRef("pk"), month__lt=month))
+    if period.start > month:
+        # Index: the client link's client FK, then the contact's primary key; the contact (family, date) index.
+        days = {"date__gte": month, "date__lt": period.start}
+        new &= _none_of(
+            ClientContact.objects.filter(client_id=OuterRef("pk"), **{f"contact__{k}": v for k, v in days.items()})
+        ) & _none_of(Contact.objects.filter(family_id=OuterRef("family_id"), **days))
+    return new
 
 
 def _history_before(period: Period) -> bool:
@@ -296,12 +348,6 @@ def _history_before(period: Period) -> bool:
     since 2016) has none: everyone in it is new, without a probe for each of its 250,000 persons."""
     # Index: contact_date_idx.
     return Contact.objects.filter(date__lt=period.start).exists()
-
-
-def _in_family() -> Exists:
-    """The person's family has another member: they count in a family, not as an individual."""
-    # Index: the client family FK (clients_client_family_id).
-    return Exists(Client.objects.filter(family_id=OuterRef("family_id")).exclude(pk=OuterRef("pk")))
 
 
 def _month_key(year: int, month: int) -> str:
@@ -313,8 +359,9 @@ def _month_number(field: str) -> Any:
     return ExtractYear(field) * 100 + ExtractMonth(field)
 
 
-def _persons_by_month(period: Period, provider: Provider | None) -> dict[str, int]:
-    """Unique persons of each month: the distinct (person, month) pairs served, counted by month, in one query.
+def _edge_persons_by_month(period: Period, provider: Provider | None) -> dict[str, int]:
+    """Unique persons of each month of a period within one month, from its contacts: the distinct (person,
+    month) pairs served, counted by month, in one query.
 
     The pairs are the UNION (which removes duplicates) of the persons the month's contacts name and the
     members of the families they name. The ORM builds both halves; counting over a union is the one step it
@@ -338,59 +385,116 @@ def _persons_by_month(period: Period, provider: Provider | None) -> dict[str, in
     with connections[Contact.objects.db].cursor() as cursor:
         cursor.execute(f"SELECT pairs.month, COUNT(*) FROM ({pairs}) pairs GROUP BY pairs.month", params)  # noqa: S608
         counted = cursor.fetchall()
+    return {_month_key(int(month) // 100, int(month) % 100): n for month, n in counted}
+
+
+def _persons_by_month(period: Period, provider: Provider | None) -> dict[str, int]:
+    """Unique persons of each month the period touches: a whole month's as the rollup counts them (the rows of
+    its persons), a partial month's from its contacts."""
     by_month = dict.fromkeys((key for key, _, _ in period.months), 0)
-    for month, n in counted:
-        by_month[_month_key(int(month) // 100, int(month) % 100)] = n
+    if (whole := period.whole_months) is not None:
+        # Index: persons_count_key (provider, month).
+        counted = PersonsCount.objects.filter(provider_id=_rollup_provider(provider), month__range=whole)
+        for month, n in counted.values_list("month", "persons"):
+            by_month[f"{month:%Y-%m}"] = n
+    for edge in period.edges:
+        by_month.update(_edge_persons_by_month(edge, provider))
     return by_month
 
 
 # The columns of a served person that the report groups by (the demographics), then those it counts.
 _GROUPS = ("gender", "age_group", "status", "residence", "arrival_route", "country")
-# The families (a distinct count, not a sum of the groups) are one uncorrelated subquery, computed once.
+# The persons served (p0, built by the ORM, found once) with their legal status and residence on the last day
+# (the latest entry by `since`, then id), as joins: one pass over each history table, where a probe a person
+# cost 4 s for a national decade. Whether a person's family has another member is a lookup in one set of the
+# families of two or more, built once (a join would spoil the planner's row estimates, and with them the
+# grouping). The families (a distinct count, not a sum of the groups) are one uncorrelated subquery over p0.
 _PEOPLE = """
-    WITH p AS MATERIALIZED ({persons})
+    WITH p0 AS MATERIALIZED ({persons}),
+    p AS (
+        SELECT p0.*, COALESCE(ls.legal_status, '{unknown}') AS status,
+               CASE WHEN age_years IS NULL THEN '{unknown}' WHEN age_years < {adult_from} THEN 'children'
+                    WHEN age_years <= {senior_after} THEN 'adults' ELSE 'seniors' END AS age_group,
+               CASE WHEN rs.residence IS NULL OR rs.residence = '' THEN '{unknown}'
+                    WHEN rs.residence = '{reception}' THEN '{reception}' ELSE 'outside' END AS residence,
+               p0.family_id IN ({families}) AS in_family
+        FROM p0
+        LEFT JOIN ({legal_status}) ls ON ls.client_id = p0.id
+        LEFT JOIN ({residence}) rs ON rs.client_id = p0.id
+    )
     SELECT {groups}, COUNT(*), SUM(age_years), COUNT(age_years),
-           COUNT(*) FILTER (WHERE is_new), COUNT(*) FILTER (WHERE NOT in_family),
-           (SELECT COUNT(DISTINCT family_id) FROM p WHERE in_family)
+           SUM(CASE WHEN is_new THEN 1 ELSE 0 END), SUM(CASE WHEN in_family THEN 0 ELSE 1 END),
+           (SELECT COUNT(DISTINCT family_id) FROM p0 WHERE family_id IN ({families}))
     FROM p GROUP BY {groups}
 """
 
 
-def _people(period: Period, provider: Provider | None) -> tuple[list[dict[str, Any]], int]:
+# Index: the client family FK (an index-only scan of the clients in a family).
+_FAMILIES_OF_TWO = (
+    "SELECT family_id FROM clients_client WHERE family_id IS NOT NULL GROUP BY family_id HAVING COUNT(*) > 1"
+)
+
+
+def _latest(table: str, column: str, vendor: str, *, served_only: bool) -> str:
+    """Each client's latest entry of a history table on or before the day (the one parameter): the entry with
+    the latest `since`, then the highest id. PostgreSQL's DISTINCT ON sorts the entries once; elsewhere a
+    window function does the same. With `served_only`, only the entries of the persons served (p0) are
+    read, through the table's client index: cheaper than one pass over the whole table for a few ten
+    thousand persons, dearer for hundreds of thousands."""
+    served = " AND client_id IN (SELECT id FROM p0)" if served_only else ""
+    if vendor == "postgresql":
+        return (
+            f"SELECT DISTINCT ON (client_id) client_id, {column} FROM {table} WHERE since <= %s{served} "  # noqa: S608
+            "ORDER BY client_id, since DESC, id DESC"
+        )
+    return (
+        f"SELECT client_id, {column} FROM (SELECT client_id, {column}, "  # noqa: S608
+        "ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY since DESC, id DESC) AS latest "
+        f"FROM {table} WHERE since <= %s{served}) entries WHERE latest = 1"
+    )
+
+
+# Person-months (the sum of the months' persons) beyond which the histories are read whole (`_latest`).
+_READ_HISTORIES_WHOLE = 100_000
+
+
+def _people(period: Period, provider: Provider | None, person_months: int) -> tuple[list[dict[str, Any]], int]:
     """The persons served, by gender, age group, legal status, residence, arrival route and country (with the
     sum of their ages and how many are new and individuals), and the number of families: one statement.
 
-    The persons served are found once (a UNION of the contacts' persons and families' members) and every
-    figure about them is read from that set: a few thousand rows at most, however many persons. The ORM
-    builds the persons' query; grouping it twice over one set is the one step it cannot express, so the
-    statement wraps the ORM's own SQL (PostgreSQL and SQLite ≥ 3.35 both read it).
+    The persons served are found once (`_served_in`) and every figure about them is read from that set.
+    The ORM builds the persons' query; the joins to their histories and grouping it twice over one set are
+    what it cannot express, so the statement wraps the ORM's own SQL (PostgreSQL and SQLite ≥ 3.35 read it).
     """
     persons = (
-        _served_clients(period, provider)
-        .annotate(age_years=_age_on(period.end))
+        Client.objects.filter(pk__in=_served_in(period, provider))
+        .order_by()
         .annotate(
-            age_group=Case(
-                When(age_years__isnull=True, then=Value(UNKNOWN)),
-                When(age_years__lt=ADULT_FROM, then=Value("children")),
-                When(age_years__lte=SENIOR_AFTER, then=Value("adults")),
-                default=Value("seniors"),
-                output_field=CharField(),
-            ),
-            status=Coalesce(_latest_legal_status(period.end), Value(UNKNOWN)),
-            residence=Coalesce(_latest_residence(period.end), Value(UNKNOWN)),
+            age_years=_age_on(period.end),
             is_new=(
                 ExpressionWrapper(_is_new(period), output_field=BooleanField())
                 if _history_before(period)
                 else Value(True, output_field=BooleanField())
             ),
-            in_family=ExpressionWrapper(Q(_in_family()), output_field=BooleanField()),
         )
-        .values("family_id", "age_years", "is_new", "in_family", *_GROUPS)
+        .values("id", "family_id", "age_years", "is_new", "gender", "arrival_route", "country")
     )
     sql, params = persons.query.sql_with_params()
-    statement = _PEOPLE.format(persons=sql, groups=", ".join(_GROUPS))
-    with connections[Client.objects.db].cursor() as cursor:
-        cursor.execute(statement, params)
+    connection = connections[Client.objects.db]
+    few = person_months <= _READ_HISTORIES_WHOLE  # an upper bound of the persons served
+    statement = _PEOPLE.format(
+        persons=sql,
+        legal_status=_latest("clients_legalstatusentry", "legal_status", connection.vendor, served_only=few),
+        residence=_latest("clients_residenceentry", "residence", connection.vendor, served_only=few),
+        groups=", ".join(_GROUPS),
+        unknown=UNKNOWN,
+        reception=RECEPTION_CENTRE,
+        families=_FAMILIES_OF_TWO,
+        adult_from=ADULT_FROM,
+        senior_after=SENIOR_AFTER,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (*params, period.end, period.end))
         rows = cursor.fetchall()
     columns = (*_GROUPS, "n", "age_sum", "aged", "new", "individuals", "families")
     groups = [dict(zip(columns, row, strict=True)) for row in rows]
@@ -399,30 +503,47 @@ def _people(period: Period, provider: Provider | None) -> tuple[list[dict[str, A
     return groups, groups[0]["families"] if groups else 0
 
 
-def _latest_legal_status(day: datetime.date) -> Subquery:
-    # Index: the unique (client, since) constraint legal_status_one_per_day.
-    return Subquery(
-        LegalStatusEntry.objects.filter(client_id=OuterRef("pk"), since__lte=day)
-        .order_by("-since", "-pk")
-        .values("legal_status")[:1]
-    )
+def _contacts(period: Period, provider: Provider | None) -> tuple[list[dict[str, Any]], dict[str, int], dict[str, int]]:
+    """The contacts by form (count, minutes) and by topic, and the staff who delivered them by role: the month
+    rollups for the whole months, the contacts themselves for the days around them."""
+    forms: dict[str, dict[str, int]] = {}
+    topics: dict[str, int] = {}
+    staff_ids: list[QuerySet[Any]] = []
 
+    def add_forms(rows: Any) -> None:
+        for row in rows:
+            total = forms.setdefault(row["form"], {"n": 0, "minutes": 0})
+            total["n"] += row["n"]
+            total["minutes"] += row["minutes"] or 0
 
-def _latest_residence(day: datetime.date) -> Subquery:
-    # Index: the unique (client, since) constraint residence_one_per_day.
-    return Subquery(
-        ResidenceEntry.objects.filter(client_id=OuterRef("pk"), since__lte=day)
-        .order_by("-since", "-pk")
-        .annotate(
-            kind=Case(
-                When(residence=RECEPTION_CENTRE, then=Value(RECEPTION_CENTRE)),
-                When(residence="", then=Value(UNKNOWN)),
-                default=Value("outside"),
-                output_field=CharField(),
-            )
+    def add_topics(rows: Any) -> None:
+        for topic, n in rows:
+            topics[topic] = topics.get(topic, 0) + n
+
+    if (whole := period.whole_months) is not None:
+        add_forms(
+            _rolled(ContactsMonth, whole, provider).values("form").annotate(n=Sum("contacts"), minutes=Sum("minutes"))
         )
-        .values("kind")[:1]
-    )
+        add_topics(
+            _rolled(TopicsMonth, whole, provider).values("topic").annotate(n=Sum("contacts")).values_list("topic", "n")
+        )
+        staff_ids.append(_rolled(StaffMonth, whole, provider).values("staff_id"))
+    for edge in period.edges:
+        contacts = Contact.objects.filter(_in_report("", edge.start, edge.end, provider)).order_by()
+        add_forms(contacts.values("form").annotate(n=Count("pk"), minutes=Sum("duration_minutes")))
+        add_topics(
+            ContactTopic.objects.filter(_in_report("contact__", edge.start, edge.end, provider))
+            .values("topic")
+            .annotate(n=Count("pk"))  # a topic is on a contact once (contact_topic_once)
+            .order_by()
+            .values_list("topic", "n")
+        )
+        staff_ids.append(contacts.values("staff_id"))
+    # The staff who delivered a contact: a semi-join (thousands of staff), not a distinct count over the contacts.
+    first, *rest = staff_ids
+    delivered = Staff.objects.filter(pk__in=first.union(*rest) if rest else first).order_by()
+    staff = _counts(delivered.values("role").annotate(n=Count("pk")), "role")
+    return [{"form": form, **total} for form, total in forms.items()], dict(sorted(topics.items())), staff
 
 
 def _counts(rows: Any, key: str) -> dict[str, int]:
@@ -463,10 +584,9 @@ def figures_for(*, start: datetime.date, end: datetime.date, provider: Provider 
     if start > end:
         raise ValueError("start after end")
     period = Period(start, end)
-    contacts = _report_contacts(period, provider)
 
-    demographics, families = _people(period, provider)
     by_month = _persons_by_month(period, provider)
+    demographics, families = _people(period, provider, sum(by_month.values()))
 
     gender = dict.fromkeys(GENDERS, 0)
     age_groups = dict.fromkeys(AGE_GROUPS, 0)
@@ -498,17 +618,7 @@ def figures_for(*, start: datetime.date, end: datetime.date, provider: Provider 
             adult_age_sum += row["age_sum"] or 0
             adults_aged += row["aged"]
 
-    # The staff who delivered a contact: a semi-join (thousands of staff), not a distinct count over the contacts.
-    delivered = Staff.objects.filter(pk__in=contacts.values("staff_id")).order_by()
-    staff = _counts(delivered.values("role").annotate(n=Count("pk")), "role")
-    forms = list(contacts.values("form").annotate(n=Count("pk"), minutes=Sum("duration_minutes")))
-    topics = _counts(
-        ContactTopic.objects.filter(_in_report("contact__", start, end, provider))
-        .values("topic")
-        .annotate(n=Count("pk"))  # a topic is on a contact once (contact_topic_once)
-        .order_by(),
-        "topic",
-    )
+    forms, topics, staff = _contacts(period, provider)
     contracts = _contracts(period, provider)
 
     return ReportFigures(
@@ -540,7 +650,7 @@ def figures_for(*, start: datetime.date, end: datetime.date, provider: Provider 
             total=sum(row["n"] for row in forms),
             hours=round_half_up(sum(row["minutes"] or 0 for row in forms), 60) or 0.0,
             by_form=_table(CONTACT_FORMS, _counts(forms, "form")),
-            by_topic=dict(sorted(topics.items())),
+            by_topic=topics,
         ),
         contracts=contracts,
         planned_persons_by_month=_planned_by_month(period, contracts),

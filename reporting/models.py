@@ -201,3 +201,122 @@ class CachedFigures(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# The rollups: what each calendar month of each provider's contacts adds up to, kept by database triggers
+# (migration 0004) in the writer's transaction, so that a report of whole months reads a few rows a month
+# instead of every contact. `month` is the month's first day; the counts are exact, never estimates.
+
+# The provider of the rollup rows that count every provider's contacts together (`PersonsMonth` only: a
+# person served by two providers in a month is one person of the month, not two).
+ALL_PROVIDERS = 0
+
+
+class PersonsMonth(models.Model):
+    """A person served in a month by a provider's contacts, and how many ways: the contact links naming them
+    plus the contacts naming their family. The row goes when the count falls to 0."""
+
+    provider_id = models.BigIntegerField()  # ALL_PROVIDERS: by any provider
+    month = models.DateField()
+    client_id = models.BigIntegerField()
+    refs = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider_id", "month", "client_id"], name="persons_month_key"),
+        ]
+        indexes = [
+            # Whether a person was served before a period (new persons).
+            models.Index(fields=["provider_id", "client_id", "month"], name="persons_month_client_idx"),
+            # The triggers' clean-up of rows whose count fell to 0.
+            models.Index(fields=["refs"], condition=Q(refs__lte=0), name="persons_month_spent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}:{self.month:%Y-%m}: client {self.client_id}"
+
+
+class PersonsCount(models.Model):
+    """How many persons a provider (or ALL_PROVIDERS) served in a month: the `PersonsMonth` rows of the month,
+    counted by a trigger on that table as its rows come and go."""
+
+    provider_id = models.BigIntegerField()
+    month = models.DateField()
+    persons = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider_id", "month"], name="persons_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}:{self.month:%Y-%m}: {self.persons}"
+
+
+class FamiliesMonth(models.Model):
+    """A family named by a provider's contacts in a month, and by how many: a person who joins or leaves
+    the family gains or loses those contacts (`PersonsMonth`)."""
+
+    provider_id = models.BigIntegerField()
+    month = models.DateField()
+    family_id = models.BigIntegerField()
+    contacts = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider_id", "month", "family_id"], name="families_month_key"),
+        ]
+        indexes = [
+            models.Index(fields=["family_id"], name="families_month_family_idx"),
+            models.Index(fields=["contacts"], condition=Q(contacts__lte=0), name="families_month_spent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}:{self.month:%Y-%m}: family {self.family_id}"
+
+
+class ContactsMonth(models.Model):
+    """A provider's contacts of a month in one form: how many, and their minutes."""
+
+    provider_id = models.BigIntegerField()
+    month = models.DateField()
+    form = models.CharField(max_length=20)
+    contacts = models.IntegerField()
+    minutes = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider_id", "month", "form"], name="contacts_month_key")]
+        indexes = [models.Index(fields=["contacts"], condition=Q(contacts__lte=0), name="contacts_month_spent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}:{self.month:%Y-%m}: {self.form}"
+
+
+class StaffMonth(models.Model):
+    """A staff member who delivered a provider's contacts in a month, and how many."""
+
+    provider_id = models.BigIntegerField()
+    month = models.DateField()
+    staff_id = models.BigIntegerField()
+    contacts = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider_id", "month", "staff_id"], name="staff_month_key")]
+        indexes = [models.Index(fields=["contacts"], condition=Q(contacts__lte=0), name="staff_month_spent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}:{self.month:%Y-%m}: staff {self.staff_id}"
+
+
+class TopicsMonth(models.Model):
+    """A topic of a provider's contacts in a month, and on how many contacts."""
+
+    provider_id = models.BigIntegerField()
+    month = models.DateField()
+    topic = models.CharField(max_length=20)
+    contacts = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider_id", "month", "topic"], name="topics_month_key")]
+        indexes = [models.Index(fields=["contacts"], condition=Q(contacts__lte=0), name="topics_month_spent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}:{self.month:%Y-%m}: {self.topic}"

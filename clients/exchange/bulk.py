@@ -217,6 +217,14 @@ _REBUILT = """
           SELECT FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid)))
 """
 
+# The triggers that keep the report's month rollups (reporting migration 0005): off during the load, the rollups
+# rebuilt once after it by the function the same migration made.
+_ROLLUP_TRIGGERS = """
+    SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+    WHERE c.relname = ANY(%(tables)s) AND c.relnamespace = current_schema()::regnamespace
+      AND NOT t.tgisinternal AND t.tgname LIKE 'rollups\\_%%' AND t.tgenabled <> 'D'
+"""
+
 _DEFERRED = """
     SELECT quote_ident(n.nspname) || '.' || quote_ident(k.conname)
     FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace
@@ -232,6 +240,8 @@ class IndexesBuiltAfter:
     indexes, unique constraints and foreign keys off, in the import's own transaction, and `restore`
     builds each index once from sorted rows and checks each foreign key with one join. A duplicate or
     dangling value then fails `restore` as it would have failed the COPY: the caller rolls the file back.
+    The triggers that keep the report's month rollups are off during the load in the same way, and
+    `restore` rebuilds the rollups once from the loaded rows.
 
     Until COMMIT the tables are locked (ACCESS EXCLUSIVE) and the tables they refer to take no writes:
     only for tables that were empty, that is the first load of an installation.
@@ -244,6 +254,7 @@ class IndexesBuiltAfter:
         self.models = models_
         self.connection = connections[router.db_for_write(models_[0])]
         self.dropped: list[tuple[str, str, str, str]] = []
+        self.disabled: list[tuple[str, str]] = []
 
     def drop(self) -> None:
         assert self.connection.in_atomic_block, "only inside the import's transaction"
@@ -263,6 +274,11 @@ class IndexesBuiltAfter:
                     cursor.execute(f"DROP INDEX {quote(name)}")
                 else:
                     cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+            # A rollup trigger would join each chunk to tables without their indexes: rebuilt once after.
+            cursor.execute(_ROLLUP_TRIGGERS, {"tables": tables})
+            self.disabled = cursor.fetchall()
+            for table, name in self.disabled:
+                cursor.execute(f"ALTER TABLE {quote(table)} DISABLE TRIGGER {quote(name)}")
 
     def restore(self) -> None:
         quote = self.connection.ops.quote_name
@@ -274,4 +290,8 @@ class IndexesBuiltAfter:
                     cursor.execute(definition)
                 else:
                     cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
-        self.dropped = []
+            for table, name in self.disabled:
+                cursor.execute(f"ALTER TABLE {quote(table)} ENABLE TRIGGER {quote(name)}")
+            if self.disabled:
+                cursor.execute("SELECT rollups_rebuild()")
+        self.dropped, self.disabled = [], []

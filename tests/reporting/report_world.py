@@ -36,3 +36,12 @@ def build_world(provider, other_provider, social_worker, mentor) -> dict:
     other_staff = StaffFactory(provider=other_provider, role="social_worker")
     ContactFactory(staff=other_staff, date=datetime.date(2026, 3, 5)).clients.add(leyla)
     return {"names": ["Amina", "Yusuf", "Mariam", "Omar", "Haddad", "Rahimi", "Leyla", "Karimi"]}
+
+
+def contact(staff, day, *clients, family=None, form="in_person", minutes=60, topics=()):
+    """A contact of `staff` on `day` naming `clients` (and `family`), with its topics."""
+    made = ContactFactory(staff=staff, date=day, family=family, form=form, duration_minutes=minutes)
+    made.clients.set(clients)
+    for topic in topics:
+        ContactTopic.objects.create(contact=made, topic=topic)
+    return made

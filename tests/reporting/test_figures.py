@@ -10,17 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clients.models import Client, LegalStatusEntry, ResidenceEntry
-from plans.models import ContactTopic
 from reporting.figures import figures_for, round_half_up
 from tests.factories import (
     ClientFactory,
-    ContactFactory,
     ContractFactory,
     FamilyFactory,
     ProviderFactory,
     StaffFactory,
 )
 
+from .report_world import contact
 from .sample import SAMPLE_DATA, expected_reports, loaded_sample_data
 
 D = datetime.date
@@ -59,14 +58,6 @@ def test_each_expected_report_comes_out_exactly(sample_data, name, start, end, p
 
 
 # --- The definitions, one by one ------------------------------------------------------------------------
-
-
-def contact(staff, day, *clients, family=None, form="in_person", minutes=60, topics=()):
-    made = ContactFactory(staff=staff, date=day, family=family, form=form, duration_minutes=minutes)
-    made.clients.set(clients)
-    for topic in topics:
-        ContactTopic.objects.create(contact=made, topic=topic)
-    return made
 
 
 def figures(period=Q1, provider=None):

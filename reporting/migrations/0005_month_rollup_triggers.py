@@ -1,0 +1,305 @@
+"""Triggers that keep the month rollups (reporting.models: PersonsMonth, PersonsCount, FamiliesMonth,
+ContactsMonth, StaffMonth, TopicsMonth) equal to what the contacts add up to, in the writer's own transaction.
+
+Every rollup row is a sum over pairs of rows: a contact and one of its links, topics or its family's
+members, or a contact alone. A write adds the pairs its rows now form with rows already there, and takes
+away those its old rows formed: whichever row of a pair comes second adds the pair, whichever goes first
+takes it away, so each pair counts once in whatever order rows are written (links before their contact
+under a deferred foreign key included). An update takes away the old row's pairs and adds the new one's.
+
+PostgreSQL: one statement-level trigger per table and event, over the transition tables (a COPY of a
+million rows is one statement a rollup). SQLite, the development default: row-level triggers with the
+same SQL over a one-row table. The sums are upserts, so that concurrent writers add to the same row
+safely; a row whose count falls to 0 is removed.
+
+Known limit (PostgreSQL, concurrent transactions): a link or topic added to a contact while another
+transaction moves that contact to another month or provider may be counted in the contact's old month.
+The application never does that (editing a contact updates the contact row first, which serialises two
+edits of one contact). A person joining a family while a contact of that family is written is safe: both
+triggers lock the family row first.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import migrations
+
+ALL_PROVIDERS = 0  # reporting.models.ALL_PROVIDERS, frozen here as migrations must be
+
+
+@dataclass(frozen=True)
+class Rollup:
+    table: str
+    keys: tuple[str, ...]
+    sums: tuple[str, ...]
+    # PersonsMonth also keeps the sum of every provider under ALL_PROVIDERS.
+    all_providers: bool = False
+
+    def apply(self, delta: str) -> list[str]:
+        """Adds `delta` (rows of keys then sums, signed) to the rollup; removes rows that fell to 0."""
+        keys, sums = ", ".join(self.keys), ", ".join(self.sums)
+        rows = delta
+        if self.all_providers:
+            rest = ", ".join(self.keys[1:] + self.sums)
+            rows = f"SELECT * FROM ({delta}) d UNION ALL SELECT {ALL_PROVIDERS}, {rest} FROM ({delta}) d"
+        summed = ", ".join(f"SUM({s})" for s in self.sums)
+        changed = " OR ".join(f"SUM({s}) <> 0" for s in self.sums)
+        updates = ", ".join(f"{s} = {self.table}.{s} + excluded.{s}" for s in self.sums)
+        return [
+            f"INSERT INTO {self.table} ({keys}, {sums}) "
+            f"SELECT {keys}, {summed} FROM ({rows}) d GROUP BY {keys} HAVING {changed} ORDER BY {keys} "
+            f"ON CONFLICT ({keys}) DO UPDATE SET {updates};",
+            f"DELETE FROM {self.table} WHERE {self.sums[0]} <= 0;",
+        ]
+
+
+PERSONS = Rollup("reporting_personsmonth", ("provider_id", "month", "client_id"), ("refs",), all_providers=True)
+COUNTS = Rollup("reporting_personscount", ("provider_id", "month"), ("persons",))
+FAMILIES = Rollup("reporting_familiesmonth", ("provider_id", "month", "family_id"), ("contacts",))
+CONTACTS = Rollup("reporting_contactsmonth", ("provider_id", "month", "form"), ("contacts", "minutes"))
+STAFF = Rollup("reporting_staffmonth", ("provider_id", "month", "staff_id"), ("contacts",))
+TOPICS = Rollup("reporting_topicsmonth", ("provider_id", "month", "topic"), ("contacts",))
+
+
+@dataclass(frozen=True)
+class Source:
+    """A table the rollups are made from: its columns the deltas read, those whose change counts in an
+    update, and each rollup's delta over its rows `r` (column `s`: +1 for a row added, -1 for one gone).
+    `{month}` stands for the SQL of a date's first day of the month."""
+
+    table: str
+    columns: tuple[str, ...]
+    compared: tuple[str, ...]
+    deltas: tuple[tuple[Rollup, str], ...]
+    # The families whose membership and contacts must not change under the trigger (PostgreSQL).
+    locked_families: str | None = None
+
+
+CONTACT_DELTAS = (
+    (CONTACTS, "SELECT r.provider_id AS provider_id, MONTH(r.date) AS month, r.form AS form, r.s AS contacts, "
+        "r.s * COALESCE(r.duration_minutes, 0) AS minutes FROM r"),
+    (STAFF, "SELECT r.provider_id AS provider_id, MONTH(r.date) AS month, r.staff_id AS staff_id, r.s AS contacts FROM r"),
+    (FAMILIES, "SELECT r.provider_id AS provider_id, MONTH(r.date) AS month, r.family_id AS family_id, r.s AS contacts FROM r "
+        "WHERE r.family_id IS NOT NULL"),
+    (
+        PERSONS,
+        "SELECT r.provider_id AS provider_id, MONTH(r.date) AS month, l.client_id AS client_id, r.s AS refs FROM r "
+        "JOIN plans_contact_clients l ON l.contact_id = r.id "
+        "UNION ALL SELECT r.provider_id, MONTH(r.date), c.id, r.s FROM r "
+        "JOIN clients_client c ON c.family_id = r.family_id",
+    ),
+    (
+        TOPICS,
+        "SELECT r.provider_id AS provider_id, MONTH(r.date) AS month, t.topic AS topic, r.s AS contacts FROM r "
+        "JOIN plans_contacttopic t ON t.contact_id = r.id",
+    ),
+)
+
+SOURCES = (
+    Source(
+        "plans_contact",
+        ("id", "date", "provider_id", "staff_id", "family_id", "form", "duration_minutes"),
+        ("date", "provider_id", "staff_id", "family_id", "form", "duration_minutes"),
+        CONTACT_DELTAS,
+        locked_families="family_id",
+    ),
+    Source(
+        "plans_contact_clients",
+        ("id", "contact_id", "client_id"),
+        ("contact_id", "client_id"),
+        (
+            (
+                PERSONS,
+                "SELECT k.provider_id AS provider_id, MONTH(k.date) AS month, r.client_id AS client_id, r.s AS refs FROM r "
+                "JOIN plans_contact k ON k.id = r.contact_id",
+            ),
+        ),
+    ),
+    Source(
+        "plans_contacttopic",
+        ("id", "contact_id", "topic"),
+        ("contact_id", "topic"),
+        (
+            (
+                TOPICS,
+                "SELECT k.provider_id AS provider_id, MONTH(k.date) AS month, r.topic AS topic, r.s AS contacts FROM r "
+                "JOIN plans_contact k ON k.id = r.contact_id",
+            ),
+        ),
+    ),
+    Source(
+        "clients_client",
+        ("id", "family_id"),
+        ("family_id",),
+        (
+            (
+                PERSONS,
+                "SELECT f.provider_id AS provider_id, f.month AS month, r.id AS client_id, r.s * f.contacts AS refs FROM r "
+                "JOIN reporting_familiesmonth f ON f.family_id = r.family_id",
+            ),
+        ),
+        locked_families="family_id",
+    ),
+    # The persons of each month, counted as the rows of PersonsMonth come and go (its upserts only change
+    # the counts of rows already there, which this leaves alone).
+    Source(
+        "reporting_personsmonth",
+        ("id", "provider_id", "month"),
+        ("provider_id", "month"),
+        ((COUNTS, "SELECT r.provider_id AS provider_id, r.month AS month, r.s AS persons FROM r"),),
+    ),
+)
+
+MONTHS = {
+    "postgresql": r"date_trunc('month', \1)::date",
+    "sqlite": r"date(\1, 'start of month')",
+}
+
+
+def _statements(source: Source, rows: str, vendor: str) -> list[str]:
+    """The statements adding `rows` of the source (with their sign `s`) to each rollup, in `vendor`'s SQL."""
+    statements = []
+    for rollup, delta in source.deltas:
+        sql = re.sub(
+            r"MONTH\((\w+\.date)\)", MONTHS[vendor], re.sub(r"\bFROM r\b", lambda _: f"FROM ({rows}) r", delta)
+        )
+        statements.extend(rollup.apply(sql))
+    return statements
+
+
+def _pg_rows(source: Source, event: str) -> str:
+    columns = ", ".join(f"r.{c}" for c in source.columns)
+    new, old = f"SELECT 1 AS s, {columns} FROM new_rows r", f"SELECT -1 AS s, {columns} FROM old_rows r"
+    if event == "INSERT":
+        return new
+    if event == "DELETE":
+        return old
+    differs = f"({', '.join('n.' + c for c in source.compared)}) IS DISTINCT FROM ({', '.join('o.' + c for c in source.compared)})"
+    moved = "SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE " + differs
+    return f"{new} WHERE r.id IN ({moved}) UNION ALL {old} WHERE r.id IN ({moved})"
+
+
+def _pg_function(source: Source) -> str:
+    branches = []
+    for event in ("INSERT", "DELETE", "UPDATE"):
+        rows = _pg_rows(source, event)
+        body = []
+        if source.locked_families:
+            # Rows of clients_family in id order: a person joining a family and a contact naming it
+            # wait for each other, so that the second sees what the first wrote.
+            body.append(
+                f"PERFORM 1 FROM clients_family WHERE id IN (SELECT r.{source.locked_families} FROM ({rows}) r) "
+                "ORDER BY id FOR NO KEY UPDATE;"
+            )
+        body.extend(_statements(source, rows, "postgresql"))
+        branches.append((event, "\n        ".join(body)))
+    (_, insert), (_, delete), (_, update) = branches
+    events = {
+        "ins": ("INSERT", "REFERENCING NEW TABLE AS new_rows"),
+        "del": ("DELETE", "REFERENCING OLD TABLE AS old_rows"),
+    }
+    events["upd"] = ("UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows")
+    triggers = "".join(
+        f"CREATE TRIGGER rollups_{name} AFTER {event} ON {source.table} {referencing} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION rollups_{source.table}();\n"
+        for name, (event, referencing) in events.items()
+    )
+    return f"""
+CREATE OR REPLACE FUNCTION rollups_{source.table}() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {insert}
+    ELSIF TG_OP = 'DELETE' THEN
+        {delete}
+    ELSE
+        {update}
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+{triggers}"""
+
+
+def _sqlite_triggers(source: Source) -> list[str]:
+    def rows(sign: str, row: str) -> str:
+        return f"SELECT {sign} AS s, " + ", ".join(f"{row}.{c} AS {c}" for c in source.columns)
+
+    def body(*parts: str) -> str:
+        return " ".join(s for part in parts for s in _statements(source, part, "sqlite"))
+
+    differs = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in source.compared)
+    name = f"rollups_{source.table}"
+    return [
+        f"CREATE TRIGGER {name}_ins AFTER INSERT ON {source.table} BEGIN {body(rows('1', 'NEW'))} END;",
+        f"CREATE TRIGGER {name}_del AFTER DELETE ON {source.table} BEGIN {body(rows('-1', 'OLD'))} END;",
+        f"CREATE TRIGGER {name}_upd AFTER UPDATE ON {source.table} WHEN {differs} "
+        f"BEGIN {body(rows('-1', 'OLD'), rows('1', 'NEW'))} END;",
+    ]
+
+
+def fill_sql(vendor: str) -> list[str]:
+    """The rollups of the contacts already there: every contact's pairs, as if each were inserted now."""
+    contacts = SOURCES[0]
+    rows = "SELECT 1 AS s, " + ", ".join(f"c.{column}" for column in contacts.columns) + " FROM plans_contact c"
+    return _statements(contacts, rows, vendor)
+
+
+ROLLUPS = (COUNTS, PERSONS, FAMILIES, CONTACTS, STAFF, TOPICS)
+
+
+def _pg_rebuild() -> str:
+    """`rollups_rebuild()`: the rollups made anew from the tables. A load into empty contact tables runs it
+    once after its COPYs, with the triggers off during them (clients/exchange/bulk.py)."""
+    statements = [f"DELETE FROM {rollup.table};" for rollup in ROLLUPS] + fill_sql("postgresql")
+    body = "\n    ".join(statements)
+    return f"""
+CREATE OR REPLACE FUNCTION rollups_rebuild() RETURNS void AS $$
+BEGIN
+    {body}
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def create(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    # The triggers first: creating one locks its table against writes until the migration commits, so no
+    # write falls between the rollups' filling and the triggers that keep them.
+    if vendor == "postgresql":
+        for source in SOURCES:
+            schema_editor.execute(_pg_function(source))
+    elif vendor == "sqlite":
+        for source in SOURCES:
+            for sql in _sqlite_triggers(source):
+                schema_editor.execute(sql)
+    if vendor == "postgresql":
+        schema_editor.execute(_pg_rebuild())
+        schema_editor.execute("SELECT rollups_rebuild();")
+    else:
+        for statement in fill_sql(vendor):
+            schema_editor.execute(statement)
+
+
+def drop(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for source in SOURCES:
+        if vendor == "postgresql":
+            for event in ("ins", "upd", "del"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS rollups_{event} ON {source.table};")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS rollups_{source.table}();")
+        elif vendor == "sqlite":
+            for event in ("ins", "upd", "del"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS rollups_{source.table}_{event};")
+    if vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS rollups_rebuild();")
+    for rollup in ROLLUPS:
+        schema_editor.execute(f"DELETE FROM {rollup.table};")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reporting", "0004_month_rollups"),
+        ("plans", "0003_contact_staff_family_date_indexes"),
+        ("clients", "0003_client_anonymised_at"),
+    ]
+    operations = [migrations.RunPython(create, drop)]

@@ -1,0 +1,88 @@
+"""The month rollups as stored, and as the records add up to when counted in Python (tests only)."""
+
+from collections import Counter
+
+from clients.models import Client
+from plans.models import Contact
+from reporting.models import (
+    ALL_PROVIDERS,
+    ContactsMonth,
+    FamiliesMonth,
+    PersonsCount,
+    PersonsMonth,
+    StaffMonth,
+    TopicsMonth,
+)
+
+
+def rollups() -> dict[str, Counter]:
+    """What the rollup tables hold."""
+    return {
+        "persons": Counter(
+            {
+                (p, m, c): n
+                for p, m, c, n in PersonsMonth.objects.values_list("provider_id", "month", "client_id", "refs")
+            }
+        ),
+        "counts": Counter(
+            {(p, m): n for p, m, n in PersonsCount.objects.values_list("provider_id", "month", "persons")}
+        ),
+        "families": Counter(
+            {
+                (p, m, f): n
+                for p, m, f, n in FamiliesMonth.objects.values_list("provider_id", "month", "family_id", "contacts")
+            }
+        ),
+        "forms": Counter(
+            {
+                (p, m, f): (n, mins)
+                for p, m, f, n, mins in ContactsMonth.objects.values_list(
+                    "provider_id", "month", "form", "contacts", "minutes"
+                )
+            }
+        ),
+        "staff": Counter(
+            {
+                (p, m, s): n
+                for p, m, s, n in StaffMonth.objects.values_list("provider_id", "month", "staff_id", "contacts")
+            }
+        ),
+        "topics": Counter(
+            {
+                (p, m, t): n
+                for p, m, t, n in TopicsMonth.objects.values_list("provider_id", "month", "topic", "contacts")
+            }
+        ),
+    }
+
+
+def added_up() -> dict[str, Counter]:
+    """What the contacts add up to now, counted here in Python from the records themselves."""
+    members: dict[int, list[int]] = {}
+    for pk, family_id in Client.objects.filter(family__isnull=False).values_list("pk", "family_id"):
+        members.setdefault(family_id, []).append(pk)
+    persons, families, staff, topics = Counter(), Counter(), Counter(), Counter()
+    forms: dict = {}
+    for contact in Contact.objects.prefetch_related("clients", "topics"):
+        p, m = contact.provider_id, contact.date.replace(day=1)
+        n, minutes = forms.get((p, m, contact.form), (0, 0))
+        forms[(p, m, contact.form)] = (n + 1, minutes + (contact.duration_minutes or 0))
+        staff[(p, m, contact.staff_id)] += 1
+        served = [client.pk for client in contact.clients.all()]
+        if contact.family_id:
+            families[(p, m, contact.family_id)] += 1
+            served += members.get(contact.family_id, [])
+        for client in served:
+            persons[(p, m, client)] += 1
+            persons[(ALL_PROVIDERS, m, client)] += 1
+        for topic in contact.topics.all():
+            topics[(p, m, topic.topic)] += 1
+    counts = Counter((p, m) for p, m, _ in persons)
+    return {
+        "persons": persons,
+        "counts": counts,
+        "families": families,
+        "forms": Counter(forms),
+        "staff": staff,
+        "topics": topics,
+    }
