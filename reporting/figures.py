@@ -29,7 +29,7 @@ from clients.models import Client, Contract, Provider, Staff
 from plans.choices import ContactForm
 from plans.models import Contact, ContactTopic
 
-from .models import ALL_PROVIDERS, ContactsMonth, PersonsCount, PersonsMonth, StaffMonth, TopicsMonth
+from .models import ALL_PROVIDERS, ContactsMonth, PersonsMonth, StaffMonth, TopicsMonth
 
 SCHEMA = "report-figures/1"
 UNKNOWN = "unknown"
@@ -389,13 +389,13 @@ def _edge_persons_by_month(period: Period, provider: Provider | None) -> dict[st
 
 
 def _persons_by_month(period: Period, provider: Provider | None) -> dict[str, int]:
-    """Unique persons of each month the period touches: a whole month's as the rollup counts them (the rows of
-    its persons), a partial month's from its contacts."""
+    """Unique persons of each month the period touches: a whole month's from the rollup (its rows are the
+    month's persons), a partial month's from its contacts."""
     by_month = dict.fromkeys((key for key, _, _ in period.months), 0)
     if (whole := period.whole_months) is not None:
-        # Index: persons_count_key (provider, month).
-        counted = PersonsCount.objects.filter(provider_id=_rollup_provider(provider), month__range=whole)
-        for month, n in counted.values_list("month", "persons"):
+        # Index: persons_month_key (provider, month, client), an index-only scan.
+        counted = _rolled(PersonsMonth, whole, provider).values("month").annotate(n=Count("*"))
+        for month, n in counted.values_list("month", "n"):
             by_month[f"{month:%Y-%m}"] = n
     for edge in period.edges:
         by_month.update(_edge_persons_by_month(edge, provider))

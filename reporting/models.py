@@ -236,21 +236,6 @@ class PersonsMonth(models.Model):
         return f"{self.provider_id}:{self.month:%Y-%m}: client {self.client_id}"
 
 
-class PersonsCount(models.Model):
-    """How many persons a provider (or ALL_PROVIDERS) served in a month: the `PersonsMonth` rows of the month,
-    counted by a trigger on that table as its rows come and go."""
-
-    provider_id = models.BigIntegerField()
-    month = models.DateField()
-    persons = models.IntegerField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["provider_id", "month"], name="persons_count_key")]
-
-    def __str__(self) -> str:
-        return f"{self.provider_id}:{self.month:%Y-%m}: {self.persons}"
-
-
 class FamiliesMonth(models.Model):
     """A family named by a provider's contacts in a month, and by how many: a person who joins or leaves
     the family gains or loses those contacts (`PersonsMonth`)."""

@@ -1,5 +1,5 @@
-"""Triggers that keep the month rollups (reporting.models: PersonsMonth, PersonsCount, FamiliesMonth,
-ContactsMonth, StaffMonth, TopicsMonth) equal to what the contacts add up to, in the writer's own transaction.
+"""Triggers that keep the month rollups (reporting.models: PersonsMonth, FamiliesMonth, ContactsMonth,
+StaffMonth, TopicsMonth) equal to what the contacts add up to, in the writer's own transaction.
 
 Every rollup row is a sum over pairs of rows: a contact and one of its links, topics or its family's
 members, or a contact alone. A write adds the pairs its rows now form with rows already there, and takes
@@ -54,7 +54,6 @@ class Rollup:
 
 
 PERSONS = Rollup("reporting_personsmonth", ("provider_id", "month", "client_id"), ("refs",), all_providers=True)
-COUNTS = Rollup("reporting_personscount", ("provider_id", "month"), ("persons",))
 FAMILIES = Rollup("reporting_familiesmonth", ("provider_id", "month", "family_id"), ("contacts",))
 CONTACTS = Rollup("reporting_contactsmonth", ("provider_id", "month", "form"), ("contacts", "minutes"))
 STAFF = Rollup("reporting_staffmonth", ("provider_id", "month", "staff_id"), ("contacts",))
@@ -139,14 +138,6 @@ SOURCES = (
             ),
         ),
         locked_families="family_id",
-    ),
-    # The persons of each month, counted as the rows of PersonsMonth come and go (its upserts only change
-    # the counts of rows already there, which this leaves alone).
-    Source(
-        "reporting_personsmonth",
-        ("id", "provider_id", "month"),
-        ("provider_id", "month"),
-        ((COUNTS, "SELECT r.provider_id AS provider_id, r.month AS month, r.s AS persons FROM r"),),
     ),
 )
 
@@ -244,7 +235,7 @@ def fill_sql(vendor: str) -> list[str]:
     return _statements(contacts, rows, vendor)
 
 
-ROLLUPS = (COUNTS, PERSONS, FAMILIES, CONTACTS, STAFF, TOPICS)
+ROLLUPS = (PERSONS, FAMILIES, CONTACTS, STAFF, TOPICS)
 
 
 def _pg_rebuild() -> str:

@@ -8,7 +8,6 @@ from reporting.models import (
     ALL_PROVIDERS,
     ContactsMonth,
     FamiliesMonth,
-    PersonsCount,
     PersonsMonth,
     StaffMonth,
     TopicsMonth,
@@ -23,9 +22,6 @@ def rollups() -> dict[str, Counter]:
                 (p, m, c): n
                 for p, m, c, n in PersonsMonth.objects.values_list("provider_id", "month", "client_id", "refs")
             }
-        ),
-        "counts": Counter(
-            {(p, m): n for p, m, n in PersonsCount.objects.values_list("provider_id", "month", "persons")}
         ),
         "families": Counter(
             {
@@ -77,10 +73,8 @@ def added_up() -> dict[str, Counter]:
             persons[(ALL_PROVIDERS, m, client)] += 1
         for topic in contact.topics.all():
             topics[(p, m, topic.topic)] += 1
-    counts = Counter((p, m) for p, m, _ in persons)
     return {
         "persons": persons,
-        "counts": counts,
         "families": families,
         "forms": Counter(forms),
         "staff": staff,
