@@ -147,7 +147,8 @@ class Client(models.Model):
     client_ref = models.CharField(_("client reference"), max_length=50, unique=True, validators=[ref_validator])
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    # Kept by save(): the loose form of the name that intake compares for duplicates.
+    # Kept by save(): the loose form of the name that intake compares for duplicates. Its words are the
+    # list's search vocabulary (`NameWord`); on PostgreSQL a GIN index of its words (migration 0004).
     name_key = models.CharField(max_length=250, editable=False, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -238,6 +239,19 @@ class Client(models.Model):
     @property
     def age(self) -> int | None:
         return self.age_on(timezone.localdate())
+
+
+class NameWord(models.Model):
+    """A word of some client's `name_key`: the vocabulary the client list's search compares searched words with.
+
+    Kept by the database (triggers of migration 0004), so that bulk inserts, COPY and queryset updates
+    add their words too. Words are never removed: a word no name has any more matches nobody.
+    """
+
+    word = models.CharField(max_length=250, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class LegalStatusEntry(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action, AuditEntry
 from audit.services import audit_record
 
-from .models import Client, Family, name_key
+from .models import Client, Family, NameWord, name_key
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -228,7 +228,8 @@ def _fully_anonymised(client_ids: QuerySet[Any] | list[int]) -> bool:
 def client_anonymise(*, client: Client, by: User | None, today: datetime.date | None = None) -> Client:
     """Remove what identifies the person, and keep what the reports count, so past reports keep their figures.
 
-    Removed: the names (the record becomes "ANON-<id>"), the client reference, the notes and places of
+    Removed: the names (the record becomes "ANON-<id>"; the search forgets words no other name has), the
+    client reference, the notes and places of
     the contacts that named them, and the free text of their plans (summaries, goals, task titles, progress
     notes, the change history's values). A contact or a plan shared with others (several persons, or a
     family) is cleared once its last person is anonymised: until then it is also a record of someone whose
@@ -264,6 +265,8 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
         anonymised_at=now,
         updated_at=now,
     )
+
+    _forget_name_words(client.name_key.split())
 
     family_done = False
     if client.family_id is not None:
@@ -302,6 +305,15 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
     )
     client.refresh_from_db()
     return client
+
+
+def _forget_name_words(words: list[str]) -> None:
+    """The search's vocabulary (`NameWord`) forgets the words of an erased name that no other name has: a
+    rare surname would otherwise outlive the person's erasure."""
+    from .filters import HasNameWord  # the search's own test of a name's words (and its index)
+
+    unused = [word for word in set(words) if not Client.objects.filter(HasNameWord([word])).exists()]
+    NameWord.objects.filter(word__in=unused).delete()
 
 
 def clients_anonymise_due(*, today: datetime.date, by: User | None, user: User | None = None) -> int:

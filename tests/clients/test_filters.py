@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clients.filters import _in_order_pattern, _may_match, _name_matches
-from clients.models import Client, name_key
+from clients.models import Client, NameWord, name_key
 from clients.selectors import SHORTEST_FUZZY_WORD, similar_words
 
 from ..factories import ClientFactory, FamilyFactory
@@ -191,12 +191,13 @@ def test_the_sql_prefilter_keeps_every_name_that_python_matches(client, social_w
         assert {c.pk for c in response.context["page"]} == expected, query
 
 
-def test_the_prefilter_leaves_out_names_that_cannot_match(named_clients):
-    candidates = Client.objects.filter(_may_match(name_key("mohammed"))).values_list("first_name", flat=True)
-    assert set(candidates) == {"Muhammad", "Mohammed", "Mukhammad"}
+def test_the_prefilter_leaves_out_words_that_cannot_match(named_clients):
+    candidates = NameWord.objects.filter(_may_match(name_key("mohammed"))).values_list("word", flat=True)
+    # Muhammad and Mukhammad are "muhamad", Mohammed "muhamid"; no other word of the names.
+    assert set(candidates) == {"muhamad", "muhamid"}
 
 
-def test_a_reference_search_reads_no_names_and_a_name_search_one_query_of_candidates(
+def test_a_reference_search_reads_no_names_and_a_name_search_its_words_and_the_references(
     client, social_worker, named_clients
 ):
     client.force_login(social_worker)
@@ -211,7 +212,8 @@ def test_a_reference_search_reads_no_names_and_a_name_search_one_query_of_candid
     reference = named_clients["Omar Nur"].client_ref.lstrip("C")  # its digits
     assert name_key(reference) == ""  # no letters, so no names to compare
     assert queries(q=reference) == plain
-    assert queries(q="mohammed") == plain + 1
+    # The words of names that "mohammed" matches, then the clients found by their reference.
+    assert queries(q="mohammed") == plain + 2
 
 
 def _edited(word: str, edits: list[tuple[int, int, str]]) -> str:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import Action, AuditEntry
-from clients.models import Client, Family, Provider
+from clients.models import Client, Family, NameWord, Provider
 from clients.privacy import (
     client_anonymise,
     client_data_export,
@@ -294,6 +294,17 @@ def test_no_audit_entry_written_by_anonymisation_holds_the_names(person, manager
     written = AuditEntry.objects.exclude(pk__in=before)
     assert written.count() == 1
     assert "Amina" not in json.dumps(list(written.values("changes", "detail")))
+
+
+def test_anonymisation_leaves_no_word_of_the_name_that_no_other_name_has(person, manager, stranger):
+    Client.objects.filter(pk=stranger.pk).update(last_name="Haddad", name_key="yusuf haddad")
+    _close(person)
+
+    client_anonymise(client=person, by=manager)
+
+    words = set(NameWord.objects.values_list("word", flat=True))
+    assert "amina" not in words  # her first name: nobody else's
+    assert "haddad" in words  # the family name the stranger shares
 
 
 def test_a_case_closed_too_recently_is_refused(client, manager, person):
