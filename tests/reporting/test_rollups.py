@@ -179,3 +179,22 @@ def test_new_persons_from_the_rollups_had_no_contact_before_the_period(sample_da
 
             assert result.unique_persons == len(served)
             assert result.new_persons == sum(1 for person in served if first[person] >= start), (start, end, provider)
+
+
+def test_the_histories_read_whole_give_the_figures_read_for_the_persons_served(sample_data, db, monkeypatch):
+    """Past 100,000 person-months a report reads the status and residence histories whole (a national decade);
+    below, only the served persons' entries. Both give the same figures."""
+    providers = [None, *Provider.objects.order_by("code")]
+    for_the_served = {
+        (start, end, p): figures_for(start=start, end=end, provider=p).as_json()
+        for start, end in periods()
+        for p in providers
+    }
+    monkeypatch.setattr(report_figures, "_READ_HISTORIES_WHOLE", 0)
+    whole = {
+        (start, end, p): figures_for(start=start, end=end, provider=p).as_json()
+        for start, end in periods()
+        for p in providers
+    }
+
+    assert whole == for_the_served
