@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action, AuditEntry
 from audit.services import audit_record
 
+from .filters import HasNameWord
 from .models import Client, Family, NameWord, name_key
 
 if TYPE_CHECKING:
@@ -309,9 +310,8 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
 
 def _forget_name_words(words: list[str]) -> None:
     """The search's vocabulary (`NameWord`) forgets the words of an erased name that no other name has: a
-    rare surname would otherwise outlive the person's erasure."""
-    from .filters import HasNameWord  # the search's own test of a name's words (and its index)
-
+    rare surname would otherwise outlive the person's erasure. Tested with the search's own condition
+    (`HasNameWord`, and on PostgreSQL its index)."""
     unused = [word for word in set(words) if not Client.objects.filter(HasNameWord([word])).exists()]
     NameWord.objects.filter(word__in=unused).delete()
 

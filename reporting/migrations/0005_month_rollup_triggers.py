@@ -45,8 +45,12 @@ class Rollup:
         keys, sums = ", ".join(self.keys), ", ".join(self.sums)
         rows = delta
         if self.all_providers:
-            rest = ", ".join(self.keys[1:] + self.sums)
-            rows = f"SELECT * FROM ({delta}) d UNION ALL SELECT {ALL_PROVIDERS}, {rest} FROM ({delta}) d"
+            # Each row of the delta twice, as its provider's and as every provider's: the delta runs once.
+            rest = ", ".join(f"d.{column}" for column in self.keys[1:] + self.sums)
+            rows = (
+                f"SELECT CASE WHEN copy.everyone = 1 THEN {ALL_PROVIDERS} ELSE d.provider_id END AS provider_id, "
+                f"{rest} FROM ({delta}) d CROSS JOIN (SELECT 0 AS everyone UNION ALL SELECT 1) copy"
+            )
         summed = ", ".join(f"SUM({s})" for s in self.sums)
         changed = " OR ".join(f"SUM({s}) <> 0" for s in self.sums)
         updates = ", ".join(f"{s} = {self.table}.{s} + excluded.{s}" for s in self.sums)
@@ -69,7 +73,7 @@ TOPICS = Rollup("reporting_topicsmonth", ("provider_id", "month", "topic"), ("co
 class Source:
     """A table the rollups are made from: its columns the deltas read, those whose change counts in an
     update, and each rollup's delta over its rows `r` (column `s`: +1 for a row added, -1 for one gone).
-    `{month}` stands for the SQL of a date's first day of the month."""
+    `MONTH(x.date)` stands for the SQL of the date's month (its first day), written per database by MONTHS."""
 
     table: str
     columns: tuple[str, ...]

@@ -14,49 +14,34 @@ from reporting.models import (
 )
 
 
+def _stored(model, key: str, *sums: str) -> Counter:
+    """A rollup table as {(provider, month, key): sum}, or a tuple of sums when there are several."""
+    rows = model.objects.values_list("provider_id", "month", key, *sums)
+    return Counter({(p, m, k): values[0] if len(values) == 1 else tuple(values) for p, m, k, *values in rows})
+
+
 def rollups() -> dict[str, Counter]:
     """What the rollup tables hold."""
     return {
-        "persons": Counter(
-            {
-                (p, m, c): n
-                for p, m, c, n in PersonsMonth.objects.values_list("provider_id", "month", "client_id", "refs")
-            }
-        ),
-        "families": Counter(
-            {
-                (p, m, f): n
-                for p, m, f, n in FamiliesMonth.objects.values_list("provider_id", "month", "family_id", "contacts")
-            }
-        ),
-        "forms": Counter(
-            {
-                (p, m, f): (n, mins)
-                for p, m, f, n, mins in ContactsMonth.objects.values_list(
-                    "provider_id", "month", "form", "contacts", "minutes"
-                )
-            }
-        ),
-        "staff": Counter(
-            {
-                (p, m, s): n
-                for p, m, s, n in StaffMonth.objects.values_list("provider_id", "month", "staff_id", "contacts")
-            }
-        ),
-        "topics": Counter(
-            {
-                (p, m, t): n
-                for p, m, t, n in TopicsMonth.objects.values_list("provider_id", "month", "topic", "contacts")
-            }
-        ),
+        "persons": _stored(PersonsMonth, "client_id", "refs"),
+        "families": _stored(FamiliesMonth, "family_id", "contacts"),
+        "forms": _stored(ContactsMonth, "form", "contacts", "minutes"),
+        "staff": _stored(StaffMonth, "staff_id", "contacts"),
+        "topics": _stored(TopicsMonth, "topic", "contacts"),
     }
+
+
+def family_members() -> dict[int, list[int]]:
+    """Each family's members, by family id."""
+    members: dict[int, list[int]] = {}
+    for pk, family_id in Client.objects.filter(family__isnull=False).values_list("pk", "family_id"):
+        members.setdefault(family_id, []).append(pk)
+    return members
 
 
 def added_up() -> dict[str, Counter]:
     """What the contacts add up to now, counted here in Python from the records themselves."""
-    members: dict[int, list[int]] = {}
-    for pk, family_id in Client.objects.filter(family__isnull=False).values_list("pk", "family_id"):
-        members.setdefault(family_id, []).append(pk)
+    members = family_members()
     persons, families, staff, topics = Counter(), Counter(), Counter(), Counter()
     forms: dict = {}
     for contact in Contact.objects.prefetch_related("clients", "topics"):

@@ -15,7 +15,7 @@ from reporting.models import ALL_PROVIDERS, PersonsMonth
 from tests.factories import ClientFactory, ContactFactory, FamilyFactory, ProviderFactory, StaffFactory
 
 from .report_world import contact
-from .rollup_sums import added_up, rollups
+from .rollup_sums import added_up, family_members, rollups
 from .sample import loaded_sample_data
 
 D = datetime.date
@@ -153,9 +153,7 @@ def test_the_figures_from_the_rollups_are_those_from_the_contacts(sample_data, d
 
 def served_days() -> list[tuple[datetime.date, int | None, int]]:
     """(day, provider, person) of every contact's every person served, from the records."""
-    members: dict[int, list[int]] = {}
-    for pk, family_id in Client.objects.filter(family__isnull=False).values_list("pk", "family_id"):
-        members.setdefault(family_id, []).append(pk)
+    members = family_members()
     return [
         (contact.date, contact.provider_id, person)
         for contact in Contact.objects.prefetch_related("clients")
