@@ -110,8 +110,9 @@ def load(folder: Path, raw_connection) -> dict[str, int]:
             ref = row.get("family_ref", "")
             if ref and ref not in families:
                 families[ref] = len(families) + 1
-                buf.add(families[ref], ref, "", now)
-        _copy(cursor, "clients_family", ["id", "family_ref", "name", "created_at"], buf)
+                # A family is its members' provider's (the generated folder never splits one).
+                buf.add(families[ref], ref, "", now, providers[row["provider"]])
+        _copy(cursor, "clients_family", ["id", "family_ref", "name", "created_at", "provider_id"], buf)
         counts["clients_family"] = buf.rows
 
         clients: dict[str, int] = {}

@@ -342,9 +342,12 @@ def _save_records(units: list[_Unit], today: date) -> dict[str, Client]:
     for unit in units:
         family = None
         if unit.family_ref:
-            family, _ = Family.objects.get_or_create(family_ref=unit.family_ref, defaults={"name": unit.family_name})
+            family, _ = Family.objects.get_or_create(
+                provider=providers[unit.provider], family_ref=unit.family_ref, defaults={"name": unit.family_name}
+            )
         for person in unit.people:
             client, created = Client.objects.get_or_create(
+                provider=providers[unit.provider],
                 client_ref=person.ref,
                 defaults={
                     "first_name": person.first_name,
@@ -354,7 +357,6 @@ def _save_records(units: list[_Unit], today: date) -> dict[str, Client]:
                     "country": unit.country,
                     "family": family,
                     "arrival_route": unit.route,
-                    "provider": providers[unit.provider],
                     "service_start": unit.start,
                     "service_end": unit.end if unit.end and unit.end <= today else None,
                     "social_worker": staff[unit.social_worker],

@@ -73,13 +73,15 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
 
     def clean_client_ref(self):
         ref = self.cleaned_data["client_ref"].strip()
-        taken = Client.objects.filter(client_ref__iexact=ref)
+        # References are the provider's own: another provider's use of one is neither a clash nor told.
+        taken = Client.objects.filter(
+            provider_id=self.instance.provider_id or self.user.provider_id, client_ref__iexact=ref
+        )
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
-        # The other record may be another provider's: say only that the reference is taken.
         if taken.exists():
             raise forms.ValidationError(
-                _("The reference %(ref)s is already used by another client record. Choose another reference."),
+                _("Your provider already has a client with the reference %(ref)s. Choose another reference."),
                 params={"ref": ref},
                 code="duplicate_ref",
             )
@@ -169,12 +171,34 @@ class ResidenceChangeForm(_CrispyMixin, forms.Form):
 class HandoverForm(_CrispyMixin, forms.Form):
     to_provider = forms.ModelChoiceField(label=_("new provider"), queryset=Provider.objects.none())
     date = forms.DateField(label=_("date of the hand-over"), widget=DateInput())
+    with_family = forms.TypedChoiceField(
+        label=_("the family"),
+        choices=[
+            ("yes", _("Hand over the whole family with this client")),
+            ("no", _("Hand over this client alone: they leave the family, which stays with your organisation")),
+        ],
+        coerce=lambda value: value == "yes",
+        initial="yes",
+        required=False,
+        empty_value=True,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, client: Client, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_helper()
         self.fields["to_provider"].queryset = Provider.objects.exclude(pk=client.provider_id)
         self.fields["date"].initial = timezone.localdate()
+        if client.family_id is None:
+            del self.fields["with_family"]
+        else:
+            members = ", ".join(str(m) for m in client.family.members.exclude(pk=client.pk).order_by("last_name"))
+            self.fields["with_family"].help_text = _("The other members: %(members)s.") % {"members": members or "—"}
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.setdefault("with_family", False)
+        return cleaned
 
 
 class MergeForm(_CrispyMixin, forms.Form):

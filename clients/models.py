@@ -79,7 +79,8 @@ class Contract(models.Model):
     provider = models.ForeignKey(
         Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="contracts"
     )
-    number = models.CharField(_("contract number"), max_length=50, unique=True)
+    # Unique within the provider (`contract_number_per_provider`), like every reference an import resolves.
+    number = models.CharField(_("contract number"), max_length=50, db_index=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     planned_persons_per_month = models.PositiveIntegerField(_("planned persons a month"), null=True, blank=True)
@@ -89,6 +90,7 @@ class Contract(models.Model):
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
         constraints = [
+            models.UniqueConstraint(fields=["provider", "number"], name="contract_number_per_provider"),
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="contract_end_after_start"),
         ]
 
@@ -97,7 +99,8 @@ class Contract(models.Model):
 
 
 class Staff(models.Model):
-    staff_ref = models.CharField(_("staff reference"), max_length=50, unique=True, validators=[ref_validator])
+    # Unique within the provider (`staff_ref_per_provider`): each provider numbers its own staff.
+    staff_ref = models.CharField(_("staff reference"), max_length=50, db_index=True, validators=[ref_validator])
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
@@ -119,14 +122,27 @@ class Staff(models.Model):
         ordering = ["last_name", "first_name"]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "staff_ref"],
+                name="staff_ref_per_provider",
+                violation_error_message=_("Your provider already has a staff member with this reference."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
 
 class Family(models.Model):
-    family_ref = models.CharField(_("family reference"), max_length=50, unique=True, validators=[ref_validator])
+    """Clients who form one family. A family belongs to one provider, as its members do."""
+
+    # Each provider gives its own family references (`family_ref_per_provider`).
+    family_ref = models.CharField(_("family reference"), max_length=50, db_index=True, validators=[ref_validator])
     name = models.CharField(_("family name"), max_length=200, blank=True)
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="families"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FamilyQuerySet.as_manager()
@@ -135,6 +151,14 @@ class Family(models.Model):
         ordering = ["family_ref"]
         verbose_name = _("family")
         verbose_name_plural = _("families")
+        constraints = [
+            # Also the index of a provider's families by reference (the family filter, imports).
+            models.UniqueConstraint(
+                fields=["provider", "family_ref"],
+                name="family_ref_per_provider",
+                violation_error_message=_("Your provider already has a family with this reference."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.family_ref
@@ -144,7 +168,9 @@ class Family(models.Model):
 
 
 class Client(models.Model):
-    client_ref = models.CharField(_("client reference"), max_length=50, unique=True, validators=[ref_validator])
+    # Unique within the provider (`client_ref_per_provider`): each provider numbers its own clients, and
+    # nothing tells one provider which references another uses.
+    client_ref = models.CharField(_("client reference"), max_length=50, db_index=True, validators=[ref_validator])
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     # Kept by save(): the loose form of the name that intake compares for duplicates. Its words are the
@@ -205,6 +231,11 @@ class Client(models.Model):
             models.Index(fields=["provider", "country"], name="client_provider_country_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "client_ref"],
+                name="client_ref_per_provider",
+                violation_error_message=_("Your provider already has a client with this reference."),
+            ),
             models.CheckConstraint(
                 condition=Q(service_end__isnull=True)
                 | Q(service_start__isnull=True)

@@ -22,11 +22,19 @@ class ClientQuerySet(models.QuerySet):
 
 class FamilyQuerySet(models.QuerySet):
     def for_user(self, user: User) -> FamilyQuerySet:
-        """The families with at least one member the user may see."""
+        """Social workers and managers: their provider's families; mentors: those with a member assigned to them.
+
+        A family belongs to one provider (`Family.provider`); its members are that provider's clients.
+        """
         from .models import Client
 
-        visible = Client.objects.for_user(user).filter(family_id=models.OuterRef("pk"))
-        return self.filter(models.Exists(visible))
+        if not user.is_authenticated or not user.is_active or not getattr(user, "works_with_clients", False):
+            return self.none()
+        own = self.filter(provider_id=user.provider_id)
+        if user.is_mentor:
+            visible = Client.objects.for_user(user).filter(family_id=models.OuterRef("pk"))
+            return own.filter(models.Exists(visible))
+        return own
 
 
 class StaffQuerySet(models.QuerySet):

@@ -70,7 +70,7 @@ class RefInstanceLoader(BaseInstanceLoader):
             key = self.resource.row_key(row)
         except ValueError:
             return None
-        return self.instances.get(key)
+        return self.resource.pick(row, self.instances.get(key, []))
 
 
 class ExchangeLookups:
@@ -117,9 +117,26 @@ class ExchangeResource(resources.ModelResource):
         return (row.get(self.ref_column) or "").strip()
 
     def existing_queryset(self, keys: list) -> models.QuerySet:
-        return self._meta.model.objects.filter(**{f"{self.ref_column}__in": keys})
+        """The stored records of the keys; a manager's import sees only their provider's."""
+        found = self._meta.model.objects.filter(**{f"{self.ref_column}__in": keys})
+        if self.ctx.scope_provider_id is not None and self.per_provider:
+            found = found.filter(provider_id=self.ctx.scope_provider_id)
+        return found
 
-    def load_existing(self, dataset: Any) -> dict[Any, models.Model]:
+    per_provider = True  # references unique within a provider (all but the providers' own codes)
+
+    def pick(self, row: dict, candidates: list[models.Model]) -> models.Model | None:
+        """The stored record a row means, of those with its reference: the row's provider's.
+
+        Only in an import of several providers can there be more than one, or one of another provider
+        (which the row then moves to its provider, as such an import always did).
+        """
+        if len(candidates) <= 1 or not self.per_provider:
+            return candidates[0] if candidates else None
+        provider_id = self.ctx.providers.get((row.get("provider") or "").strip())
+        return next((c for c in candidates if getattr(c, "provider_id", None) == provider_id), None)
+
+    def load_existing(self, dataset: Any) -> dict[Any, list[models.Model]]:
         if self._table_was_empty is None:
             # Rows of earlier chunks of the same file never match (refs are unique within a file),
             # so an import into an empty table need not look for existing rows at all.
@@ -132,13 +149,12 @@ class ExchangeResource(resources.ModelResource):
                 keys.add(self.row_key(record))
             except ValueError:
                 continue
-        found: dict[Any, models.Model] = {}
+        found: dict[Any, list[models.Model]] = defaultdict(list)
         for chunk in _chunks(sorted(keys, key=str)):
             for instance in self.existing_queryset(chunk):
                 instance._exchange_original = self.snapshot(instance)
-                instance._exchange_provider_id = getattr(instance, "provider_id", None)
-                found[self.instance_key(instance)] = instance
-        self.after_load(list(found.values()))
+                found[self.instance_key(instance)].append(instance)
+        self.after_load([instance for instances in found.values() for instance in instances])
         return found
 
     def instance_key(self, instance: models.Model) -> Any:
@@ -182,15 +198,6 @@ class ExchangeResource(resources.ModelResource):
 
     def check_row(self, instance: models.Model, row: dict, errors: dict[str, list[str]]) -> None:
         """Rules across cells; adds messages to `errors` by column."""
-
-    def check_own_record(self, instance: models.Model, errors: dict[str, list[str]], message: Any) -> None:
-        """A manager may not take over another provider's record by naming its reference."""
-        loaded = getattr(instance, "_exchange_provider_id", None)
-        if instance.pk and loaded is not None and not self.ctx.in_scope(loaded):
-            errors.setdefault(self.ref_column, []).append(str(message) % {"ref": self.row_ref_of(instance)})
-
-    def row_ref_of(self, instance: models.Model) -> str:
-        return str(getattr(instance, self.ref_column))
 
     def skip_row(self, instance: models.Model, original: Any, row: dict, import_validation_errors: Any = None) -> bool:
         if import_validation_errors:
@@ -258,6 +265,7 @@ class ProviderResource(ExchangeResource):
     kind = "providers"
     ref_column = "code"
     compare = ("name",)
+    per_provider = False
 
     class Meta:
         model = Provider
@@ -306,7 +314,6 @@ class ContractResource(ExchangeResource):
     def check_row(self, instance: Contract, row: dict, errors: dict[str, list[str]]) -> None:
         if instance.start and instance.end and instance.end < instance.start:
             _add(errors, "end", _("The contract ends before it starts."))
-        self.check_own_record(instance, errors, _lazy("Contract '%(ref)s' is another provider's."))
 
     def dehydrate_provider(self, obj: Contract) -> str:
         return self.lookups.providers[obj.provider_id]
@@ -330,9 +337,6 @@ class StaffResource(ExchangeResource):
         model = Staff
         fields = FILE_SPECS["staff"].columns
         import_id_fields = ("staff_ref",)
-
-    def check_row(self, instance: Staff, row: dict, errors: dict[str, list[str]]) -> None:
-        self.check_own_record(instance, errors, _lazy("Staff member '%(ref)s' works for another provider."))
 
     def after_save_all(self, saved: list[tuple[Any, bool]]) -> None:
         for instance, _new in saved:

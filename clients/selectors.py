@@ -125,7 +125,7 @@ def client_duplicates(
 def client_ref_suggestion(*, provider: Provider) -> str:
     """A free reference for intake: the provider's code and the next number."""
     number = Client.objects.filter(provider=provider).count() + 1
-    while Client.objects.filter(client_ref=f"{provider.code}-{number:04d}").exists():
+    while Client.objects.filter(provider=provider, client_ref=f"{provider.code}-{number:04d}").exists():
         number += 1
     return f"{provider.code}-{number:04d}"
 

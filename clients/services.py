@@ -7,8 +7,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import UniqueConstraint
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,11 +61,35 @@ def _require_manager(user: User, provider_id: int | None) -> None:
 
 
 def _check_staff(client: Client) -> None:
-    """Assigned staff must work for the client's provider, in the matching role."""
+    """Assigned staff must work for the client's provider, in the matching role; the family is the provider's."""
     for field, role in (("social_worker", "social_worker"), ("mentor", "mentor")):
         staff: Staff | None = getattr(client, field)
         if staff is not None and (staff.provider_id != client.provider_id or staff.role != role):
             raise ValidationError({field: _("Choose a staff member of this provider in that role.")})
+    if client.family is not None and client.family.provider_id != client.provider_id:
+        raise ValidationError({"family": _("Choose a family of this provider.")})
+
+
+def _clean_unique_ref(obj: Client | Family, field: str) -> None:
+    """full_clean() with the provider's reference clash told at the reference, not above the form."""
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict({})
+        for message in errors.pop("__all__", []):
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors) from None
+
+
+def free_ref(model: type[Client] | type[Family], provider: Provider, ref: str) -> str:
+    """`ref` if the provider does not use it yet, else `ref-2`, `ref-3`, ... (a hand-over keeps references)."""
+    field = "client_ref" if model is Client else "family_ref"
+    taken = set(model.objects.filter(provider=provider, **{f"{field}__startswith": ref}).values_list(field, flat=True))
+    candidate, number = ref, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{ref[:45]}-{number}"
+    return candidate
 
 
 @transaction.atomic
@@ -81,7 +107,7 @@ def client_create(
     _require_writer(by, provider.pk)
     client = Client(provider=provider, **{k: v for k, v in data.items() if k in CLIENT_FIELDS})
     _check_staff(client)
-    client.full_clean()
+    _clean_unique_ref(client, "client_ref")
     client.save()
     start = client.service_start or timezone.localdate()
     if legal_status:
@@ -109,7 +135,7 @@ def client_update(*, client: Client, by: User, data: Mapping[str, Any]) -> Clien
             changed.append(field)
     if changed:
         _check_staff(stored)
-        stored.full_clean()
+        _clean_unique_ref(stored, "client_ref")
         stored.save(update_fields=[*changed, "updated_at"])
         logger.info("client %s updated by user %s: %s", stored.pk, by.pk, ", ".join(changed))
     return stored
@@ -140,23 +166,23 @@ def residence_change(*, client: Client, by: User, residence: str, since: date) -
 
 
 def _next_family_ref(provider: Provider) -> str:
-    number = Family.objects.count() + 1
-    while Family.objects.filter(family_ref=f"{provider.code}-F{number:04d}").exists():
+    number = Family.objects.filter(provider=provider).count() + 1
+    while Family.objects.filter(provider=provider, family_ref=f"{provider.code}-F{number:04d}").exists():
         number += 1
     return f"{provider.code}-F{number:04d}"
 
 
 @transaction.atomic
 def family_create(*, by: User, members: Iterable[Client], family_ref: str = "", name: str = "") -> Family:
-    """Form a family of clients of the user's provider (a family is visible through its members)."""
+    """Form a family of clients of the user's provider; the family is that provider's."""
     members = list(members)
     if not members:
         raise ValidationError({"members": _("A family needs at least one member.")})
     for member in members:
         _require_writer(by, member.provider_id)
     provider = members[0].provider
-    family = Family(family_ref=family_ref or _next_family_ref(provider), name=name)
-    family.full_clean()
+    family = Family(family_ref=family_ref or _next_family_ref(provider), name=name, provider=provider)
+    _clean_unique_ref(family, "family_ref")
     family.save()
     Client.objects.filter(pk__in=[m.pk for m in members]).update(family=family)
     for member in members:
@@ -166,32 +192,74 @@ def family_create(*, by: User, members: Iterable[Client], family_ref: str = "", 
 
 @transaction.atomic
 def family_add_member(*, family: Family, client: Client, by: User) -> Client:
-    """Add a client to a family (a client belongs to one family at most)."""
+    """Add a client to a family of their provider (a client belongs to one family at most)."""
     _require_writer(by, client.provider_id)
+    _require_writer(by, family.provider_id)
     client.family = family
     client.save(update_fields=["family", "updated_at"])
     return client
 
 
-@transaction.atomic
-def client_handover(*, client: Client, to_provider: Provider, by: User, date: date) -> ProviderHandover:
-    """Hand the client to another provider with the whole history.
+def _hand_over_one(client: Client, to_provider: Provider, by: User, date: date) -> ProviderHandover:
+    handover = ProviderHandover.objects.create(
+        client=client, from_provider_id=client.provider_id, to_provider=to_provider, date=date, recorded_by=by
+    )
+    client.client_ref = free_ref(Client, to_provider, client.client_ref)
+    client.provider = to_provider
+    client.social_worker = None
+    client.mentor = None
+    client.save(update_fields=["client_ref", "provider", "family", "social_worker", "mentor", "updated_at"])
+    return handover
 
-    Contacts keep their own provider, so the previous provider's reports keep its contacts.
-    The assigned staff worked for the previous provider and are unassigned.
+
+def _leave_family(client: Client) -> None:
+    """The client leaves their family; its contacts so far keep serving them (`ContactClient.via_family`).
+
+    So the family's provider's reports stay as they were, and the client's new provider, which reads
+    contacts naming the client but not those links, is not shown the family's contacts.
+    """
+    links = apps.get_model("plans", "ContactClient")
+    contacts = apps.get_model("plans", "Contact")
+    named = links.objects.filter(client=client).values("contact_id")
+    family_contacts = (
+        contacts.objects.filter(family_id=client.family_id).exclude(pk__in=named).values_list("pk", flat=True)
+    )
+    links.objects.bulk_create(
+        [links(contact_id=pk, client=client, via_family=True) for pk in family_contacts.iterator()], batch_size=1000
+    )
+    client.family = None
+
+
+@transaction.atomic
+def client_handover(
+    *, client: Client, to_provider: Provider, by: User, date: date, with_family: bool = True
+) -> list[ProviderHandover]:
+    """Hand the client to another provider with the whole history; a family stays whole with one provider.
+
+    `with_family`: every member of the client's family is handed over with them, and the family (its
+    contacts and plans) becomes the new provider's. Otherwise the client leaves the family, which stays.
+    Contacts keep their own provider, so the previous provider's reports keep its contacts. The assigned
+    staff worked for the previous provider and are unassigned. References the new provider already uses
+    get a suffix (`free_ref`).
     """
     _require_manager(by, client.provider_id)
     if to_provider.pk == client.provider_id:
         raise ValidationError({"to_provider": _("Choose another provider.")})
-    handover = ProviderHandover.objects.create(
-        client=client, from_provider_id=client.provider_id, to_provider=to_provider, date=date, recorded_by=by
+    family = client.family
+    if family is None or not with_family:
+        if family is not None:
+            _leave_family(client)
+        handovers = [_hand_over_one(client, to_provider, by, date)]
+    else:
+        members = list(Client.objects.select_for_update().filter(family=family).order_by("pk"))
+        handovers = [_hand_over_one(member, to_provider, by, date) for member in members]
+        family.family_ref = free_ref(Family, to_provider, family.family_ref)
+        family.provider = to_provider
+        family.save(update_fields=["family_ref", "provider"])
+    logger.info(
+        "client %s handed over by user %s to provider %s (%d persons)", client.pk, by.pk, to_provider.pk, len(handovers)
     )
-    client.provider = to_provider
-    client.social_worker = None
-    client.mentor = None
-    client.save(update_fields=["provider", "social_worker", "mentor", "updated_at"])
-    logger.info("client %s handed over by user %s to provider %s", client.pk, by.pk, to_provider.pk)
-    return handover
+    return handovers
 
 
 def _move_dated_history(model: type[LegalStatusEntry] | type[ResidenceEntry], keep: Client, remove: Client) -> None:
@@ -232,6 +300,8 @@ def client_merge(*, keep: Client, remove: Client, by: User) -> Client:
         field_name = relation.field.name
         related = relation.related_model._default_manager
         if relation.many_to_many:
+            if not relation.field.remote_field.through._meta.auto_created:
+                continue  # a through model of our own is moved as the model it is, below
             for obj in related.filter(**{field_name: remove}).exclude(**{field_name: keep}):
                 getattr(obj, field_name).add(keep)
         elif relation.one_to_one:
@@ -242,7 +312,14 @@ def client_merge(*, keep: Client, remove: Client, by: User) -> Client:
                 )
             related.filter(**{field_name: remove}).update(**{field_name: keep})
         else:
-            related.filter(**{field_name: remove}).update(**{field_name: keep})
+            moved = related.filter(**{field_name: remove})
+            # A row unique with the client (a contact's link to it) is not moved where `keep` has its twin;
+            # it goes with `remove`.
+            for constraint in relation.related_model._meta.constraints:
+                if isinstance(constraint, UniqueConstraint) and field_name in constraint.fields:
+                    for other in (f for f in constraint.fields if f != field_name):
+                        moved = moved.exclude(**{f"{other}__in": related.filter(**{field_name: keep}).values(other)})
+            moved.update(**{field_name: keep})
     changed = []
     for field in _MERGE_FILL_FIELDS:
         if getattr(keep, field) in (None, "") and getattr(remove, field) not in (None, ""):

@@ -20,7 +20,8 @@ from .querysets import ContactQuerySet, PlanQuerySet, TaskQuerySet
 class Contact(models.Model):
     """One service contact: a visit, an accompaniment, a call, a message."""
 
-    contact_ref = models.CharField(_("contact reference"), max_length=50, unique=True)
+    # Unique within the provider (`contact_ref_per_provider`): imports keep each provider's own references.
+    contact_ref = models.CharField(_("contact reference"), max_length=50, db_index=True)
     date = models.DateField(_("date"))
     # No index of its own: contact_staff_date_idx (staff, date) serves every lookup by staff.
     staff = models.ForeignKey(
@@ -39,7 +40,9 @@ class Contact(models.Model):
         related_name="contacts",
         db_index=False,
     )
-    clients = models.ManyToManyField(Client, verbose_name=_("clients"), blank=True, related_name="contacts")
+    clients = models.ManyToManyField(
+        Client, verbose_name=_("clients"), blank=True, related_name="contacts", through="ContactClient"
+    )
     form = models.CharField(_("form"), max_length=20, choices=ContactForm.choices)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration, minutes"),
@@ -73,6 +76,7 @@ class Contact(models.Model):
             models.Index(fields=["family", "date"], name="contact_family_date_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["provider", "contact_ref"], name="contact_ref_per_provider"),
             models.CheckConstraint(
                 condition=models.Q(duration_minutes__isnull=True)
                 | models.Q(duration_minutes__gte=1, duration_minutes__lte=1440),
@@ -87,6 +91,27 @@ class Contact(models.Model):
         if self.staff_id and not self.provider_id:
             self.provider_id = self.staff.provider_id
         super().save(*args, **kwargs)
+
+
+class ContactClient(models.Model):
+    """A client a contact served: named on it, or (`via_family`) a family member who has since left.
+
+    A member handed over to another provider without their family leaves it, and the family's earlier
+    contacts keep serving them through links marked `via_family`: the old provider's reports do not
+    change, and the new provider is not shown the family's contacts (`ContactQuerySet.serving`).
+    The table is the one Django made for the plain many-to-many (the rollup triggers read it).
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE)
+    via_family = models.BooleanField(default=False, db_default=False)
+
+    class Meta:
+        db_table = "plans_contact_clients"
+        constraints = [models.UniqueConstraint(fields=["contact", "client"], name="contact_client_once")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} → {self.client_id}"
 
 
 class ContactTopic(models.Model):

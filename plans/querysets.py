@@ -29,17 +29,19 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(provider_id=user.provider_id).filter(models.Exists(named) | models.Exists(family))
 
     def serving(self, client: Client) -> ContactQuerySet:
-        """The contacts that served the client, named or through their family, by any provider.
+        """The contacts that served the client, named or through their present family, by any provider.
 
         Only for a client already fetched through `Client.objects.for_user`: a client handed
-        over to a new provider takes their history along.
+        over to a new provider takes their history along, but not the contacts of a family they
+        left (links `via_family`), which stay with that family's provider.
         """
         # A UNION of two indexed lookups, not one `client = … OR family = …` across the client link: no
         # index serves that OR, so it read every contact of the database. The UNION also counts a contact
         # naming the client and their family once.
         # Index: the client link's client FK; contact_family_date_idx.
         contacts = self.model._default_manager
-        named = contacts.filter(clients=client).order_by().values("pk")
+        links = self.model.clients.through._default_manager
+        named = links.filter(client=client, via_family=False).order_by().values("contact_id")
         if client.family_id:
             named = named.union(contacts.filter(family_id=client.family_id).order_by().values("pk"))
         return self.filter(pk__in=named)

@@ -59,6 +59,7 @@ class FamilyFactory(factory.django.DjangoModelFactory):
         model = Family
 
     family_ref = factory.Sequence(lambda n: f"F{n:04d}")
+    provider = factory.SubFactory(ProviderFactory)
 
 
 class ClientFactory(factory.django.DjangoModelFactory):

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from clients.models import Client, Family, LegalStatusEntry, ResidenceEntry, name_key
 
@@ -21,7 +20,7 @@ from . import FileCounts
 from .bulk import bulk_update_rows, field_of, in_batches, insert_unnest, new_ids, values_where_in
 from .fast import FastImport, Records, Row
 from .formats import FILE_SPECS, ReadError, Record
-from .widgets import REF_RE, ImportContext
+from .widgets import REF_RE, ImportContext, family_id
 
 # (value column, its date column, the attribute the value is cleaned into, the history it is written to)
 HISTORIES: tuple[tuple[str, str, str, type[models.Model]], ...] = (
@@ -73,26 +72,46 @@ class ClientImport(FastImport):
         self.update_fields = [name.removesuffix("_id") for name in self.compare] + ["name_key", "updated_at"]
 
     def before_chunk(self, records: list[Record]) -> None:
-        """Makes the families the rows name, so that family_ref resolves like any reference."""
-        if "family_ref" not in self.headers:
-            return
-        index = self.headers.index("family_ref")
-        wanted = {cells[index].strip() for _number, cells in records} - {""}
-        valid = sorted(ref for ref in wanted if ref not in self.ctx.families and len(ref) <= 50 and REF_RE.match(ref))
-        if valid:
-            Family.objects.bulk_create([Family(family_ref=ref) for ref in valid], batch_size=1000)
-            for batch in in_batches(Family, valid):
-                self.ctx.families.update(Family.objects.filter(family_ref__in=batch).values_list("family_ref", "id"))
+        """Makes the families the rows name, each its row's provider's, so that family_ref resolves like any reference.
 
-    def load(self, rows: list[Row]) -> dict[str, StoredClient]:
+        A manager's rows can only name their own provider (any other row is refused), so their families are theirs.
+        """
+        if "family_ref" not in self.headers or "provider" not in self.headers:
+            return
+        index, provider_index = self.headers.index("family_ref"), self.headers.index("provider")
+        wanted = {
+            (provider_id, ref)
+            for _number, cells in records
+            if (ref := cells[index].strip())
+            and (provider_id := self.ctx.providers.get(cells[provider_index].strip())) is not None
+            and self.ctx.in_scope(provider_id)
+        }
+        valid = sorted(
+            key for key in wanted if key not in self.ctx.families and len(key[1]) <= 50 and REF_RE.match(key[1])
+        )
+        if valid:
+            Family.objects.bulk_create(
+                [Family(provider_id=provider_id, family_ref=ref) for provider_id, ref in valid], batch_size=1000
+            )
+            for provider_id in sorted({provider_id for provider_id, _ref in valid}):
+                refs = [ref for p, ref in valid if p == provider_id]
+                for batch in in_batches(Family, refs):
+                    made = Family.objects.filter(provider_id=provider_id, family_ref__in=batch)
+                    self.ctx.families.update(
+                        ((provider_id, ref), pk) for ref, pk in made.values_list("family_ref", "id")
+                    )
+
+    def load(self, rows: list[Row]) -> dict[str, list[StoredClient]]:
         """The stored clients of the rows' refs, with their legal status and residence histories."""
         fields = ("client_ref", "id", "provider_id", *self.compare)
-        found: dict[str, StoredClient] = {}
+        found: dict[str, list[StoredClient]] = {}
         histories: dict[type[models.Model], Entries]
         for ref, pk, provider_id, *compared in values_where_in(Client, fields, "client_ref", self.stored_refs(rows)):
+            if not self.ctx.in_scope(provider_id):
+                continue
             histories = {model: {} for *_columns, model in HISTORIES}
-            found[ref] = StoredClient(pk, provider_id, tuple(compared), histories)
-        by_id = {stored.id: stored for stored in found.values()}
+            found.setdefault(ref, []).append(StoredClient(pk, provider_id, tuple(compared), histories))
+        by_id = {stored.id: stored for candidates in found.values() for stored in candidates}
         for *_columns, model in HISTORIES:
             entries = values_where_in(model, ("id", "client", VALUE_FIELD[model], "since"), "client", list(by_id))
             for pk, client_id, value, since in entries:
@@ -100,13 +119,17 @@ class ClientImport(FastImport):
         return found
 
     def check_row(self, row: Row, found: StoredClient | None) -> None:
-        """A manager keeps to their provider's clients; a status or residence needs the day it began.
+        """The family is the row's provider's; a status or residence needs the day it began.
 
         The day of the current legal status is remembered: status_history.csv may not repeat it.
         """
-        if found is not None:
-            self.check_own_record(row, found.provider_id, _lazy("Client '%(ref)s' is another provider's client."))
         values, errors = row.values, row.errors
+        if "family_id" in values:
+            try:
+                provider_id = values.get("provider_id")
+                values["family_id"] = family_id(self.ctx, provider_id, values["family_id"]) if provider_id else None
+            except ValueError as exc:
+                errors.setdefault("family_ref", []).append(str(exc))
         stored_start = found.values[self.service_start_position] if found is not None else None
         service_start = values.get("service_start", stored_start)
         for value_column, since_column, attribute, _model in HISTORIES:
@@ -227,13 +250,17 @@ class StatusHistoryImport(FastImport):
         client_id, since = row.values.get("client_id"), row.values.get("since")
         return None if client_id is None or since is None else (client_id, since)
 
-    def load(self, rows: list[Row]) -> dict[tuple[int, datetime.date], StoredStatus]:
+    def load(self, rows: list[Row]) -> dict[tuple[int, datetime.date], list[StoredStatus]]:
         client_ids = sorted({key[0] for row in rows if (key := self.key(row)) is not None})
         fields = ("id", "client", "since", "legal_status")
         return {
-            (client_id, since): StoredStatus(pk, status)
+            (client_id, since): [StoredStatus(pk, status)]
             for pk, client_id, since, status in values_where_in(LegalStatusEntry, fields, "client", client_ids)
         }
+
+    def pick(self, row: Row, candidates: list[StoredStatus]) -> StoredStatus | None:
+        """Keyed by the client's id, which the client_ref widget found within the import's scope."""
+        return candidates[0] if candidates else None
 
     def check_row(self, row: Row, found: StoredStatus | None) -> None:
         ref = row.cells[self.ref_index].strip()

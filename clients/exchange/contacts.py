@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from plans.models import Contact, ContactTopic
 
@@ -20,7 +19,7 @@ from . import FileCounts
 from .bulk import bulk_update_rows, delete_rows, field_of, new_ids, values_where_in
 from .fast import FastImport, Records, Row
 from .formats import ReadError
-from .widgets import ImportContext
+from .widgets import ImportContext, family_id
 
 
 @dataclass(slots=True)
@@ -61,13 +60,14 @@ class ContactImport(FastImport):
         # ContactResource.compare names attributes; bulk_update_rows takes field names.
         self.update_fields = [name.removesuffix("_id") for name in self.compare] + ["provider"]
 
-    def load(self, rows: list[Row]) -> dict[str, Stored]:
+    def load(self, rows: list[Row]) -> dict[str, list[Stored]]:
         """The stored contacts of the rows' refs, with their clients and topics, in three queries."""
         fields = ("contact_ref", "id", "provider_id", *self.compare)
-        found: dict[str, Stored] = {}
+        found: dict[str, list[Stored]] = {}
         for ref, pk, provider_id, *compared in values_where_in(Contact, fields, "contact_ref", self.stored_refs(rows)):
-            found[ref] = Stored(pk, provider_id, tuple(compared))
-        by_id = {stored.id: stored for stored in found.values()}
+            if self.ctx.in_scope(provider_id):
+                found.setdefault(ref, []).append(Stored(pk, provider_id, tuple(compared)))
+        by_id = {stored.id: stored for candidates in found.values() for stored in candidates}
         ids = list(by_id)
         clients: dict[int, list[int]] = defaultdict(list)
         topics: dict[int, list[str]] = defaultdict(list)
@@ -81,9 +81,14 @@ class ContactImport(FastImport):
         return found
 
     def check_row(self, row: Row, found: Stored | None) -> None:
-        """A manager keeps to their provider's contacts, and a contact serves a family or clients."""
-        if found is not None:
-            self.check_own_record(row, found.provider_id, _lazy("Contact '%(ref)s' is another provider's."))
+        """The family is the contact's provider's, and a contact serves a family or clients."""
+        if "family_id" in row.values:
+            try:
+                provider_id = self.provider_of(row)
+                ref = row.values["family_id"]
+                row.values["family_id"] = family_id(self.ctx, provider_id, ref, served=True) if provider_id else None
+            except ValueError as exc:
+                row.errors.setdefault("family_ref", []).append(str(exc))
         for index in self.served_indexes:
             if row.cells[index].strip():
                 return
@@ -125,8 +130,10 @@ class ContactImport(FastImport):
         self.insert(Contact.clients.through, ("contact", "client"), links)
         self.insert(ContactTopic, ("contact", "topic"), topics)
 
-    def provider_of(self, row: Row) -> int:
-        return self.ctx.staff_by_id[row.values[self.staff_attribute]].provider_id
+    def provider_of(self, row: Row) -> int | None:
+        """The contact's provider: its staff member's (None while the staff cell has an error)."""
+        staff_id = row.values.get(self.staff_attribute)
+        return None if staff_id is None else self.ctx.staff_by_id[staff_id].provider_id
 
     def insert_contacts(self, rows: list[Row]) -> None:
         """Sets each row's id. PostgreSQL: ids from the sequence, one binary COPY; elsewhere bulk_create."""

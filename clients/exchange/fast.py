@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django.db import DatabaseError, connections, models, router, transaction
-from django.utils.functional import Promise
 
 from . import FileCounts
 from .bulk import IndexesBuiltAfter, bulk_insert_rows, copy_rows
@@ -163,7 +162,7 @@ class FastImport:
         changed: list[Any] = []
         counts = self.counts
         for row in rows:
-            found = stored.get(self.key(row))
+            found = self.pick(row, stored.get(self.key(row)) or [])
             self.check_row(row, found)
             if row.errors:
                 self.ctx.refuse(self.name, row.cells[self.ref_index].strip())
@@ -224,12 +223,24 @@ class FastImport:
         if rows:
             (copy_rows if self.postgres else bulk_insert_rows)(model, columns, rows)
 
-    def check_own_record(self, row: Row, provider_id: int, message: Promise) -> None:
-        """A manager may not take over another provider's record by naming its reference (`message` is lazy:
-        translated only for a row refused)."""
-        if not self.ctx.in_scope(provider_id):
-            ref = row.cells[self.ref_index].strip()
-            row.errors.setdefault(self.resource.ref_column, []).append(str(message) % {"ref": ref})
+    def pick(self, row: Row, candidates: list[Any]) -> Any:
+        """The stored record a row means, of those `load` found with its key (each has a `provider_id`).
+
+        A manager's import matches only their provider's records: another provider's reference is free to
+        use and tells nothing. An import of several providers matches the row's provider's, or the only
+        one there is (which the row then moves to its provider, as such an import always did).
+        """
+        scope = self.ctx.scope_provider_id
+        if scope is not None:
+            return next((c for c in candidates if c.provider_id == scope), None)
+        if len(candidates) <= 1:
+            return candidates[0] if candidates else None
+        provider_id = self.provider_of(row)
+        return next((c for c in candidates if c.provider_id == provider_id), None)
+
+    def provider_of(self, row: Row) -> int | None:
+        """The provider whose record the row is (None while its cell naming the provider has an error)."""
+        return row.values.get("provider_id")
 
     # What each file defines.
 
@@ -244,8 +255,8 @@ class FastImport:
         does the driver in a query that looks for it); its row is refused by its widget."""
         return [ref for row in rows if "\x00" not in (ref := self.key(row))]
 
-    def load(self, rows: list[Row]) -> dict[Any, Any]:
-        """The stored records of the rows' keys."""
+    def load(self, rows: list[Row]) -> dict[Any, list[Any]]:
+        """The stored records of the rows' keys (a key may be several providers')."""
         raise NotImplementedError
 
     def check_row(self, row: Row, found: Any) -> None:

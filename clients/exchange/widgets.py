@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import widgets
@@ -27,51 +28,85 @@ class StaffInfo:
     provider_id: int
 
 
+# A reference several providers use, named in an import of several providers' records: which one is meant
+# cannot be told (references are unique within a provider only).
+AMBIGUOUS = -1
+
+
 @dataclass
 class ImportContext:
     """What the resources of one import share: lookups of references to ids, and the manager's scope.
 
     The lookups are loaded once and kept up to date as each file is saved, so a reference costs a
     dict lookup, not a query, whether it points to the database or to a row of the same import.
+
+    A manager's import (`scope_provider_id`) loads only their provider's records: every reference it
+    resolves (staff, family, client, contract) is their provider's, and nothing it says tells what
+    another provider holds. An import of several providers' folders (the command line) loads them all;
+    a reference that two providers use is refused as ambiguous unless the import itself defines it.
     """
 
     scope_provider_id: int | None = None
     providers: dict[str, int] = field(default_factory=dict)
-    staff: dict[str, StaffInfo] = field(default_factory=dict)
+    staff: dict[str, StaffInfo | None] = field(default_factory=dict)  # None: ambiguous
     staff_by_id: dict[int, StaffInfo] = field(default_factory=dict)
-    families: dict[str, int] = field(default_factory=dict)
-    clients: dict[str, tuple[int, int]] = field(default_factory=dict)  # ref -> (id, provider id)
-    # Clients a manager may name in contacts: their own, and those their provider served before a hand-over.
-    served_client_ids: set[int] = field(default_factory=set)
+    families: dict[tuple[int, str], int] = field(default_factory=dict)  # (provider id, ref) -> id
+    clients: dict[str, tuple[int, int]] = field(default_factory=dict)  # ref -> (id, provider id); id AMBIGUOUS
     # References whose rows were refused in this import: rows that depend on them are not reported again.
     refused: dict[str, set[str]] = field(default_factory=dict)
     # The date of each client's current status in clients.csv, which status_history.csv must not repeat.
     current_status_since: dict[str, datetime.date] = field(default_factory=dict)
     # Set by a widget when the row depends on a refused row; the row is then left out silently.
     blocked: bool = False
+    _families_by_ref: dict[str, list[int]] = field(default_factory=dict)
+    _families_indexed: int = -1
 
     @classmethod
     def load(cls, *, scope_provider_id: int | None) -> ImportContext:
+        from plans.models import Contact
+
         ctx = cls(scope_provider_id=scope_provider_id)
         ctx.providers = dict(Provider.objects.values_list("code", "id"))
-        for pk, ref, role, provider_id in Staff.objects.values_list("id", "staff_ref", "role", "provider_id"):
-            ctx.remember_staff(ref, StaffInfo(pk, role, provider_id))
-        ctx.families = dict(Family.objects.values_list("family_ref", "id"))
-        ctx.clients = {
-            ref: (pk, prov) for ref, pk, prov in Client.objects.values_list("client_ref", "id", "provider_id")
-        }
+        staff = Staff.objects.all()
+        families = Family.objects.all()
+        clients = Client.objects.all()
         if scope_provider_id is not None:
-            from plans.models import Contact
-
-            through = Contact.clients.through
-            ctx.served_client_ids = set(
-                through.objects.filter(contact__provider_id=scope_provider_id).values_list("client_id", flat=True)
-            )
+            staff = staff.filter(provider_id=scope_provider_id)
+            # Their own families and clients, and those their contacts served before a hand-over.
+            named = Contact.objects.filter(provider_id=scope_provider_id, family__isnull=False).values("family_id")
+            families = families.filter(Q(provider_id=scope_provider_id) | Q(pk__in=named))
+            served = Contact.clients.through.objects.filter(contact__provider_id=scope_provider_id).values("client_id")
+            clients = clients.filter(Q(provider_id=scope_provider_id) | Q(pk__in=served))
+        for pk, ref, role, provider_id in staff.values_list("id", "staff_ref", "role", "provider_id"):
+            info = StaffInfo(pk, role, provider_id)
+            ctx.staff_by_id[pk] = info
+            ctx.staff[ref] = None if ref in ctx.staff else info
+        ctx.families = {
+            (provider_id, ref): pk for pk, ref, provider_id in families.values_list("id", "family_ref", "provider_id")
+        }
+        for ref, pk, provider_id in clients.order_by("client_ref").values_list("client_ref", "id", "provider_id"):
+            known = ctx.clients.get(ref)
+            if known is None:
+                ctx.clients[ref] = (pk, provider_id)
+            elif scope_provider_id is None:
+                ctx.clients[ref] = (AMBIGUOUS, 0)
+            elif provider_id == scope_provider_id:
+                ctx.clients[ref] = (pk, provider_id)
         return ctx
 
     def remember_staff(self, ref: str, info: StaffInfo) -> None:
+        """A staff member this import wrote: the import's own rows mean them."""
         self.staff[ref] = info
         self.staff_by_id[info.id] = info
+
+    def families_named(self, ref: str) -> list[int]:
+        """The ids of the families of any provider loaded with this reference (an index made when first asked)."""
+        if self._families_indexed != len(self.families):
+            self._families_by_ref = {}
+            for (_provider_id, other), pk in self.families.items():
+                self._families_by_ref.setdefault(other, []).append(pk)
+            self._families_indexed = len(self.families)
+        return self._families_by_ref.get(ref, [])
 
     def in_scope(self, provider_id: int | None) -> bool:
         return self.scope_provider_id is None or provider_id == self.scope_provider_id
@@ -81,6 +116,20 @@ class ImportContext:
 
     def is_refused(self, kind: str, ref: str) -> bool:
         return ref in self.refused.get(kind, ())
+
+
+class AmbiguousRef(ValueError):
+    """A reference several providers use (see `AMBIGUOUS`)."""
+
+
+def ambiguous(ref: str) -> AmbiguousRef:
+    return AmbiguousRef(
+        _(
+            "Reference '%(ref)s' is used by several providers: import each provider's records as that provider's "
+            "manager, or give this folder's rows for it."
+        )
+        % {"ref": ref}
+    )
 
 
 class CellWidget(widgets.Widget):
@@ -255,8 +304,10 @@ class StaffWidget(CellWidget):
         if self.ctx.is_refused("staff", ref):
             self.ctx.blocked = True
             return None
+        if ref in self.ctx.staff and self.ctx.staff[ref] is None:
+            raise ambiguous(ref)
         info = self.ctx.staff.get(ref)
-        if info is None or not self.ctx.in_scope(info.provider_id):
+        if info is None:
             raise ValueError(_("No staff member with reference '%(ref)s'.") % {"ref": ref})
         if self.role and info.role != self.role:
             if self.role == "mentor":
@@ -268,20 +319,35 @@ class StaffWidget(CellWidget):
 
 
 class FamilyWidget(CellWidget):
-    """A family_ref → the family's id (clients.csv makes the families before its rows are read)."""
+    """A family_ref, checked; the importer resolves it within the row's provider (`ImportContext.families`)."""
 
     def __init__(self) -> None:
         super().__init__(max_length=50)
 
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | None:
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         ref = self.text(value)
-        if not ref:
-            return None
-        if not REF_RE.match(ref):
+        if ref and not REF_RE.match(ref):
             raise ValueError(_("A reference may hold only letters A–Z, digits and the signs _ - . /"))
-        if ref not in self.ctx.families:
-            raise ValueError(_("No family with reference '%(ref)s'.") % {"ref": ref})
-        return self.ctx.families[ref]
+        return ref
+
+
+def family_id(ctx: ImportContext, provider_id: int, ref: str, *, served: bool = False) -> int | None:
+    """The id of the provider's family `ref` (None for no ref); ValueError when there is none such.
+
+    `served`: a contact may also name a family its provider served before the family was handed over,
+    the only family of that reference the import knows of (a manager's import knows only those).
+    """
+    if not ref:
+        return None
+    found = ctx.families.get((provider_id, ref))
+    if found is None and served:
+        others = ctx.families_named(ref)
+        if len(others) > 1:
+            raise ambiguous(ref)
+        found = others[0] if others else None
+    if found is None:
+        raise ValueError(_("No family with reference '%(ref)s'.") % {"ref": ref})
+    return found
 
 
 class ClientWidget(CellWidget):
@@ -296,12 +362,15 @@ class ClientWidget(CellWidget):
             self.ctx.blocked = True
             return None
         found = self.ctx.clients.get(ref)
-        if found is None or not self._visible(*found):
+        if found is not None and found[0] == AMBIGUOUS:
+            raise ambiguous(ref)
+        if found is None or not self._visible(found[1]):
             raise ValueError(_("No client with reference '%(ref)s'.") % {"ref": ref})
         return found[0]
 
-    def _visible(self, client_id: int, provider_id: int) -> bool:
-        return self.ctx.in_scope(provider_id) or client_id in self.ctx.served_client_ids
+    def _visible(self, provider_id: int) -> bool:
+        """The context holds only what the import may name (a manager's: their clients and those they served)."""
+        return True
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | None:
         return self.lookup(self.text(value))
@@ -310,7 +379,7 @@ class ClientWidget(CellWidget):
 class OwnClientWidget(ClientWidget):
     """A client of the manager's own provider (status history is only written for those)."""
 
-    def _visible(self, client_id: int, provider_id: int) -> bool:
+    def _visible(self, provider_id: int) -> bool:
         return self.ctx.in_scope(provider_id)
 
 
@@ -328,6 +397,8 @@ class ClientListWidget(ClientWidget):
                 continue
             try:
                 client_id = self.lookup(ref)
+            except AmbiguousRef:
+                raise
             except ValueError:
                 unknown.append(ref)
                 continue

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import selectors, services
@@ -212,16 +213,22 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
     form = HandoverForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
-            services.client_handover(client=client, by=request.user, **form.cleaned_data)
+            handovers = services.client_handover(client=client, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
             # The client is now another provider's: this provider's list is where the manager goes on.
-            messages.success(request, _("The client was handed over, with the whole history."))
+            message = ngettext(
+                "The client was handed over, with the whole history.",
+                "The family's %(count)d members were handed over, with the whole history.",
+                len(handovers),
+            )
+            messages.success(request, message % {"count": len(handovers)})
             return redirect("clients:list")
     intro = _(
         "The client becomes the new provider's client, with the record and the whole history. "
-        "Your organisation keeps its own contacts in its reports, but no longer sees the record."
+        "Your organisation keeps its own contacts in its reports, but no longer sees the record. "
+        "A family belongs to one provider: hand it over whole, or the client leaves it."
     )
     ctx = {"form": form, "client": client, "title": _("Hand over to another provider"), "intro": intro}
     return render(request, "clients/form.html", ctx)

@@ -78,7 +78,7 @@ def mentor(lsk):
 @pytest.fixture
 def haddad_family(lsk, social_worker, mentor):
     """Amina Haddad (assigned to the social worker and the mentor) with her husband and daughter; and a decoy."""
-    family = FamilyFactory(name="Haddad")
+    family = FamilyFactory(name="Haddad", provider=lsk)
     sw_staff, mentor_staff = social_worker[1], mentor[1]
     common = {"provider": lsk, "family": family, "last_name": "Haddad", "country": "SY"}
     amina = ClientFactory(first_name="Amina", gender="F", social_worker=sw_staff, mentor=mentor_staff, **common)
@@ -301,7 +301,7 @@ def interim_world(lsk, caritas, social_worker, mentor):
     ContractFactory(provider=lsk, number="S-SIF-2026-7", planned_persons_per_month=80)
     ContractFactory(provider=caritas, number="S-SIF-2026-9", planned_persons_per_month=50)
     sw_staff, mentor_staff = social_worker[1], mentor[1]
-    family = FamilyFactory(name="Haddad")
+    family = FamilyFactory(name="Haddad", provider=lsk)
     for first_name in ("Amina", "Yusuf", "Mariam"):
         ClientFactory(provider=lsk, family=family, first_name=first_name, last_name="Haddad", country="SY")
     ContactFactory(staff=mentor_staff, date=datetime.date(2026, 2, 10), family=family, form="accompaniment")

@@ -25,7 +25,7 @@ def _english(settings):
 
 @pytest.fixture
 def family(provider, assigned_client, mentor):
-    family = FamilyFactory(family_ref="LSK-F0007", name="Haddad")
+    family = FamilyFactory(family_ref="LSK-F0007", name="Haddad", provider=provider)
     assigned_client.family = family
     assigned_client.save(update_fields=["family"])
     ClientFactory(provider=provider, family=family, first_name="Sara", mentor=mentor.staff)
@@ -35,7 +35,7 @@ def family(provider, assigned_client, mentor):
 
 @pytest.fixture
 def foreign_family(foreign_client):
-    family = FamilyFactory(family_ref="CAR-F0001", name="Karimi")
+    family = FamilyFactory(family_ref="CAR-F0001", name="Karimi", provider=foreign_client.provider)
     foreign_client.family = family
     foreign_client.save(update_fields=["family"])
     return family
@@ -75,7 +75,7 @@ def test_another_providers_family_is_refused_like_an_unknown_reference(
 
 
 def test_a_mentor_cannot_filter_by_a_family_without_an_assigned_member(client, mentor, provider):
-    other = FamilyFactory(family_ref="LSK-F0099")
+    other = FamilyFactory(family_ref="LSK-F0099", provider=provider)
     ClientFactory(provider=provider, family=other, first_name="Nour")
     client.force_login(mentor)
     response, shown = _listed(client, family="LSK-F0099")
@@ -85,7 +85,7 @@ def test_a_mentor_cannot_filter_by_a_family_without_an_assigned_member(client, m
 
 def test_the_family_filter_is_a_text_field_not_a_list_of_every_family(client, social_worker, provider, family):
     for n in range(5):
-        ClientFactory(provider=provider, family=FamilyFactory(name=f"Family {n}"))
+        ClientFactory(provider=provider, family=FamilyFactory(name=f"Family {n}", provider=provider))
     client.force_login(social_worker)
     page = client.get(reverse("clients:list")).content.decode()
     assert re.search(r'<input type="text" name="family"', page)
@@ -113,7 +113,7 @@ def test_the_family_filter_takes_no_more_queries_for_many_families(client, socia
     queries()  # the first request of a session does more
     few = queries()
     for _ in range(20):
-        ClientFactory(provider=provider, family=FamilyFactory())
+        ClientFactory(provider=provider, family=FamilyFactory(provider=provider))
     assert queries() == few
 
 

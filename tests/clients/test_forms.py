@@ -59,7 +59,7 @@ def test_a_duplicate_reference_is_refused_beside_the_field(social_worker, provid
     form = IntakeForm(_data(), user=social_worker)
     assert not form.is_valid()
     assert form.errors["client_ref"] == [
-        "The reference LSK-0700 is already used by another client record. Choose another reference."
+        "Your provider already has a client with the reference LSK-0700. Choose another reference."
     ]
 
 
@@ -87,7 +87,8 @@ def test_the_staff_choices_are_the_providers_in_their_role(social_worker, mentor
 
 
 def test_the_family_choices_are_the_families_the_user_sees(social_worker, assigned_client, foreign_client):
-    own, foreign = FamilyFactory(), FamilyFactory()
+    own = FamilyFactory(provider=assigned_client.provider)
+    foreign = FamilyFactory(provider=foreign_client.provider)
     ClientFactory(provider=assigned_client.provider, family=own)
     ClientFactory(provider=foreign_client.provider, family=foreign)
     form = ClientForm(user=social_worker)
@@ -95,7 +96,7 @@ def test_the_family_choices_are_the_families_the_user_sees(social_worker, assign
 
 
 def test_a_family_of_another_provider_cannot_be_chosen(social_worker, foreign_client):
-    foreign = FamilyFactory()
+    foreign = FamilyFactory(provider=foreign_client.provider)
     foreign_client.family = foreign
     foreign_client.save()
     form = ClientForm(_data(family=foreign.pk), user=social_worker)

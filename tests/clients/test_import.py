@@ -457,9 +457,13 @@ def test_a_manager_import_refuses_rows_of_other_providers(tmp_path, provider, ot
     assert Client.objects.count() == 0
 
 
-def test_a_manager_import_may_not_take_over_another_providers_client(tmp_path, provider, foreign_client):
+def test_a_managers_import_of_another_providers_client_reference_makes_their_own_client(
+    tmp_path, provider, foreign_client
+):
+    before = (foreign_client.first_name, foreign_client.provider_id, foreign_client.updated_at)
     folder = small_folder(tmp_path, clients=[client_row(foreign_client.client_ref), client_row("C1"), client_row("C2")])
     result = dataset_import(path=folder, provider_id=provider.pk)
-    assert ("clients", 2, "client_ref") in errors_of(result)
+    assert result.errors == []
     foreign_client.refresh_from_db()
-    assert foreign_client.provider_id != provider.pk
+    assert (foreign_client.first_name, foreign_client.provider_id, foreign_client.updated_at) == before
+    assert Client.objects.filter(provider=provider, client_ref=foreign_client.client_ref).count() == 1

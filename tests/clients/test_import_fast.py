@@ -363,15 +363,17 @@ def test_errors_of_contact_rows_name_file_row_column_and_message_in_order(tmp_pa
     assert Contact.objects.count() == 0
 
 
-def test_a_contact_of_another_provider_is_refused_in_a_managers_import(tmp_path, provider, other_provider):
+def test_a_managers_import_leaves_another_providers_contact_of_the_same_reference_alone(
+    tmp_path, provider, other_provider
+):
     clients = [client_row("C1"), client_row("C2")]
     folder = small_folder(tmp_path, clients=clients, contacts=[contact_row("K1"), contact_row("K2")])
     assert dataset_import(path=folder).errors == []
-    Contact.objects.filter(contact_ref="K2").update(provider=other_provider)
+    Contact.objects.filter(contact_ref="K2").update(provider=other_provider, note="theirs")
     result = dataset_import(path=folder, provider_id=provider.pk)
-    assert [(e.file, e.row, e.column, e.message) for e in result.errors] == [
-        ("contacts", 3, "contact_ref", "Contact 'K2' is another provider's.")
-    ]
+    assert result.errors == []
+    assert Contact.objects.get(provider=other_provider, contact_ref="K2").note == "theirs"
+    assert Contact.objects.filter(provider=provider, contact_ref="K2").count() == 1
 
 
 def test_contacts_naming_a_refused_client_are_not_reported_again(tmp_path):

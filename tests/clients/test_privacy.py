@@ -48,7 +48,7 @@ LONG_AGO = TODAY - datetime.timedelta(days=3000)
 @pytest.fixture
 def person(assigned_client, social_worker):
     """Amina, in a family with Zainab, with a contact, a family contact, a plan and histories."""
-    family = FamilyFactory(family_ref="F-0042", name="Haddad")
+    family = FamilyFactory(family_ref="F-0042", name="Haddad", provider=assigned_client.provider)
     assigned_client.family = family
     assigned_client.last_name = "Haddad"
     assigned_client.birth_date = datetime.date(1991, 2, 3)
@@ -110,6 +110,27 @@ def test_the_export_names_other_people_only_by_their_reference(person, stranger)
     assert "Zainab" not in text
     assert "Yusuf" not in text
     assert stranger.client_ref not in text
+
+
+def test_a_contact_shared_with_another_person_does_not_name_them_in_the_export(
+    client, manager, person, stranger, social_worker
+):
+    shared = ContactFactory(staff=social_worker.staff, note="Both went to the PMLP office")
+    shared.clients.set([person, stranger])
+    client.force_login(manager)
+
+    text = client.get(reverse("clients:privacy_export_json", args=[person.pk])).content.decode()
+
+    assert "Both went to the PMLP office" in text
+    assert "Yusuf" not in text
+    assert "Rahimi" not in text
+    assert stranger.client_ref not in text
+    if shutil.which("pdftotext") is not None:
+        pdf = client.get(reverse("clients:privacy_export_pdf", args=[person.pk])).content
+        pdf_text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        assert "Both went to the PMLP office" in pdf_text
+        assert "Yusuf" not in pdf_text
+        assert "Rahimi" not in pdf_text
 
 
 def test_the_export_takes_as_many_queries_for_many_contacts_as_for_one(person, social_worker):

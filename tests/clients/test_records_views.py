@@ -43,7 +43,7 @@ CASES = [(name, role, statuses[i]) for name, (_, _, statuses) in ACCESS.items() 
 
 @pytest.fixture
 def family(assigned_client):
-    family = FamilyFactory(name="Haddad")
+    family = FamilyFactory(name="Haddad", provider=assigned_client.provider)
     assigned_client.family = family
     assigned_client.save()
     return family
@@ -107,7 +107,7 @@ def test_an_outsider_gets_404_for_another_providers_client(client, outsider, ass
 
 
 def test_a_mentor_sees_the_family_of_an_assigned_client_but_not_others(client, mentor, family, unassigned_client):
-    other_family = FamilyFactory()
+    other_family = FamilyFactory(provider=unassigned_client.provider)
     unassigned_client.family = other_family
     unassigned_client.save()
     client.force_login(mentor)
@@ -286,12 +286,22 @@ def test_intake_does_not_show_another_providers_client_as_a_duplicate(client, so
     assert response.status_code == 302
 
 
-def test_intake_refuses_a_reference_in_use_beside_the_field(client, social_worker, foreign_client):
+def test_intake_refuses_a_reference_of_the_provider_beside_the_field(client, social_worker, unassigned_client):
     client.cookies["django_language"] = "en"
     client.force_login(social_worker)
-    response = client.post(reverse("clients:create"), _intake(client_ref=foreign_client.client_ref))
+    response = client.post(reverse("clients:create"), _intake(client_ref=unassigned_client.client_ref))
     assert response.status_code == 200
-    assert "already used by another client record" in response.context["form"].errors["client_ref"][0]
+    assert "Your provider already has a client with the reference" in response.context["form"].errors["client_ref"][0]
+
+
+def test_intake_takes_a_reference_another_provider_uses_and_says_nothing_of_it(client, social_worker, foreign_client):
+    client.force_login(social_worker)
+    response = client.post(reverse("clients:create"), _intake(client_ref=foreign_client.client_ref))
+    assert response.status_code == 302
+    made = Client.objects.get(provider=social_worker.provider, client_ref=foreign_client.client_ref)
+    assert made.pk != foreign_client.pk
+    foreign_client.refresh_from_db()
+    assert foreign_client.provider_id != social_worker.provider_id
 
 
 def test_editing_the_record_saves_the_changed_fields(client, social_worker, assigned_client):
@@ -319,7 +329,7 @@ def test_a_mentor_cannot_post_an_edit(client, mentor, assigned_client):
 def test_the_edit_form_offers_only_the_providers_staff_and_visible_families(
     client, social_worker, outsider, assigned_client, family, foreign_client
 ):
-    foreign_family = FamilyFactory()
+    foreign_family = FamilyFactory(provider=foreign_client.provider)
     foreign_client.family = foreign_family
     foreign_client.save()
     client.force_login(social_worker)
@@ -462,5 +472,5 @@ def test_the_family_list_needs_as_many_queries_for_many_families_as_for_one(clie
     url = reverse("clients:family_list")
     one = _queries(client, url)
     for _ in range(10):
-        ClientFactory.create_batch(2, provider=provider, family=FamilyFactory())
+        ClientFactory.create_batch(2, provider=provider, family=FamilyFactory(provider=provider))
     assert _queries(client, url) == one

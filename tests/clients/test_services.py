@@ -114,7 +114,9 @@ def test_family_create_needs_a_member(social_worker):
 
 def test_family_add_member_refuses_another_providers_client(social_worker, foreign_client):
     with pytest.raises(PermissionDenied):
-        services.family_add_member(family=FamilyFactory(), client=foreign_client, by=social_worker)
+        services.family_add_member(
+            family=FamilyFactory(provider=foreign_client.provider), client=foreign_client, by=social_worker
+        )
 
 
 def test_handover_moves_the_client_and_keeps_its_history(

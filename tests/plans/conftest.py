@@ -28,7 +28,7 @@ def today():
 @pytest.fixture
 def family(assigned_client, provider, mentor, social_worker):
     """The assigned client's family: a child also assigned to the mentor, and an adult who is not."""
-    family = FamilyFactory(family_ref="FAM-1", name="Ahmadi")
+    family = FamilyFactory(family_ref="FAM-1", name="Ahmadi", provider=assigned_client.provider)
     assigned_client.family = family
     assigned_client.save(update_fields=["family"])
     ClientFactory(

@@ -131,10 +131,10 @@ def test_the_last_contact_is_the_later_of_the_named_and_the_family_contacts(
     ContactFactory(staff=outsider.staff, date=day(5)).clients.add(alone)
     ContactFactory(staff=mentor.staff, date=day(7)).clients.add(alone)
     # Only through a family, and another family's contact changes nothing.
-    other_family = FamilyFactory()
+    other_family = FamilyFactory(provider=provider)
     ClientFactory(provider=provider, family=other_family, first_name="OnlyFamily")
     ContactFactory(staff=mentor.staff, date=day(20), family=other_family)
-    ContactFactory(staff=mentor.staff, date=day(0), family=FamilyFactory())
+    ContactFactory(staff=mentor.staff, date=day(0), family=FamilyFactory(provider=provider))
     ClientFactory(provider=provider, first_name="Never")
 
     rows = {c.first_name: c.last_contact for c in selectors.with_last_contact(Client.objects.all())}

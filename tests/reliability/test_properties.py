@@ -107,7 +107,7 @@ def test_arbitrary_text_in_any_cell_of_an_import_file_gives_an_import_or_errors_
 
 @pytest.fixture
 def world(provider, other_provider, social_worker, mentor, manager, assigned_client, unassigned_client):
-    family = FamilyFactory(family_ref="FAM-1", name="Ahmadi")
+    family = FamilyFactory(family_ref="FAM-1", name="Ahmadi", provider=assigned_client.provider)
     assigned_client.family = family
     assigned_client.save(update_fields=["family"])
     plan = PlanFactory(client=assigned_client, drafted_by=social_worker, start_date=datetime.date(2026, 1, 1))

@@ -13,7 +13,7 @@ MARCH = {"kind": "month", "month": "2026-03", "language": "en"}
 def build_world(provider, other_provider, social_worker, mentor) -> dict:
     ContractFactory(provider=provider, number="S-SIF-2026-7", planned_persons_per_month=80)
     ContractFactory(provider=other_provider, number="S-SIF-2026-9", planned_persons_per_month=50)
-    family = FamilyFactory()
+    family = FamilyFactory(provider=provider)
     amina = ClientFactory(provider=provider, first_name="Amina", last_name="Haddad", gender="F", country="SY")
     ClientFactory(provider=provider, first_name="Yusuf", last_name="Haddad", family=family, country="SY")
     ClientFactory(

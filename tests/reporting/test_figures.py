@@ -65,7 +65,7 @@ def figures(period=Q1, provider=None):
 
 
 def test_a_family_contact_serves_every_member_once(lsk, worker):
-    family = FamilyFactory()
+    family = FamilyFactory(provider=lsk)
     named, *others = ClientFactory.create_batch(3, provider=lsk, family=family)
     contact(worker, D(2026, 1, 5), named, family=family)
     contact(worker, D(2026, 1, 6), named)
@@ -78,7 +78,7 @@ def test_a_family_contact_serves_every_member_once(lsk, worker):
 
 
 def test_a_family_of_one_is_an_individual_person(lsk, worker):
-    alone = ClientFactory(provider=lsk, family=FamilyFactory())
+    alone = ClientFactory(provider=lsk, family=FamilyFactory(provider=lsk))
     contact(worker, D(2026, 1, 5), alone)
 
     result = figures()
@@ -87,7 +87,7 @@ def test_a_family_of_one_is_an_individual_person(lsk, worker):
 
 
 def test_a_family_counts_when_one_member_is_served_and_the_rest_are_not(lsk, worker):
-    family = FamilyFactory()
+    family = FamilyFactory(provider=lsk)
     served = ClientFactory(provider=lsk, family=family)
     ClientFactory(provider=lsk, family=family)
     contact(worker, D(2026, 1, 5), served)
@@ -224,7 +224,7 @@ def test_status_and_residence_are_the_latest_on_the_last_day(lsk, worker):
 
 def test_new_persons_had_no_contact_before_the_period_of_any_provider_or_through_their_family(lsk, worker):
     other = StaffFactory(provider=ProviderFactory(code="CARITAS"))
-    family = FamilyFactory()
+    family = FamilyFactory(provider=lsk)
     new = ClientFactory(provider=lsk)
     seen_elsewhere = ClientFactory(provider=lsk)
     ClientFactory.create_batch(2, provider=lsk, family=family)
@@ -242,7 +242,7 @@ def test_new_persons_had_no_contact_before_the_period_of_any_provider_or_through
 
 def test_a_report_from_before_the_first_contact_counts_every_person_served_as_new(lsk, worker):
     # No probe for each person then (reporting.figures._history_before); the figures are the same.
-    family = FamilyFactory()
+    family = FamilyFactory(provider=lsk)
     ClientFactory.create_batch(2, provider=lsk, family=family)
     contact(worker, D(2026, 1, 5), ClientFactory(provider=lsk), family=family)
     contact(worker, D(2026, 2, 6), ClientFactory(provider=lsk))
@@ -352,7 +352,7 @@ def test_a_start_after_the_end_is_refused():
 def make_caseload(provider, size):
     staff = [StaffFactory(provider=provider, role=role) for role in ("social_worker", "mentor")]
     for i in range(size):
-        family = FamilyFactory()
+        family = FamilyFactory(provider=provider)
         members = ClientFactory.create_batch(2, provider=provider, family=family)
         single = ClientFactory(provider=provider)
         LegalStatusEntry.objects.create(client=single, legal_status="refugee", since=D(2025, 1, 1))

@@ -114,7 +114,7 @@ def test_a_change_of_a_clients_name_leaves_the_figures_cached(lsk, served):
 
 
 def test_a_new_member_of_a_served_family_is_counted(lsk, worker):
-    family = FamilyFactory()
+    family = FamilyFactory(provider=lsk)
     ClientFactory(provider=lsk, family=family)
     ContactFactory(staff=worker, date=D(2026, 1, 20), family=family)
     assert cached().unique_persons == 1

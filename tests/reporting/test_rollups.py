@@ -30,8 +30,8 @@ def world(db):
         "worker": StaffFactory(provider=lsk),
         "mentor": StaffFactory(provider=lsk, role="mentor"),
         "elsewhere": StaffFactory(provider=other),
-        "family": FamilyFactory(),
-        "other_family": FamilyFactory(),
+        "family": FamilyFactory(provider=lsk),
+        "other_family": FamilyFactory(provider=lsk),
     }
 
 

@@ -43,7 +43,7 @@ def assert_no_canary(where: str, text: str) -> None:
 def canaries(provider, social_worker, mentor):
     """Persons served this March by the provider, with unmistakable names and birth dates."""
     ContractFactory(provider=provider, number="S-SIF-CANARY", planned_persons_per_month=10)
-    family = FamilyFactory(family_ref="F-CANARY", name=CANARY_LAST)
+    family = FamilyFactory(family_ref="F-CANARY", name=CANARY_LAST, provider=provider)
     staff = StaffFactory(role=StaffRole.MENTOR, provider=provider)
     for index in range(3):
         client = ClientFactory(

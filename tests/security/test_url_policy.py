@@ -67,6 +67,10 @@ POLICY: dict[str, Rule] = {
     "accounts:two_factor_setup": rule("none", "GET POST", **EVERYONE),
     "accounts:two_factor_verify": rule("none", "GET POST", **EVERYONE),
     "accounts:password_change": rule("none", "GET POST PUT", **EVERYONE),
+    "accounts:recovery_codes": rule("none", "GET POST", **EVERYONE),
+    "accounts:staff": rule("none", "GET", manager="X"),
+    "accounts:staff_two_factor_reset": rule("none", "POST", manager="X"),
+    "accounts:staff_unlock": rule("none", "POST", manager="X"),
     "audit:list": rule("none", "GET", manager="X"),
     "clients:list": rule("none", "GET", **CLIENT_AREA),
     "clients:create": rule("none", "GET POST", social_worker="X", manager="X"),
@@ -159,7 +163,7 @@ def world(db, settings, tmp_path):
         ("S", provider, other_mentor, None),
         ("F", other, foreign_mentor, None),
     ):
-        family = FamilyFactory()
+        family = FamilyFactory(provider=owner)
         client = ClientFactory(provider=owner, family=family, mentor=assigned_mentor, social_worker=assigned_sw)
         plan = PlanFactory(client=client)
         goal = GoalFactory(plan=plan)
