@@ -79,15 +79,63 @@ class TimelineEntry:
         return (self.date, self.at or datetime.datetime.min.replace(tzinfo=datetime.UTC), self.kind)
 
 
-def timeline_for(*, client: Client) -> list[TimelineEntry]:
-    """Everything that happened to the client, newest first, in a fixed number of queries."""
+@dataclass(frozen=True)
+class VisibleOnContacts:
+    """Which of the persons and families named on some contacts a user may see."""
+
+    client_ids: frozenset[int]
+    family_ids: frozenset[int]
+
+
+def visible_on_contacts(*, user: User, contacts: list[Contact]) -> VisibleOnContacts:
+    """The persons and families named on `contacts` (their `clients` prefetched) that `user` may see.
+
+    A contact may name several persons, and the user may see only some of them: a mentor sees only their
+    assigned clients, and a new provider sees the handed-over client's history, whose contacts name the
+    old provider's other clients. One query for the whole page, at most.
+    """
+    named = {c.pk for contact in contacts for c in contact.clients.all()}
+    families = {contact.family_id for contact in contacts if contact.family_id is not None}
+    if not named and not families:
+        return VisibleOnContacts(frozenset(), frozenset())
+    # A family is visible when one of its members is (FamilyQuerySet.for_user), in the same query.
+    visible = list(
+        Client.objects.for_user(user)
+        .filter(Q(pk__in=named) | Q(family_id__in=families))
+        .order_by()
+        .values_list("pk", "family_id")
+    )
+    return VisibleOnContacts(
+        client_ids=frozenset(pk for pk, _ in visible) & named,
+        family_ids=frozenset(family_id for _, family_id in visible) & families,
+    )
+
+
+def mark_visible_on_contacts(*, user: User, contacts: list[Contact]) -> None:
+    """Give each contact `named_clients` (a client the user may see, or None for "another person", the
+    visible first) and `named_family` (the family, or None when the user sees none of its members)."""
+    visible = visible_on_contacts(user=user, contacts=contacts)
+    for contact in contacts:
+        clients = contact.clients.all()
+        shown = [c for c in clients if c.pk in visible.client_ids]
+        contact.named_clients = shown + [None] * (len(clients) - len(shown))  # type: ignore[attr-defined]
+        family = contact.family if contact.family_id in visible.family_ids else None
+        contact.named_family = family  # type: ignore[attr-defined]
+
+
+def timeline_for(*, client: Client, user: User) -> list[TimelineEntry]:
+    """Everything that happened to the client, newest first, in a fixed number of queries.
+
+    Others named on the client's contacts appear by name only when `user` may see them.
+    """
     tz = timezone.get_current_timezone()
     entries: list[TimelineEntry] = []
-    contacts = (
+    contacts = list(
         Contact.objects.serving(client)
         .select_related("staff", "family", "provider")
         .prefetch_related("topics", "clients")
     )
+    mark_visible_on_contacts(user=user, contacts=contacts)
     entries += [TimelineEntry("contact", c.date, None, c) for c in contacts]
     plan_ids = plans_of_client(client=client).values("pk")
     events = PlanEvent.objects.filter(plan_id__in=plan_ids).select_related("actor", "task", "plan")

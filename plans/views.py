@@ -144,7 +144,7 @@ def timeline(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _get_client_for_user(request.user, client_pk)
     ctx = {
         "client": client,
-        "entries": selectors.timeline_for(client=client),
+        "entries": selectors.timeline_for(client=client, user=request.user),
         "plans": selectors.plans_of_client(client=client),
     }
     return render(request, "plans/timeline.html", ctx)
