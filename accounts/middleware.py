@@ -33,7 +33,11 @@ class SessionLifetimeMiddleware:
 
 
 class TwoFactorRequiredMiddleware:
-    """Managers, coordinators and the admin reach nothing until the second factor is confirmed."""
+    """Nothing but these pages until the second factor is confirmed.
+
+    Whoever has an authenticator confirms it; whoever has none sets one up, at once for managers,
+    coordinators and the admin, after the grace period for everyone else.
+    """
 
     ALLOWED = {
         "accounts:two_factor_setup",
@@ -50,17 +54,19 @@ class TwoFactorRequiredMiddleware:
         from django.urls import Resolver404, resolve
         from django_otp import user_has_device
 
-        from .twofactor import two_factor_required
+        from .grace import grace_days_left
 
         user = request.user
-        if user.is_authenticated and two_factor_required(user) and not user.is_verified():
+        if user.is_authenticated and not user.is_verified():
             try:
                 view_name = resolve(request.path_info).view_name
             except Resolver404:
                 view_name = ""
             if view_name not in self.ALLOWED:
-                target = "accounts:two_factor_verify" if user_has_device(user) else "accounts:two_factor_setup"
-                return redirect(target)
+                if user_has_device(user):
+                    return redirect("accounts:two_factor_verify")
+                if not grace_days_left(user):
+                    return redirect("accounts:two_factor_setup")
         return self.get_response(request)
 
 

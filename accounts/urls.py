@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from . import twofactor
+from . import twofactor, views
 from .forms import SignInForm
 
 app_name = "accounts"
@@ -15,11 +15,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", twofactor.setup, name="two_factor_setup"),
     path("two-factor/verify/", twofactor.verify, name="two_factor_verify"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url=reverse_lazy("home")
-        ),
-        name="password_change",
-    ),
+    path("two-factor/recovery-codes/", twofactor.recovery_codes, name="recovery_codes"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("staff/", views.staff_accounts, name="staff"),
+    path("staff/two-factor-reset/", views.staff_two_factor_reset, name="staff_two_factor_reset"),
+    path("staff/unlock/", views.staff_unlock, name="staff_unlock"),
 ]

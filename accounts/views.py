@@ -1,15 +1,22 @@
-"""The home page: each role lands on its own."""
+"""The home page (each role lands on its own), the password change and the manager's staff accounts page."""
 
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from plans import selectors
 from plans.choices import TaskStatus
 
+from . import lockout, services
+from .forms import StaffAccountForm
 from .models import Role
+from .selectors import can_manage_staff_accounts, get_staff_account_for_user, staff_account_rows
 
 HOME_TEMPLATES = {
     Role.SOCIAL_WORKER: "home/social_worker.html",
@@ -49,3 +56,61 @@ def _home_context(user, page_number: str | None) -> dict:
 def home(request: HttpRequest) -> HttpResponse:
     template = HOME_TEMPLATES.get(request.user.role, "home/no_role.html")
     return render(request, template, _home_context(request.user, request.GET.get("page")))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; a wrong current password counts towards the sign-in lockout."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def post(self, request, *args, **kwargs):
+        return lockout.refuse_if_locked(request) or super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect") and lockout.count_failure(self.request):
+            return lockout.lockout_response(self.request)
+        return super().form_invalid(form)
+
+
+@login_required
+@require_safe
+def staff_accounts(request: HttpRequest) -> HttpResponse:
+    if not can_manage_staff_accounts(request.user):
+        raise Http404
+    return render(request, "accounts/staff_accounts.html", {"rows": staff_account_rows(request.user)})
+
+
+def _staff_account_from_post(request: HttpRequest):
+    if not can_manage_staff_accounts(request.user):
+        raise Http404
+    form = StaffAccountForm(request.POST)
+    if not form.is_valid():
+        return None
+    return get_staff_account_for_user(request.user, form.cleaned_data["user"])
+
+
+@login_required
+@require_POST
+def staff_two_factor_reset(request: HttpRequest) -> HttpResponse:
+    account = _staff_account_from_post(request)
+    if account is None:
+        return HttpResponseBadRequest()
+    services.two_factor_reset(user=account)
+    messages.success(
+        request,
+        _("The second factor of %(name)s was reset. At the next sign-in they set up a new one.")
+        % {"name": account.get_full_name() or account.username},
+    )
+    return redirect("accounts:staff")
+
+
+@login_required
+@require_POST
+def staff_unlock(request: HttpRequest) -> HttpResponse:
+    account = _staff_account_from_post(request)
+    if account is None:
+        return HttpResponseBadRequest()
+    services.sign_in_unlock(user=account)
+    messages.success(request, _("%(name)s may sign in again.") % {"name": account.get_full_name() or account.username})
+    return redirect("accounts:staff")

@@ -17,6 +17,10 @@ class Action(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
     SIGN_OUT = "sign_out", _("Signed out")
     DENIED = "denied", _("Denied")
+    TWO_FACTOR_SETUP = "two_factor_setup", _("Set up the second factor")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Reset the second factor")
+    RECOVERY_CODE = "recovery_code", _("Used a recovery code")
+    UNLOCK = "unlock", _("Unlocked sign-in")
 
 
 class AuditEntry(models.Model):

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Single-use recovery codes, for a lost authenticator.
+    "django_otp.plugins.otp_static",
     "csp",
     "accounts",
     "clients",
@@ -117,16 +119,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Six failed sign-ins lock the user name for 30 minutes, whether or not such a user exists.
+# Six failed sign-ins of one user name from one address lock that pair for 30 minutes, whether or not such a
+# user exists: the staff of one office share an address, and one person's typos (or a stranger typing a
+# colleague's name from elsewhere) must not lock out anyone else. An address that fails this many times over
+# any names within the cool-off is locked as a whole (see accounts/lockout.py).
 AXES_FAILURE_LIMIT = 6
+ACCOUNTS_ADDRESS_FAILURE_LIMIT = env.int("ACCOUNTS_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Lockout is by user name, not by address: the staff of one office share an address, and
-# one person's typos must not lock out their colleagues.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Behind a reverse proxy (TLS ends there), how many proxies append to X-Forwarded-For; 0 serves directly.
+ACCOUNTS_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 
 # Sessions end after 30 idle minutes (the cookie is renewed on every request).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)

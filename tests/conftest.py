@@ -7,8 +7,8 @@ from django.test import Client as DjangoClient
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.grace import two_factor_required
 from accounts.models import Role
-from accounts.twofactor import two_factor_required
 from clients.choices import StaffRole
 
 from .factories import ClientFactory, ProviderFactory, StaffFactory, UserFactory
@@ -24,7 +24,7 @@ def need_service(reason: str) -> None:
 
 
 class SignedInClient(DjangoClient):
-    """A test client whose sign-ins include the second factor where the role requires one.
+    """A test client whose sign-ins include the second factor, which every role needs (some after a grace period).
 
     The two-factor flow itself is tested in tests/accounts/test_two_factor.py with a plain client.
     """

@@ -40,14 +40,15 @@ class Command(BaseCommand):
         build_demo_plans()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
-        # Roles that must use a second factor get an authenticator; `demo_totp NAME` prints its code.
-        for user in User.objects.filter(username__in=["vaditajs", "koordinators", "admin"]):
+        # Every account needs a second factor (field staff after a grace period): each demo account has an
+        # authenticator, whose current code `demo_totp NAME` prints.
+        demo_usernames = [account[0] for account in DEMO_ACCOUNTS] + ["admin"]
+        for user in User.objects.filter(username__in=demo_usernames):
             TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "demo"})
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _first, _last, role, provider_code, _ref in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<14} {role.label} {provider_code or ''}")
         self.stdout.write("  admin          Django admin (superuser)")
         self.stdout.write(
-            "vaditajs, koordinators and admin also need a two-factor code: "
-            ".venv/bin/python manage.py demo_totp vaditajs"
+            "Every account also needs a two-factor code, printed by: .venv/bin/python manage.py demo_totp socialais"
         )

@@ -1,0 +1,35 @@
+"""When the second factor becomes required: at once for some roles, after a grace period for the others."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from .models import Role
+
+# Roles that work with many people's records or reports set up the second factor before anything else.
+NO_GRACE_ROLES = {Role.MANAGER, Role.COORDINATOR}
+GRACE_PERIOD = timedelta(days=7)
+
+
+def two_factor_required(user: Any) -> bool:
+    """Everyone who signs in needs a second factor (some after a grace period)."""
+    return bool(user.is_authenticated)
+
+
+def grace_period_end(user: Any) -> datetime | None:
+    """Until when this person may work without a second factor; None if they may not at all."""
+    if user.is_superuser or user.role in NO_GRACE_ROLES:
+        return None
+    return user.date_joined + GRACE_PERIOD
+
+
+def grace_days_left(user: Any) -> int:
+    """Whole days, rounded up, of the grace period left (0 when it is over or there is none)."""
+    end = grace_period_end(user)
+    if end is None:
+        return 0
+    return max(0, math.ceil((end - timezone.now()) / timedelta(days=1)))
