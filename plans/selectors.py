@@ -16,14 +16,12 @@ from accounts.models import User
 from clients.models import Client, Contract, LegalStatusEntry, ProviderHandover, ResidenceEntry, Staff
 
 from .choices import ContactForm
-from .models import Contact, Goal, Plan, PlanEvent, Task, TaskNote
+from .models import Contact, ContactClient, Goal, Plan, PlanEvent, Task, TaskNote
 
 # A client without a contact for this many days is flagged on the social worker's home page.
 NO_CONTACT_DAYS = 30
 # Clients a page on the social worker's and the mentor's home pages.
 HOME_PAGE_SIZE = 25
-
-ClientContact = Contact.clients.through
 
 
 def _tasks_with_context(qs: models.QuerySet[Task]) -> models.QuerySet[Task]:
@@ -87,14 +85,25 @@ class VisibleOnContacts:
     family_ids: frozenset[int]
 
 
+def named_links() -> Prefetch:
+    """Prefetches each contact's `named_links`: the persons it names, with their client, in name order.
+
+    Not the links `via_family`, of a family member who has left the family since: the contact named the
+    family, not them.
+    """
+    links = ContactClient.objects.filter(via_family=False).select_related("client")
+    ordered = links.order_by("client__last_name", "client__first_name", "client_id")
+    return Prefetch("contactclient_set", queryset=ordered, to_attr="named_links")
+
+
 def visible_on_contacts(*, user: User, contacts: list[Contact]) -> VisibleOnContacts:
-    """The persons and families named on `contacts` (their `clients` prefetched) that `user` may see.
+    """The persons and families named on `contacts` (prefetched with `named_links()`) that `user` may see.
 
     A contact may name several persons, and the user may see only some of them: a mentor sees only their
     assigned clients, and a new provider sees the handed-over client's history, whose contacts name the
     old provider's other clients. One query for the whole page, at most.
     """
-    named = {c.pk for contact in contacts for c in contact.clients.all()}
+    named = {link.client_id for contact in contacts for link in contact.named_links}  # type: ignore[attr-defined]
     families = {contact.family_id for contact in contacts if contact.family_id is not None}
     if not named and not families:
         return VisibleOnContacts(frozenset(), frozenset())
@@ -116,7 +125,7 @@ def mark_visible_on_contacts(*, user: User, contacts: list[Contact]) -> None:
     visible first) and `named_family` (the family, or None when the user sees none of its members)."""
     visible = visible_on_contacts(user=user, contacts=contacts)
     for contact in contacts:
-        clients = contact.clients.all()
+        clients = [link.client for link in contact.named_links]  # type: ignore[attr-defined]
         shown = [c for c in clients if c.pk in visible.client_ids]
         contact.named_clients = shown + [None] * (len(clients) - len(shown))  # type: ignore[attr-defined]
         family = contact.family if contact.family_id in visible.family_ids else None
@@ -133,7 +142,7 @@ def timeline_for(*, client: Client, user: User) -> list[TimelineEntry]:
     contacts = list(
         Contact.objects.serving(client)
         .select_related("staff", "family", "provider")
-        .prefetch_related("topics", "clients")
+        .prefetch_related("topics", named_links())
     )
     mark_visible_on_contacts(user=user, contacts=contacts)
     entries += [TimelineEntry("contact", c.date, None, c) for c in contacts]
@@ -250,7 +259,7 @@ def persons_served(*, contacts: models.QuerySet[Contact]) -> int:
     """
     contacts = contacts.order_by()
     # Index: the contacts' own filter (contact_provider_date_idx), then the client link's unique (contact, client).
-    named = ClientContact.objects.filter(contact__in=contacts.values("pk")).order_by().values("client_id")
+    named = ContactClient.objects.filter(contact__in=contacts.values("pk")).order_by().values("client_id")
     # Index: the client family FK.
     families = contacts.filter(family__isnull=False).values("family_id")
     members = Client.objects.filter(family_id__in=families).order_by().values("pk")

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from clients.services import client_handover
-from plans.models import Contact
-from plans.selectors import visible_on_contacts
+from plans.models import Contact, ContactClient
+from plans.selectors import named_links, visible_on_contacts
 from tests.factories import ClientFactory, ContactFactory, FamilyFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,9 +127,24 @@ def test_the_visible_persons_of_many_contacts_take_one_query(
         _shared_contact(
             mentor.staff, assigned_client, ClientFactory(provider=provider), day=datetime.date(2026, 1, 1 + n)
         )
-    contacts = list(Contact.objects.serving(assigned_client).prefetch_related("clients"))
+    contacts = list(Contact.objects.serving(assigned_client).prefetch_related(named_links()))
 
     with django_assert_num_queries(1):
         visible = visible_on_contacts(user=mentor, contacts=contacts)
 
     assert visible.client_ids == {assigned_client.pk}
+
+
+def test_a_family_contact_does_not_list_a_member_who_has_left_the_family_since(
+    client, social_worker, mentor, provider, assigned_client, family
+):
+    contact = _shared_contact(mentor.staff, family=family)
+    left = ClientFactory(provider=provider, last_name="Departed")
+    ContactClient.objects.create(contact=contact, client=left, via_family=True)
+    client.force_login(social_worker)
+
+    _, html = _timeline(client, assigned_client)
+
+    assert "family Ahmadi" in html
+    assert "Departed" not in html
+    assert "another person" not in html
