@@ -220,11 +220,11 @@ def _leave_family(client: Client) -> None:
     """
     links = apps.get_model("plans", "ContactClient")
     contacts = apps.get_model("plans", "Contact")
-    named = links.objects.filter(client=client).values("contact_id")
+    named = links._default_manager.filter(client=client).values("contact_id")
     family_contacts = (
-        contacts.objects.filter(family_id=client.family_id).exclude(pk__in=named).values_list("pk", flat=True)
+        contacts._default_manager.filter(family=client.family).exclude(pk__in=named).values_list("pk", flat=True)
     )
-    links.objects.bulk_create(
+    links._default_manager.bulk_create(
         [links(contact_id=pk, client=client, via_family=True) for pk in family_contacts.iterator()], batch_size=1000
     )
     client.family = None
@@ -300,7 +300,7 @@ def client_merge(*, keep: Client, remove: Client, by: User) -> Client:
         field_name = relation.field.name
         related = relation.related_model._default_manager
         if relation.many_to_many:
-            if not relation.field.remote_field.through._meta.auto_created:
+            if not getattr(relation.field.remote_field, "through")._meta.auto_created:  # noqa: B009
                 continue  # a through model of our own is moved as the model it is, below
             for obj in related.filter(**{field_name: remove}).exclude(**{field_name: keep}):
                 getattr(obj, field_name).add(keep)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.db import models
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class ContactQuerySet(models.QuerySet):
         # naming the client and their family once.
         # Index: the client link's client FK; contact_family_date_idx.
         contacts = self.model._default_manager
-        links = self.model.clients.through._default_manager
+        links = apps.get_model("plans", "ContactClient")._default_manager
         named = links.filter(client=client, via_family=False).order_by().values("contact_id")
         if client.family_id:
             named = named.union(contacts.filter(family_id=client.family_id).order_by().values("pk"))

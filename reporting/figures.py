@@ -27,7 +27,7 @@ from django.db.models.lookups import IsNull
 from clients.choices import RECEPTION_CENTRE, ArrivalRoute, LegalStatus, StaffRole
 from clients.models import Client, Contract, Provider, Staff
 from plans.choices import ContactForm
-from plans.models import Contact, ContactTopic
+from plans.models import Contact, ContactClient, ContactTopic
 
 from .models import ALL_PROVIDERS, ContactsMonth, PersonsMonth, StaffMonth, TopicsMonth
 
@@ -45,7 +45,7 @@ CONTACT_FORMS = tuple(ContactForm.values)
 _GENDER_KEYS = {"F": "female", "M": "male", "X": "other"}
 ADULT_FROM, SENIOR_AFTER = 18, 60
 
-ClientContact = Contact.clients.through
+ClientContact = ContactClient
 
 
 @dataclass(frozen=True)
@@ -369,8 +369,7 @@ def _edge_persons_by_month(period: Period, provider: Provider | None) -> dict[st
     """
     start, end = period.start, period.end
     named = (
-        # django-stubs cannot follow annotations on the auto-created link model; the test suite runs this.
-        ClientContact.objects.filter(_in_report("contact__", start, end, provider))  # type: ignore[misc]
+        ClientContact.objects.filter(_in_report("contact__", start, end, provider))
         .annotate(month=_month_number("contact__date"))
         .values("client_id", "month")
         .order_by()

@@ -9,28 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-
-from accounts.models import Role
-from clients.choices import StaffRole
-from reporting.models import JobState, ReportJob
-from tests.factories import (
-    ClientFactory,
-    FamilyFactory,
-    GoalFactory,
-    PlanFactory,
-    ProviderFactory,
-    StaffFactory,
-    TaskFactory,
-    UserFactory,
-)
 
 ROLES = ("anonymous", "social_worker", "mentor", "manager", "coordinator")
 # A: assigned to the mentor and the social worker; S: the same provider, assigned to nobody;
 # F: another provider's. Records of kind "none" are pages without a record.
 RELATIONS = ("A", "S", "F")
 OTHER_METHODS = ("PUT", "PATCH", "DELETE")
+METHODS_OTHER_RECORDS = ("GET", "POST", "HEAD", "OPTIONS")
 
 
 @dataclass(frozen=True)
@@ -141,52 +127,6 @@ def test_every_url_of_the_project_has_a_rule():
     assert [name for name in POLICY if name not in ALL_NAMES] == []
 
 
-@pytest.fixture
-def world(db, settings, tmp_path):
-    """Each kind of record in the three relations, and a user of every role."""
-    settings.MEDIA_ROOT = tmp_path
-    provider = ProviderFactory(code="LSK")
-    other = ProviderFactory(code="CARITAS")
-    users = {
-        "social_worker": UserFactory(username="sw", role=Role.SOCIAL_WORKER, provider=provider),
-        "mentor": UserFactory(username="mentor", role=Role.MENTOR, provider=provider),
-        "manager": UserFactory(username="manager", role=Role.MANAGER, provider=provider),
-        "coordinator": UserFactory(username="coordinator", role=Role.COORDINATOR, provider=None),
-    }
-    sw = StaffFactory(role=StaffRole.SOCIAL_WORKER, provider=provider, user=users["social_worker"])
-    mentor = StaffFactory(role=StaffRole.MENTOR, provider=provider, user=users["mentor"])
-    other_mentor = StaffFactory(role=StaffRole.MENTOR, provider=provider)
-    foreign_mentor = StaffFactory(role=StaffRole.MENTOR, provider=other)
-    records: dict[str, dict[str, object]] = {}
-    for relation, owner, assigned_mentor, assigned_sw in (
-        ("A", provider, mentor, sw),
-        ("S", provider, other_mentor, None),
-        ("F", other, foreign_mentor, None),
-    ):
-        family = FamilyFactory(provider=owner)
-        client = ClientFactory(provider=owner, family=family, mentor=assigned_mentor, social_worker=assigned_sw)
-        plan = PlanFactory(client=client)
-        goal = GoalFactory(plan=plan)
-        task = TaskFactory(goal=goal, responsible=assigned_mentor)
-        job = ReportJob.objects.create(
-            requested_by=users["manager"] if owner == provider else None,
-            provider=owner,
-            start="2026-01-01",
-            end="2026-01-31",
-            state=JobState.DONE,
-        )
-        job.file.save(f"policy-{relation}.pdf", ContentFile(b"%PDF-1.7 policy"))
-        records[relation] = {
-            "client": client,
-            "family": family,
-            "plan": plan,
-            "goal": goal,
-            "task": task,
-            "job": job,
-        }
-    return users, records
-
-
 def reverse_for(name: str, pattern: URLPattern, record) -> str:
     keywords = list(pattern.pattern.regex.groupindex)
     return reverse(name, kwargs={keyword: record.pk for keyword in keywords})
@@ -220,12 +160,22 @@ def test_each_role_reaches_only_what_the_policy_allows(client, world, name):
         for relation in relations:
             record = records[relation].get(rule_.kind)
             url = (reverse_for(name, pattern, record) if record else reverse(name)) + rule_.query
-            methods = ("GET", "POST", *OTHER_METHODS) if relation == "A" else ("GET", "POST")
+            # HEAD and OPTIONS on every relation: neither may answer where GET is denied.
+            methods = ("GET", "POST", "HEAD", "OPTIONS", *OTHER_METHODS) if relation == "A" else METHODS_OTHER_RECORDS
             for method in methods:
                 response = getattr(client, method.lower())(url)
-                expected = expectation(rule_, role, relation, method)
                 status = response.status_code
-                ok = (status < 500 and status not in (403, 404, 405)) if expected == "allowed" else status in expected
+                if method == "OPTIONS":
+                    # Django's class-based views answer OPTIONS with the allowed methods and no body.
+                    expected = {200, 302, 403, 404, 405}
+                    ok = status in expected and not (status == 200 and response.content)
+                else:
+                    # HEAD is GET without the body: allowed where GET is, or refused with 405.
+                    expected = expectation(rule_, role, relation, "GET" if method == "HEAD" else method)
+                    if expected == "allowed":
+                        ok = status < 500 and status not in (403, 404, 405 if method != "HEAD" else 403)
+                    else:
+                        ok = status in expected or (method == "HEAD" and status == 405)
                 if role == "anonymous" and status == 302 and not rule_.public:
                     ok = ok and response["Location"].startswith(reverse("accounts:login"))
                 if not ok:

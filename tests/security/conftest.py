@@ -1,0 +1,66 @@
+"""Fixtures of the security walks: each kind of record in three relations to the user, and a user of every role."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+
+from accounts.models import Role
+from clients.choices import StaffRole
+from reporting.models import JobState, ReportJob
+from tests.factories import (
+    ClientFactory,
+    FamilyFactory,
+    GoalFactory,
+    PlanFactory,
+    ProviderFactory,
+    StaffFactory,
+    TaskFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    """Each kind of record in the three relations, and a user of every role."""
+    settings.MEDIA_ROOT = tmp_path
+    provider = ProviderFactory(code="LSK")
+    other = ProviderFactory(code="CARITAS")
+    users = {
+        "social_worker": UserFactory(username="sw", role=Role.SOCIAL_WORKER, provider=provider),
+        "mentor": UserFactory(username="mentor", role=Role.MENTOR, provider=provider),
+        "manager": UserFactory(username="manager", role=Role.MANAGER, provider=provider),
+        "coordinator": UserFactory(username="coordinator", role=Role.COORDINATOR, provider=None),
+    }
+    sw = StaffFactory(role=StaffRole.SOCIAL_WORKER, provider=provider, user=users["social_worker"])
+    mentor = StaffFactory(role=StaffRole.MENTOR, provider=provider, user=users["mentor"])
+    other_mentor = StaffFactory(role=StaffRole.MENTOR, provider=provider)
+    foreign_mentor = StaffFactory(role=StaffRole.MENTOR, provider=other)
+    records: dict[str, dict[str, object]] = {}
+    for relation, owner, assigned_mentor, assigned_sw in (
+        ("A", provider, mentor, sw),
+        ("S", provider, other_mentor, None),
+        ("F", other, foreign_mentor, None),
+    ):
+        family = FamilyFactory(provider=owner)
+        client = ClientFactory(provider=owner, family=family, mentor=assigned_mentor, social_worker=assigned_sw)
+        plan = PlanFactory(client=client)
+        goal = GoalFactory(plan=plan)
+        task = TaskFactory(goal=goal, responsible=assigned_mentor)
+        job = ReportJob.objects.create(
+            requested_by=users["manager"] if owner == provider else None,
+            provider=owner,
+            start="2026-01-01",
+            end="2026-01-31",
+            state=JobState.DONE,
+        )
+        job.file.save(f"policy-{relation}.pdf", ContentFile(b"%PDF-1.7 policy"))
+        records[relation] = {
+            "client": client,
+            "family": family,
+            "plan": plan,
+            "goal": goal,
+            "task": task,
+            "job": job,
+        }
+    return users, records
