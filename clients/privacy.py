@@ -255,7 +255,7 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
         raise ValidationError(refusal)
 
     ref = f"{ANONYMOUS_PREFIX}{client.pk}"
-    if Client.objects.filter(client_ref=ref).exclude(pk=client.pk).exists():
+    if Client.objects.filter(provider_id=client.provider_id, client_ref=ref).exclude(pk=client.pk).exists():
         ref = f"{ref}-{client.created_at:%Y%m%d%H%M%S}"
     now = timezone.now()
     Client.objects.filter(pk=client.pk).update(
