@@ -169,6 +169,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Rows of one file (blank ones too): an upload's files, and those of a folder or workbook given by path
+# (the command; a national decade has about 2.5 million contacts). A longer file is refused with one error.
+IMPORT_MAX_UPLOAD_ROWS = env.int("IMPORT_MAX_UPLOAD_ROWS", default=500_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000_000)
+# An .xlsx workbook's parts, unpacked, together: checked from the zip's directory before it is read.
+IMPORT_MAX_WORKBOOK_BYTES = env.int("IMPORT_MAX_WORKBOOK_BYTES", default=200 * 1024 * 1024)
 # A closed case's identifying data is kept this many days after the service ended, then anonymised.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=1826)
 

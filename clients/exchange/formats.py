@@ -7,12 +7,17 @@ import collections
 import csv
 import datetime
 import io
+import itertools
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 import tablib
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -93,6 +98,16 @@ FILE_SPECS: dict[str, FileSpec] = {
 
 # Dependency order: a file only refers to files before it.
 IMPORT_ORDER = ("providers", "contracts", "staff", "clients", "status_history", "contacts")
+
+# Limits on what is read, so that a hostile file is refused with one message before it costs minutes or
+# gigabytes. A file of the format has at most 16 columns; a header wider than this is not one of its files.
+MAX_COLUMNS = 200
+# Errors listed by the import page and the command; the others are counted ("… and 1 234 more errors").
+ERRORS_SHOWN = 100
+# A workbook's parts are decompressed as they are parsed: the zip's directory is checked first. A sheet
+# compresses about ten times; a zip bomb hundreds of times. Small parts (styles) may compress more.
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_ABOVE_BYTES = 1024 * 1024
 
 # A spreadsheet reads a cell starting with one of these as a formula (tab and CR too, by OWASP's advice).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -225,6 +240,37 @@ def _check_header(name: str, header_row: Sequence[object], errors: list[ReadErro
     return headers, usable
 
 
+def _too_wide(name: str, header_row: Sequence[object], errors: list[ReadError]) -> bool:
+    """A header of thousands of columns is refused whole, with one error (not one a column); its rows are not read."""
+    width = len(header_row)
+    if width <= MAX_COLUMNS:
+        return False
+    while width and _cell_text(header_row[width - 1]).strip() == "":
+        width -= 1  # a spreadsheet's trailing empty cells are not columns
+    if width <= MAX_COLUMNS:
+        return False
+    errors.append(
+        ReadError(
+            name,
+            1,
+            "",
+            _("The header has %(count)d columns; a file of the format has at most %(max)d. Is this the right file?")
+            % {"count": width, "max": MAX_COLUMNS},
+        )
+    )
+    return True
+
+
+def _too_many_rows(name: str, max_rows: int) -> ReadError:
+    return ReadError(
+        name,
+        None,
+        "",
+        _("The file has more than %(max)s rows; split it, or ask the administrator to raise the limit.")
+        % {"max": number_format(max_rows, force_grouping=True)},
+    )
+
+
 def _empty_file(name: str) -> ReadError:
     return ReadError(name, 1, "", _("The file is empty; the first row must name the columns."))
 
@@ -279,22 +325,34 @@ def _unique_refs(name: str, headers: list[str], records: Iterable[Record], error
         yield number, cells
 
 
-def _sheet_from_rows(name: str, rows: Iterable[Sequence[object]], errors: list[ReadError]) -> Sheet | None:
-    """Checks the header and builds the Dataset; None when the file has no header row."""
+def _sheet_from_rows(
+    name: str, rows: Iterable[Sequence[object]], errors: list[ReadError], max_rows: int
+) -> Sheet | None:
+    """Checks the header and builds the Dataset; None when the file has no header row, or is refused whole.
+
+    A file of more than `max_rows` rows after the header (blank ones too) is refused whole, with one error.
+    """
     iterator = iter(rows)
     header_row = next(iterator, None)
     if header_row is None:
         errors.append(_empty_file(name))
         return None
+    if _too_wide(name, header_row, errors):
+        return None
     headers, usable = _check_header(name, header_row, errors)
     dataset = tablib.Dataset(headers=headers)
     sheet = Sheet(name=name, dataset=dataset, usable=usable)
-    records = _records(name, iterator, len(headers), errors)
+    mark = len(errors)
+    records = _records(name, itertools.islice(iterator, max_rows), len(headers), errors)
     if usable:
         records = _unique_refs(name, headers, records, errors)
     for number, cells in records:
         dataset.append(cells)
         sheet.row_numbers.append(number)
+    if next(iterator, None) is not None:
+        del errors[mark:]  # the rows' own errors: the one that matters is the size
+        errors.append(_too_many_rows(name, max_rows))
+        return None
     return sheet
 
 
@@ -325,11 +383,15 @@ def open_streamed(name: str, path: Path, errors: list[ReadError]) -> StreamedShe
     The check keeps no row: a file that is not UTF-8 or not CSV anywhere is refused now, with the
     one error a file read whole gets, before any of its rows is imported.
     """
+    max_rows = settings.IMPORT_MAX_ROWS
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream:
             rows = csv.reader(stream, strict=True)
             header_row = next(rows, None)
-            collections.deque(rows, maxlen=0)  # reads every record and keeps none
+            if header_row is not None and _too_wide(name, header_row, errors):
+                return None
+            collections.deque(itertools.islice(rows, max_rows), maxlen=0)  # reads every record and keeps none
+            too_many = next(rows, None) is not None
     except UnicodeDecodeError:
         errors.append(_not_utf8(name))
         return None
@@ -339,19 +401,26 @@ def open_streamed(name: str, path: Path, errors: list[ReadError]) -> StreamedShe
     if header_row is None:
         errors.append(_empty_file(name))
         return None
+    if too_many:
+        errors.append(_too_many_rows(name, max_rows))
+        return None
     headers, usable = _check_header(name, header_row, errors)
     return StreamedSheet(name, path, headers, usable, errors)
 
 
-def _csv_rows(raw: bytes, name: str, errors: list[ReadError]) -> list[list[str]] | None:
+def _csv_sheet(name: str, raw: bytes, errors: list[ReadError], max_rows: int) -> Sheet | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         errors.append(_not_utf8(name))
         return None
+    del raw
+    mark = len(errors)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        # Read row by row, not as a list first: millions of short rows would take gigabytes.
+        return _sheet_from_rows(name, csv.reader(io.StringIO(text, newline=""), strict=True), errors, max_rows)
     except csv.Error as exc:
+        del errors[mark:]  # a file that is not CSV has that one error, as before any row is read
         errors.append(_not_csv(name, exc))
         return None
 
@@ -360,24 +429,25 @@ def _file_name(filename: str) -> str:
     return Path(filename).name.removesuffix(".csv").removesuffix(".CSV")
 
 
-def read_csv_files(files: Iterable[tuple[str, bytes]], errors: list[ReadError]) -> dict[str, Sheet]:
-    """(file name, content) pairs of CSV files, e.g. a folder or an upload of several files."""
+def read_csv_files(
+    files: Iterable[tuple[str, bytes]], errors: list[ReadError], *, max_rows: int | None = None
+) -> dict[str, Sheet]:
+    """(file name, content) pairs of CSV files: an upload of several files.
+
+    At most `max_rows` rows a file (default: settings.IMPORT_MAX_UPLOAD_ROWS, the limit of an upload).
+    """
+    max_rows = settings.IMPORT_MAX_UPLOAD_ROWS if max_rows is None else max_rows
     sheets: dict[str, Sheet] = {}
     for filename, raw in files:
         name = _file_name(filename)
         if name not in FILE_SPECS:
             errors.append(_unknown_file(filename))
             continue
-        sheet = _csv_sheet(name, raw, errors)
+        sheet = _csv_sheet(name, raw, errors, max_rows)
         if sheet is not None:
             sheets[name] = sheet
     _check_files_present(set(sheets) | {e.file for e in errors}, errors)
     return sheets
-
-
-def _csv_sheet(name: str, raw: bytes, errors: list[ReadError]) -> Sheet | None:
-    rows = _csv_rows(raw, name, errors)
-    return None if rows is None else _sheet_from_rows(name, rows, errors)
 
 
 def _read_folder(folder: Path, errors: list[ReadError], streamed: frozenset[str]) -> dict[str, Sheet | StreamedSheet]:
@@ -387,24 +457,73 @@ def _read_folder(folder: Path, errors: list[ReadError], streamed: frozenset[str]
         if name not in FILE_SPECS:
             errors.append(_unknown_file(path.name))
             continue
-        sheet = open_streamed(name, path, errors) if name in streamed else _csv_sheet(name, path.read_bytes(), errors)
+        sheet = (
+            open_streamed(name, path, errors)
+            if name in streamed
+            else _csv_sheet(name, path.read_bytes(), errors, settings.IMPORT_MAX_ROWS)
+        )
         if sheet is not None:
             sheets[name] = sheet
     _check_files_present(set(sheets) | {e.file for e in errors}, errors)
     return sheets
 
 
-def read_workbook(source: str | Path | IO[bytes], errors: list[ReadError]) -> dict[str, Sheet]:
-    """An XLSX workbook whose sheets are named after the files."""
+def _not_a_workbook(exc: Exception) -> ReadError:
+    return ReadError("workbook", None, "", _("The file is not an XLSX workbook (%(error)s).") % {"error": exc})
+
+
+def _workbook_too_large(source: str | Path | IO[bytes], errors: list[ReadError]) -> bool:
+    """Checks the zip's directory before anything is decompressed: the parts' sizes and compression ratios.
+
+    The directory's sizes can be trusted: Python's zipfile never decompresses more than a part's declared
+    size (a part that claims less than it holds fails its CRC check).
+    """
+    limit = settings.IMPORT_MAX_WORKBOOK_BYTES
+    try:
+        with zipfile.ZipFile(source) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        errors.append(_not_a_workbook(exc))
+        return True
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    total = 0
+    for part in parts:
+        total += part.file_size
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > limit or total > limit:
+            message = _("The workbook holds more than %(limit)s of data once unpacked; split it into smaller files.")
+            errors.append(ReadError("workbook", None, "", message % {"limit": filesizeformat(limit)}))
+            return True
+        if part.file_size > RATIO_CHECKED_ABOVE_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            message = _(
+                "The workbook's part '%(part)s' is compressed %(ratio)d times, far more than a spreadsheet is; "
+                "it is not read."
+            )
+            errors.append(ReadError("workbook", None, "", message % {"part": part.filename, "ratio": ratio}))
+            return True
+    return False
+
+
+def read_workbook(
+    source: str | Path | IO[bytes], errors: list[ReadError], *, max_rows: int | None = None
+) -> dict[str, Sheet]:
+    """An XLSX workbook whose sheets are named after the files.
+
+    At most `max_rows` rows a sheet (default: settings.IMPORT_MAX_UPLOAD_ROWS, the limit of an upload), and
+    at most settings.IMPORT_MAX_WORKBOOK_BYTES unpacked, checked before any part is read.
+    """
     import openpyxl  # imported here: only workbooks need it
     from openpyxl.utils.exceptions import InvalidFileException
 
+    max_rows = settings.IMPORT_MAX_UPLOAD_ROWS if max_rows is None else max_rows
+    if _workbook_too_large(source, errors):
+        return {}
     try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        errors.append(
-            ReadError("workbook", None, "", _("The file is not an XLSX workbook (%(error)s).") % {"error": exc})
-        )
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        errors.append(_not_a_workbook(exc))
         return {}
     sheets: dict[str, Sheet] = {}
     try:
@@ -413,8 +532,10 @@ def read_workbook(source: str | Path | IO[bytes], errors: list[ReadError]) -> di
             if name not in FILE_SPECS:
                 errors.append(_unknown_file(name))
                 continue
+            # The declared size is ignored: a sheet that claims 16,384 columns would pad every row to them.
+            worksheet.reset_dimensions()
             rows = (list(r) for r in worksheet.iter_rows(values_only=True))
-            sheet = _sheet_from_rows(name, rows, errors)
+            sheet = _sheet_from_rows(name, rows, errors, max_rows)
             if sheet is not None:
                 sheets[name] = sheet
     finally:
@@ -434,7 +555,7 @@ def read_path(
     if path.is_dir():
         return _read_folder(path, errors, streamed)
     if path.suffix.lower() == ".xlsx" and path.is_file():
-        return dict(read_workbook(path, errors))
+        return dict(read_workbook(path, errors, max_rows=settings.IMPORT_MAX_ROWS))
     errors.append(
         ReadError(str(path), None, "", _("Give a folder of CSV files or an .xlsx workbook; nothing found here."))
     )

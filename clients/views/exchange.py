@@ -16,18 +16,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import Action
 from audit.services import audit_record
-from clients.exchange import dataset_import, export_datasets, read_upload, write_workbook
+from clients.exchange import ImportResult, dataset_import, export_datasets, read_upload, write_workbook
+from clients.exchange.formats import ERRORS_SHOWN
 from clients.exchange.forms import ImportUploadForm
 
 SESSION_KEY = "exchange_import_token"
 # Uploads waiting for confirmation are kept this long at most.
 UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60
+# Room in a request body for the multipart boundaries and headers of the files and the form's token.
+MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -86,8 +92,46 @@ def _discard_stale_uploads() -> None:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
+def _refuse_large_body(view: Callable) -> Callable:
+    """A body larger than an upload may be is refused from its Content-Length, before any of it is read.
+
+    The CSRF check reads the body (its token is a form field), so the view is exempt from the
+    middleware's check and makes it itself, after this one: a refused body is never read or stored.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if length > limit + MULTIPART_OVERHEAD_BYTES:
+            error = _("The files are too large: at most %(limit)s together.") % {"limit": filesizeformat(limit)}
+            context = {"form": ImportUploadForm(), "upload_error": error}
+            return render(request, "clients/exchange/import.html", context, status=413)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _preview(request: HttpRequest, result: ImportResult) -> HttpResponse:
+    """The counts and the first errors; the others are counted, not listed (a bad file may have millions)."""
+    more = len(result.errors) - ERRORS_SHOWN
+    context = {
+        "result": result,
+        "errors_shown": result.errors[:ERRORS_SHOWN],
+        "errors_more": more if more > 0 else 0,
+        "errors_more_text": number_format(more, force_grouping=True) if more > 0 else "",
+    }
+    return render(request, "clients/exchange/preview.html", context)
+
+
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 @manager_required
+@_refuse_large_body
+@csrf_protect
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload, then a dry run shows what the import would create, update and refuse."""
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
@@ -98,7 +142,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     result = dataset_import(sheets=sheets, read_errors=read_errors, dry_run=True, provider_id=request.user.provider_id)
     if result.ok:
         _store_upload(request, files)
-    return render(request, "clients/exchange/preview.html", {"result": result})
+    return _preview(request, result)
 
 
 @require_POST
@@ -113,7 +157,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     result = dataset_import(sheets=sheets, read_errors=read_errors, provider_id=request.user.provider_id)
     _discard_upload(request)
     if not result.ok:
-        return render(request, "clients/exchange/preview.html", {"result": result})
+        return _preview(request, result)
     created = sum(c.created for c in result.counts.values())
     updated = sum(c.updated for c in result.counts.values())
     messages.success(

@@ -24,7 +24,16 @@ from django.utils import translation
 from clients.exchange import dataset_export, dataset_import
 from clients.models import Client, Provider, Staff
 from plans.models import Contact
-from tests.clients.exchange_helpers import HEADERS, client_row, contact_row, read_rows, small_folder, write_rows
+from tests.clients.exchange_helpers import (
+    HEADERS,
+    client_row,
+    contact_row,
+    read_rows,
+    small_folder,
+    staff_row,
+    write_rows,
+)
+from tests.conftest import SignedInClient
 
 from .import_data import big_folder
 
@@ -138,25 +147,169 @@ HEADERS_ROW_LATIN = {
 # --- 50 MB ---------------------------------------------------------------------------------------------------
 
 
-def test_a_50_mb_upload_is_refused_by_its_size_before_it_is_read(manager_client, tmp_path, monkeypatch):
-    from django.core.files.uploadedfile import UploadedFile
+def _body_parses(monkeypatch) -> list[int]:
+    """Records each parse of a multipart body (which reads it whole, to memory or temporary files)."""
+    from django.http.multipartparser import MultiPartParser
 
-    read: list[str] = []
-    original = UploadedFile.read if hasattr(UploadedFile, "read") else None
-    monkeypatch.setattr(
-        "django.core.files.uploadedfile.TemporaryUploadedFile.read",
-        lambda self, *a: read.append(self.name) or b"",
-        raising=False,
-    )
-    del original
+    parses: list[int] = []
+    original = MultiPartParser.parse
+
+    def parse(self):
+        parses.append(1)
+        return original(self)
+
+    monkeypatch.setattr(MultiPartParser, "parse", parse)
+    return parses
+
+
+def test_a_50_mb_upload_is_refused_by_its_size_before_it_is_read(manager_client, monkeypatch):
+    parses = _body_parses(monkeypatch)
     content = b"contact_ref,date,staff_ref,family_ref,client_refs,form,duration_minutes,topics,note\r\n"
     content += b"K1,2022-02-01,M1,,C1,in_person,60,health," + b"x" * (50 * 1024 * 1024) + b"\r\n"
     began = time.monotonic()
-    page = _upload(manager_client, [("contacts.csv", content)])
+    response = manager_client.post(reverse("clients:import"), {"files": [SimpleUploadedFile("contacts.csv", content)]})
     assert time.monotonic() - began < 30
+    assert response.status_code == 413
+    page = html.unescape(response.content.decode())
     assert "The files are too large: at most 20" in page
-    assert read == []
+    assert 'enctype="multipart/form-data"' in page  # the import page, to try again
+    assert parses == []
     _nothing_written()
+
+
+def test_a_body_declared_larger_than_the_limit_is_refused_before_the_csrf_check_reads_it(
+    manager, monkeypatch, settings
+):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1024
+    parses = _body_parses(monkeypatch)
+    browser = SignedInClient(enforce_csrf_checks=True)
+    browser.force_login(manager)
+    content = b"x" * (2 * 1024 * 1024)
+    response = browser.post(reverse("clients:import"), {"files": [SimpleUploadedFile("contacts.csv", content)]})
+    assert response.status_code == 413
+    assert parses == []
+
+
+def test_an_upload_without_the_csrf_token_is_still_refused(manager, tmp_path):
+    browser = SignedInClient(enforce_csrf_checks=True)
+    browser.force_login(manager)
+    uploads = [SimpleUploadedFile(n, c) for n, c in _folder_files(small_folder(tmp_path))]
+    response = browser.post(reverse("clients:import"), {"files": uploads})
+    assert response.status_code == 403
+    _nothing_written()
+
+
+def test_an_upload_within_the_limit_still_needs_a_manager(client, social_worker, tmp_path):
+    client.force_login(social_worker)
+    uploads = [SimpleUploadedFile(n, c) for n, c in _folder_files(small_folder(tmp_path))]
+    assert client.post(reverse("clients:import"), {"files": uploads}).status_code == 403
+
+
+# --- 500,000 columns, millions of rows, thousands of errors ---------------------------------------------------
+
+WIDE_HEADER = "client_ref,first_name,last_name,provider," + ",".join(f"x{i}" for i in range(500_000))
+
+
+def test_a_header_of_500000_columns_is_refused_in_the_browser_with_one_message(manager_client, tmp_path):
+    folder = small_folder(tmp_path)
+    wide = (WIDE_HEADER + "\r\nC1,Ahmad,Ahmadi,LSK\r\n").encode()
+    files = [(n, wide if n == "clients.csv" else c) for n, c in _folder_files(folder)]
+    began = time.monotonic()
+    page = _upload(manager_client, files)
+    assert time.monotonic() - began < 20
+    assert page.count("The header has 500004 columns; a file of the format has at most 200.") == 1
+    assert "Unknown column" not in page
+    assert len(page) < 100_000
+    _nothing_written()
+
+
+def test_a_header_of_500000_columns_is_refused_by_the_command_with_one_message(tmp_path):
+    folder = small_folder(tmp_path)
+    (folder / "clients.csv").write_text(WIDE_HEADER + "\r\nC1,Ahmad,Ahmadi,LSK\r\n", encoding="utf-8")
+    message = _command_refuses(folder)
+    assert "clients:1:-: The header has 500004 columns" in message
+    assert "Unknown column" not in message
+
+
+def test_a_header_with_many_empty_cells_after_its_columns_is_read(tmp_path):
+    folder = small_folder(tmp_path)
+    rows = (folder / "staff.csv").read_text(encoding="utf-8").splitlines()
+    rows[0] += "," * 1000
+    (folder / "staff.csv").write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    assert dataset_import(path=folder).errors == []
+
+
+def test_an_upload_of_more_rows_than_the_limit_is_refused_with_one_message(manager_client, tmp_path, settings):
+    settings.IMPORT_MAX_UPLOAD_ROWS = 5
+    folder = small_folder(tmp_path, contacts=[contact_row(f"K{i}", date="17.05.2022") for i in range(6)])
+    page = _upload(manager_client, _folder_files(folder))
+    assert page.count("The file has more than 5 rows") == 1
+    assert "17.05.2022" not in page  # the rows' own errors are not listed: the file is refused whole
+    _nothing_written()
+
+
+def test_a_million_blank_lines_in_an_upload_are_refused_by_the_row_limit(manager_client, tmp_path):
+    folder = small_folder(tmp_path)
+    files = [(n, c + b"\r\n" * 1_000_000 if n == "staff.csv" else c) for n, c in _folder_files(folder)]
+    began = time.monotonic()
+    page = _upload(manager_client, files)
+    assert time.monotonic() - began < 20
+    assert "The file has more than 500,000 rows" in page
+    _nothing_written()
+
+
+def test_a_workbook_sheet_of_more_rows_than_the_limit_is_refused(manager_client, tmp_path, settings):
+    settings.IMPORT_MAX_UPLOAD_ROWS = 5
+    folder = small_folder(tmp_path, contacts=[contact_row(f"K{i}") for i in range(6)])
+    page = _upload(manager_client, [("records.xlsx", _workbook_of(folder))])
+    assert page.count("The file has more than 5 rows") == 1
+    _nothing_written()
+
+
+def test_the_command_imports_files_longer_than_an_upload_may_be(tmp_path, settings):
+    settings.IMPORT_MAX_UPLOAD_ROWS = 5
+    folder = small_folder(tmp_path, contacts=[contact_row(f"K{i}") for i in range(6)])
+    assert dataset_import(path=folder).errors == []
+    assert Contact.objects.count() == 6
+
+
+@pytest.mark.parametrize("name", ["contacts", "staff"])  # a streamed file and a file read whole
+def test_the_command_refuses_a_file_of_more_rows_than_its_limit(tmp_path, settings, name):
+    settings.IMPORT_MAX_ROWS = 5
+    folder = small_folder(
+        tmp_path,
+        contacts=[contact_row(f"K{i}") for i in range(6)],
+        staff=[staff_row("S1", "social_worker"), staff_row("M1", "mentor")]
+        + [staff_row(f"X{i}", "mentor") for i in range(4)],
+    )
+    if name == "staff":
+        write_rows(folder, "contacts", [contact_row("K1")], headers=HEADERS["contacts"])
+    message = _command_refuses(folder)
+    assert f"{name}:-:-: The file has more than 5 rows" in message
+    _nothing_written()
+
+
+def _many_bad_rows(tmp_path: Path, count: int) -> Path:
+    return small_folder(tmp_path, contacts=[contact_row(f"K{i}", form="visit") for i in range(count)])
+
+
+def test_the_import_page_lists_the_first_100_errors_and_counts_the_others(manager_client, tmp_path):
+    page = _upload(manager_client, _folder_files(_many_bad_rows(tmp_path, 1334)))
+    assert page.count('data-testid="error-row"') == 100
+    assert "… and 1,234 more errors" in page
+
+
+def test_the_command_prints_the_first_100_errors_and_counts_the_others(tmp_path):
+    message = _command_refuses(_many_bad_rows(tmp_path, 1334))
+    assert message.startswith("1334 error(s); nothing was imported.")
+    assert message.count("contacts:") == 100
+    assert message.rstrip().endswith("… and 1 234 more errors")
+
+
+def test_every_error_is_listed_when_there_are_100(manager_client, tmp_path):
+    page = _upload(manager_client, _folder_files(_many_bad_rows(tmp_path, 100)))
+    assert page.count('data-testid="error-row"') == 100
+    assert "more error" not in page
 
 
 def test_a_50_mb_file_given_to_the_command_is_refused_with_a_message_not_a_crash(tmp_path):
@@ -207,6 +360,68 @@ def _with_bomb(xlsx: bytes) -> bytes:
                 data = BOMB.encode()
             target.writestr(item, data)
     return out.getvalue()
+
+
+def _with_sheet_xml(xlsx: bytes, name: str, xml: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        titles = openpyxl.load_workbook(io.BytesIO(xlsx), read_only=True).sheetnames
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == f"xl/worksheets/sheet{titles.index(name) + 1}.xml":
+                data = xml
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return out.getvalue()
+
+
+def _zip_bomb(folder: Path, rows: int) -> bytes:
+    """The contacts sheet replaced by `rows` identical rows: megabytes of XML that compress a thousand times."""
+    cells = "".join(f'<c t="inlineStr"><is><t>{column}</t></is></c>' for column in HEADERS["contacts"])
+    row = '<row><c t="inlineStr"><is><t>K</t></is></c>' + '<c t="inlineStr"><is><t>x</t></is></c>' * 8 + "</row>"
+    xml = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        f"<row>{cells}</row>{row * rows}</sheetData></worksheet>"
+    )
+    return _with_sheet_xml(_workbook_of(folder), "contacts", xml.encode())
+
+
+def test_a_zip_bomb_workbook_is_refused_from_its_directory_before_it_is_read(manager_client, tmp_path, monkeypatch):
+    bomb = _zip_bomb(small_folder(tmp_path), rows=20_000)  # 7 MB of XML in a few kB
+    assert len(bomb) < 100_000
+    loads: list[int] = []
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: loads.append(1))
+    began = time.monotonic()
+    page = _upload(manager_client, [("records.xlsx", bomb)])
+    assert time.monotonic() - began < 5
+    assert "The workbook's part 'xl/worksheets/sheet" in page
+    assert "is compressed" in page
+    assert loads == []
+    _nothing_written()
+
+
+def test_a_zip_bomb_workbook_is_refused_by_the_command(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(_zip_bomb(small_folder(tmp_path), rows=20_000))
+    assert "is compressed" in _command_refuses(path)
+
+
+def test_a_workbook_larger_than_the_limit_once_unpacked_is_refused(manager_client, tmp_path, settings):
+    settings.IMPORT_MAX_WORKBOOK_BYTES = 4096
+    page = _upload(manager_client, [("records.xlsx", _workbook_of(small_folder(tmp_path)))])
+    assert "The workbook holds more than 4.0\xa0KB of data once unpacked" in page
+    _nothing_written()
+
+
+def test_an_ordinary_workbook_of_thousands_of_rows_is_within_the_compression_limit(manager_client, tmp_path):
+    contacts = [contact_row(f"K{i:05d}", note=f"Visit {i} to the clinic in Rīga.") for i in range(20_000)]
+    xlsx = _workbook_of(small_folder(tmp_path, contacts=contacts))
+    page = _upload(manager_client, [("records.xlsx", xlsx)])
+    assert "Import preview" in page, page[:2000]
+
+
+def test_a_renamed_file_that_is_not_a_zip_is_refused_as_not_a_workbook(manager_client):
+    page = _upload(manager_client, [("records.xlsx", b"PK\x03\x04" + b"\x00" * 100)])
+    assert "The file is not an XLSX workbook" in page
 
 
 def test_openpyxl_reads_workbooks_through_defusedxml():

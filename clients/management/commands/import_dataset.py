@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clients.exchange import dataset_import
+from clients.exchange.formats import ERRORS_SHOWN
 
 
 class Command(BaseCommand):
@@ -21,9 +22,14 @@ class Command(BaseCommand):
         with _collector_paused():
             result = dataset_import(path=path, dry_run=dry_run)
         if result.errors:
+            # The first errors, and how many more: a bad file may have millions, one a row.
             lines = [
-                f"{e.file}:{e.row if e.row is not None else '-'}:{e.column or '-'}: {e.message}" for e in result.errors
+                f"{e.file}:{e.row if e.row is not None else '-'}:{e.column or '-'}: {e.message}"
+                for e in result.errors[:ERRORS_SHOWN]
             ]
+            more = len(result.errors) - ERRORS_SHOWN
+            if more > 0:
+                lines.append(f"… and {more:,} more error{'s' if more > 1 else ''}".replace(",", " "))
             raise CommandError(
                 f"{len(result.errors)} error(s); nothing was imported.\n" + "\n".join(lines), returncode=1
             )
