@@ -15,6 +15,10 @@ from .models import LANGUAGE_CHOICES, ReportKind, ReportNarrative
 
 # Contracts run up to 36 months; a longer period is a mistake, and a heavy query.
 MAX_PERIOD_DAYS = 4 * 366
+# The years a report may cover. A date the URL carries outside them is an error on the form: far ones
+# overflow the date arithmetic (9999-12 plus a month), and none has data.
+MIN_YEAR = 2000
+MAX_YEAR = 2100
 MONTHS_OF_KIND = {ReportKind.MONTH: 1, ReportKind.TWO_MONTHS: 2, ReportKind.INTERIM: 6}
 
 
@@ -36,7 +40,21 @@ class MonthInput(forms.DateInput):
         return super().format_value(value)
 
 
-class MonthField(forms.DateField):
+def _within_years(day: datetime.date) -> None:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise forms.ValidationError(
+            _("Give a date between %(first)d and %(last)d.") % {"first": MIN_YEAR, "last": MAX_YEAR},
+            code="out_of_range",
+        )
+
+
+class ReportDateField(forms.DateField):
+    """A day of the years a report may cover."""
+
+    default_validators = [_within_years]
+
+
+class MonthField(ReportDateField):
     """A calendar month, entered as YYYY-MM; its value is the month's first day."""
 
     widget = MonthInput
@@ -63,8 +81,8 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("For a final evaluation: a month of the contract (or leave empty for the latest contract)."),
     )
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = ReportDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = ReportDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     provider = forms.ModelChoiceField(
         label=_("Provider"), queryset=Provider.objects.all(), required=False, empty_label=_("All providers")
     )
@@ -89,8 +107,8 @@ class ReportForm(forms.Form):
         kind = data.get("kind")
         provider = data.get("provider") if self.user.is_coordinator else self.user.provider
         data["provider"] = provider
-        if not kind:
-            return data
+        if not kind or self.errors:
+            return data  # a field's own error is the one to show
         if kind in MONTHS_OF_KIND:
             month = data.get("month")
             if not month:

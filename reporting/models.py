@@ -124,6 +124,8 @@ class ReportJob(models.Model):
     size = models.PositiveBigIntegerField(_("size, bytes"), null=True, blank=True)
 
     objects = ReportJobQuerySet.as_manager()
+    # Not stored: True when report_job_create returned this job, in flight, for the same request again.
+    reused: bool = False
 
     class Meta:
         ordering = ["-created_at", "-id"]

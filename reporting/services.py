@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 # A job that was started this many times without finishing (its worker killed each time) is failed.
 MAX_ATTEMPTS = 3
+# A person's jobs in flight (queued or being made) at most: each takes a worker for up to minutes, and a
+# person asks for one report at a time; a few allow a month, its interim and its final.
+MAX_JOBS_IN_FLIGHT = 3
 REPORTS_DIR = "reports"
 
 
@@ -71,6 +74,29 @@ def report_narrative_save(
     return narrative
 
 
+class ReportJobLimitReached(Exception):
+    """The person already has MAX_JOBS_IN_FLIGHT jobs queued or being made."""
+
+
+def _same_or_limit(*, requested_by: Any, request: dict[str, Any]) -> ReportJob | None:
+    """The person's job in flight for the same request, if any; ReportJobLimitReached when they have too many.
+
+    Under a lock of the person's row: two requests of one person at the same moment take turns, so that each
+    sees the other's job (a count or a lookup alone would let both through).
+    """
+    from django.contrib.auth import get_user_model
+
+    list(get_user_model().objects.select_for_update().filter(pk=requested_by.pk).values_list("pk", flat=True))
+    in_flight = ReportJob.objects.filter(requested_by=requested_by, state__in=(JobState.QUEUED, JobState.RUNNING))
+    same = in_flight.filter(**request).order_by("-created_at", "-id").first()
+    if same is not None:
+        same.reused = True
+        return same
+    if in_flight.count() >= MAX_JOBS_IN_FLIGHT:
+        raise ReportJobLimitReached
+    return None
+
+
 @transaction.atomic
 def report_job_create(
     *,
@@ -83,7 +109,24 @@ def report_job_create(
     suppressed: bool = False,
     format: str = ReportFormat.PDF,
 ) -> ReportJob:
-    """Keep the request as a queued job (with a copy of the narrative) and send it to the queue on commit."""
+    """Keep the request as a queued job (with a copy of the narrative) and send it to the queue on commit.
+
+    A person's request while the same one is queued or being made returns that job (`reused` is True);
+    beyond MAX_JOBS_IN_FLIGHT of theirs in flight it raises ReportJobLimitReached.
+    """
+    if requested_by is not None:
+        request = {
+            "provider": provider,
+            "start": start,
+            "end": end,
+            "kind": kind,
+            "language": language,
+            "suppressed": suppressed,
+            "format": format,
+        }
+        same = _same_or_limit(requested_by=requested_by, request=request)
+        if same is not None:
+            return same
     narrative = report_narrative_for(provider=provider, start=start, end=end)
     job = ReportJob.objects.create(
         requested_by=requested_by,

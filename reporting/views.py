@@ -11,6 +11,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseForbidden,
     JsonResponse,
 )
@@ -18,6 +19,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
@@ -45,11 +47,22 @@ def _chosen_report(request: HttpRequest) -> ReportForm:
     return ReportForm(user=request.user)
 
 
-def _valid_report_or_404(request: HttpRequest) -> dict[str, Any]:
+class _BadChoice(Exception):
+    """The query string chose a report that cannot be made; its message says why."""
+
+
+def _valid_report(request: HttpRequest) -> dict[str, Any]:
+    """The chosen report; 404 when nothing was chosen, _BadChoice when a choice is invalid."""
     form = _chosen_report(request)
-    if not form.is_bound or not form.is_valid():
+    if not form.is_bound:
         raise Http404
+    if not form.is_valid():
+        raise _BadChoice(" ".join(str(error) for errors in form.errors.values() for error in errors))
     return form.cleaned_data
+
+
+def _bad_choice(exc: _BadChoice) -> HttpResponse:
+    return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
 
 
 def _no_store(response: HttpResponseBase) -> HttpResponseBase:
@@ -88,7 +101,10 @@ def index(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def figures_xlsx(request: HttpRequest) -> HttpResponseBase:
     _require_reader(request)
-    data = _valid_report_or_404(request)
+    try:
+        data = _valid_report(request)
+    except _BadChoice as exc:
+        return _bad_choice(exc)
     figures = cached_figures_for(start=data["start"], end=data["end"], provider=data["provider"])
     content = render_xlsx(figures, language=data["language"], suppressed=data["suppressed"])
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -100,7 +116,10 @@ def figures_xlsx(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def figures_json(request: HttpRequest) -> HttpResponseBase:
     _require_reader(request)
-    data = _valid_report_or_404(request)
+    try:
+        data = _valid_report(request)
+    except _BadChoice as exc:
+        return _bad_choice(exc)
     figures = cached_figures_for(start=data["start"], end=data["end"], provider=data["provider"])
     response = HttpResponse(render_json(figures, suppressed=data["suppressed"]), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{_file_name(data, "json")}"'
@@ -117,16 +136,33 @@ def job_create(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return render(request, "reporting/index.html", {"form": form, "can_make": True}, status=400)
     data = form.cleaned_data
-    job = services.report_job_create(
-        requested_by=request.user,
-        provider=data["provider"],
-        start=data["start"],
-        end=data["end"],
-        kind=data["kind"],
-        language=data["language"],
-        suppressed=data["suppressed"],
-    )
-    if getattr(job, "sent", True) is False:
+    try:
+        job = services.report_job_create(
+            requested_by=request.user,
+            provider=data["provider"],
+            start=data["start"],
+            end=data["end"],
+            kind=data["kind"],
+            language=data["language"],
+            suppressed=data["suppressed"],
+        )
+    except services.ReportJobLimitReached:
+        limit = services.MAX_JOBS_IN_FLIGHT
+        messages.error(
+            request,
+            ngettext(
+                "You already have %(count)d report being made. Ask for another one when it is done.",
+                "You already have %(count)d reports being made. Ask for another one when one of them is done.",
+                limit,
+            )
+            % {"count": limit},
+        )
+        chosen = request.POST.copy()
+        chosen.pop("csrfmiddlewaretoken", None)
+        return redirect(reverse("reporting:index") + "?" + chosen.urlencode())
+    if job.reused:
+        messages.info(request, _("This report is already being made; here it is."))
+    elif getattr(job, "sent", True) is False:
         # The broker is down: the request is kept as a queued job and the periodic sweep re-sends it.
         messages.warning(
             request,
@@ -199,7 +235,10 @@ def narrative_edit(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
     if not user.is_manager:
         raise Http404
-    data = _valid_report_or_404(request)
+    try:
+        data = _valid_report(request)
+    except _BadChoice as exc:
+        return _bad_choice(exc)
     narrative = services.report_narrative_for(provider=data["provider"], start=data["start"], end=data["end"])
     form = NarrativeForm(request.POST if request.method == "POST" else None, instance=narrative)
     if request.method == "POST" and form.is_valid():

@@ -233,3 +233,108 @@ def test_the_sweep_sends_again_a_job_left_queued_while_the_broker_was_down(world
     job.refresh_from_db()
     assert job.state == JobState.DONE
     assert services.report_jobs_resend() == 0
+
+
+# --- at most a few jobs of one person in flight ---------------------------------------------------------------
+
+
+def _month(n: int) -> tuple[datetime.date, datetime.date]:
+    start = datetime.date(2025, n, 1)
+    return start, (start + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def _ask(user, provider, n: int, **extra):
+    start, end = _month(n)
+    return report_job_create(
+        requested_by=user, provider=provider, start=start, end=end, kind=ReportKind.MONTH, format="pdf", **extra
+    )
+
+
+def test_the_same_request_while_its_job_is_queued_returns_that_job(manager, provider):
+    first = _ask(manager, provider, 1)
+    again = _ask(manager, provider, 1)
+    assert again.pk == first.pk
+    assert again.reused and not first.reused
+    assert ReportJob.objects.count() == 1
+
+
+def test_the_same_request_while_its_job_is_being_made_returns_that_job(manager, provider):
+    first = _ask(manager, provider, 1)
+    ReportJob.objects.filter(pk=first.pk).update(state=JobState.RUNNING)
+    assert _ask(manager, provider, 1).pk == first.pk
+
+
+@pytest.mark.parametrize(
+    "change", [{"language": "en"}, {"suppressed": True}, {"format": "xlsx"}, {"kind": ReportKind.CUSTOM}]
+)
+def test_a_request_that_differs_in_any_choice_is_a_job_of_its_own(manager, provider, change):
+    first = _ask(manager, provider, 1)
+    start, end = _month(1)
+    values = {"provider": provider, "start": start, "end": end, "kind": ReportKind.MONTH, "format": "pdf", **change}
+    assert report_job_create(requested_by=manager, **values).pk != first.pk
+
+
+def test_a_request_after_the_job_is_done_or_failed_makes_a_new_job(manager, provider):
+    first = _ask(manager, provider, 1)
+    ReportJob.objects.filter(pk=first.pk).update(state=JobState.DONE)
+    second = _ask(manager, provider, 1)
+    ReportJob.objects.filter(pk=second.pk).update(state=JobState.FAILED)
+    third = _ask(manager, provider, 1)
+    assert len({first.pk, second.pk, third.pk}) == 3
+
+
+def test_a_person_has_at_most_three_jobs_in_flight(manager, coordinator, provider):
+    for n in (1, 2, 3):
+        _ask(manager, provider, n)
+    with pytest.raises(services.ReportJobLimitReached):
+        _ask(manager, provider, 4)
+    assert ReportJob.objects.count() == 3
+    _ask(coordinator, provider, 4)  # another person's jobs are theirs
+    ReportJob.objects.filter(start=_month(1)[0]).update(state=JobState.DONE)
+    _ask(manager, provider, 4)  # one finished: room for another
+    assert _ask(manager, provider, 2).reused  # at the limit, the same request still finds its job
+
+
+def test_the_monthly_beat_is_not_limited(world, manager, provider):
+    for n in (1, 2, 3):
+        _ask(manager, provider, n)
+    assert services.report_jobs_monthly_create(today=datetime.date(2026, 4, 2))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("same", [True, False], ids=["the same request", "different requests"])
+def test_fifty_requests_at_once_make_at_most_three_jobs_and_no_error(manager, provider, monkeypatch, same):
+    """Fifty requests of one person at the same moment (PostgreSQL): one job for one request, three for many."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    monkeypatch.setattr(services, "_enqueue", lambda job_id: True)
+    barrier = threading.Barrier(50)
+    outcomes: list[object] = []
+
+    def ask(n: int) -> None:
+        try:
+            barrier.wait()
+            outcomes.append(_ask(manager, provider, 1 if same else n % 12 + 1).pk)
+        except Exception as exc:  # noqa: BLE001 - collected: the test asserts what they are
+            outcomes.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(outcomes) == 50
+    if same:
+        assert errors == []
+        assert len(set(outcomes)) == 1
+        assert ReportJob.objects.count() == 1
+    else:
+        assert all(isinstance(e, services.ReportJobLimitReached) for e in errors), errors[:3]
+        assert ReportJob.objects.count() == 3

@@ -402,3 +402,29 @@ def test_the_archive_takes_one_query_for_one_job_or_many(done_job, manager, coor
             requested_by=manager, provider=provider, start=MARCH_DATES[0], end=MARCH_DATES[1], kind="month"
         )
     assert archive_queries() == one == 1
+
+
+def test_asking_again_for_a_pdf_being_made_shows_that_job(client, request, world, django_capture_on_commit_callbacks):
+    sign_in(client, request, "manager")
+    with django_capture_on_commit_callbacks(execute=False):
+        first = client.post(reverse("reporting:job_create"), MARCH)
+        second = client.post(reverse("reporting:job_create"), MARCH, follow=True)
+    job = ReportJob.objects.get()
+    assert first["Location"] == reverse("reporting:job_detail", args=[job.pk])
+    assert second.redirect_chain[-1][0] == first["Location"]
+    assert "This report is already being made; here it is." in second.content.decode()
+
+
+def test_a_fourth_pdf_in_flight_is_refused_with_a_message_on_the_report_page(
+    client, request, world, django_capture_on_commit_callbacks
+):
+    sign_in(client, request, "manager")
+    with django_capture_on_commit_callbacks(execute=False):
+        for month in ("2026-01", "2026-02", "2026-03"):
+            assert client.post(reverse("reporting:job_create"), {**MARCH, "month": month}).status_code == 302
+        response = client.post(reverse("reporting:job_create"), {**MARCH, "month": "2026-04"}, follow=True)
+    assert ReportJob.objects.count() == 3
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith(reverse("reporting:index") + "?")
+    assert "month=2026-04" in response.redirect_chain[-1][0]
+    assert "You already have 3 reports being made." in response.content.decode()
