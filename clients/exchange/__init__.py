@@ -59,6 +59,28 @@ FAST_IMPORTS = {
 STREAMED = frozenset(FAST_IMPORTS)
 
 RowError = ReadError
+# Errors kept of one import; the rest are only counted (`ImportResult.error_count`). A bad file can have an
+# error a cell, millions in all, and nobody reads past the first hundred (formats.ERRORS_SHOWN).
+ERRORS_KEPT = 1_000
+
+
+class ErrorList(list):
+    """The import's errors: the first `ERRORS_KEPT` kept, every one counted."""
+
+    def __init__(self, errors: Iterable[RowError] = ()) -> None:
+        super().__init__()
+        self.total = 0
+        for error in errors:
+            self.append(error)
+
+    def append(self, error: RowError) -> None:
+        self.total += 1
+        if len(self) < ERRORS_KEPT:
+            super().append(error)
+
+    def extend(self, errors: Iterable[RowError]) -> None:  # type: ignore[override]
+        for error in errors:
+            self.append(error)
 
 
 @dataclass
@@ -77,6 +99,7 @@ class ImportResult:
     counts: dict[str, FileCounts] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    error_count: int = 0  # all the errors, of which `errors` holds the first ERRORS_KEPT
 
     @property
     def ok(self) -> bool:
@@ -90,7 +113,7 @@ class ImportResult:
 def read_upload(files: Iterable[tuple[str, bytes]]) -> tuple[dict[str, Sheet], list[RowError]]:
     """Uploaded files: one .xlsx workbook, or CSV files named after the format's files."""
     files = list(files)
-    errors: list[RowError] = []
+    errors: list[RowError] = ErrorList()
     if len(files) == 1 and files[0][0].lower().endswith(".xlsx"):
         return read_workbook(io.BytesIO(files[0][1]), errors), errors
     return read_csv_files(files, errors), errors
@@ -112,7 +135,7 @@ def dataset_import(
     from clients.exchange.widgets import ImportContext
     from clients.resources import RESOURCES
 
-    errors: list[RowError] = list(read_errors or [])
+    errors = ErrorList(read_errors or [])
     if path is not None:
         sheets = read_path(Path(path), errors, streamed=STREAMED)
     sheets = sheets or {}
@@ -140,6 +163,7 @@ def dataset_import(
                 detail="; ".join(f"{name}: +{c.created} ~{c.updated}" for name, c in result.counts.items()),
             )
     result.errors = _sorted_errors(errors)
+    result.error_count = errors.total
     return result
 
 

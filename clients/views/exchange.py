@@ -117,7 +117,7 @@ def _refuse_large_body(view: Callable) -> Callable:
 
 def _preview(request: HttpRequest, result: ImportResult) -> HttpResponse:
     """The counts and the first errors; the others are counted, not listed (a bad file may have millions)."""
-    more = len(result.errors) - ERRORS_SHOWN
+    more = result.error_count - ERRORS_SHOWN
     context = {
         "result": result,
         "errors_shown": result.errors[:ERRORS_SHOWN],

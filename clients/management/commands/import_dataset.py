@@ -27,11 +27,11 @@ class Command(BaseCommand):
                 f"{e.file}:{e.row if e.row is not None else '-'}:{e.column or '-'}: {e.message}"
                 for e in result.errors[:ERRORS_SHOWN]
             ]
-            more = len(result.errors) - ERRORS_SHOWN
+            more = result.error_count - ERRORS_SHOWN
             if more > 0:
                 lines.append(f"… and {more:,} more error{'s' if more > 1 else ''}".replace(",", " "))
             raise CommandError(
-                f"{len(result.errors)} error(s); nothing was imported.\n" + "\n".join(lines), returncode=1
+                f"{result.error_count} error(s); nothing was imported.\n" + "\n".join(lines), returncode=1
             )
         for name, counts in result.counts.items():
             self.stdout.write(
