@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from clients import services
 from clients.exchange import dataset_import
@@ -112,7 +113,8 @@ def test_an_import_of_several_providers_refuses_a_reference_two_providers_use(tm
     StaffFactory(provider=other_provider, staff_ref="S9")
     folder = small_folder(tmp_path, contacts=[contact_row("K1", staff_ref="S9")])
 
-    result = dataset_import(path=folder)
+    with translation.override("en"):
+        result = dataset_import(path=folder)
 
     assert [(e.file, e.column) for e in result.errors] == [("contacts", "staff_ref")]
     assert "several providers" in result.errors[0].message
