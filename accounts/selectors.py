@@ -11,12 +11,9 @@ from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import lockout
+from .capabilities import can_manage_staff_accounts
 from .grace import grace_period_end
 from .models import Role, User
-
-
-def can_manage_staff_accounts(user: Any) -> bool:
-    return user.is_superuser or (user.is_manager and user.provider_id is not None)
 
 
 def staff_accounts_for(user: Any) -> QuerySet[User]:

@@ -1,5 +1,7 @@
 """The home page (each role lands on its own), the password change and the manager's staff accounts page."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,48 +16,53 @@ from plans import selectors
 from plans.choices import TaskStatus
 
 from . import lockout, services
+from .capabilities import can_manage_staff_accounts, works_with_clients
 from .forms import StaffAccountForm
 from .models import Role
-from .selectors import can_manage_staff_accounts, get_staff_account_for_user, staff_account_rows
-
-HOME_TEMPLATES = {
-    Role.SOCIAL_WORKER: "home/social_worker.html",
-    Role.MENTOR: "home/mentor.html",
-    Role.MANAGER: "home/manager.html",
-    Role.COORDINATOR: "home/coordinator.html",
-}
+from .selectors import get_staff_account_for_user, staff_account_rows
 
 # The mentor's home page shows the soonest tasks; "my tasks" shows them all.
 MENTOR_HOME_TASKS = 10
 
 
-def _home_context(user, page_number: str | None) -> dict:
-    """What each role's home page shows; a fixed number of queries whatever the rows."""
-    if not user.works_with_clients:
-        return {}
-    if user.is_social_worker:
-        return {
-            "caseload": selectors.caseload_page(user=user, number=page_number),
-            "tasks_due": selectors.tasks_due_this_week(user=user),
-            "week_end": selectors.week_end(timezone.localdate()),
-            "no_contact_days": selectors.NO_CONTACT_DAYS,
-        }
-    if user.is_mentor:
-        return {
-            "tasks": selectors.my_tasks(user=user)[:MENTOR_HOME_TASKS],
-            "status_choices": TaskStatus.choices,
-            "clients": selectors.mentor_clients_page(user=user, number=page_number),
-        }
-    if user.is_manager:
-        return {"glance": selectors.month_at_a_glance(provider_id=user.provider_id)}
-    return {}
+def _social_worker_home(user, page_number: str | None) -> dict:
+    return {
+        "caseload": selectors.caseload_page(user=user, number=page_number),
+        "tasks_due": selectors.tasks_due_this_week(user=user),
+        "week_end": selectors.week_end(timezone.localdate()),
+        "no_contact_days": selectors.NO_CONTACT_DAYS,
+    }
+
+
+def _mentor_home(user, page_number: str | None) -> dict:
+    return {
+        "tasks": selectors.my_tasks(user=user)[:MENTOR_HOME_TASKS],
+        "status_choices": TaskStatus.choices,
+        "clients": selectors.mentor_clients_page(user=user, number=page_number),
+    }
+
+
+def _manager_home(user, page_number: str | None) -> dict:
+    return {"glance": selectors.month_at_a_glance(provider_id=user.provider_id)}
+
+
+# Each role lands on its own page, with what it shows (a fixed number of queries whatever the rows).
+# A page, not an access rule: what the pages link to asks `accounts.capabilities`.
+HOME_PAGES: dict[str, tuple[str, Callable[..., dict] | None]] = {
+    Role.SOCIAL_WORKER: ("home/social_worker.html", _social_worker_home),
+    Role.MENTOR: ("home/mentor.html", _mentor_home),
+    Role.MANAGER: ("home/manager.html", _manager_home),
+    Role.COORDINATOR: ("home/coordinator.html", None),
+}
 
 
 @login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    template = HOME_TEMPLATES.get(request.user.role, "home/no_role.html")
-    return render(request, template, _home_context(request.user, request.GET.get("page")))
+    template, home_context = HOME_PAGES.get(request.user.role, ("home/no_role.html", None))
+    if home_context is None or not works_with_clients(request.user):
+        return render(request, template, {})
+    return render(request, template, home_context(request.user, request.GET.get("page")))
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -6,6 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.capabilities import can_read_audit
+
 from .filters import AuditFilter
 from .models import AuditEntry
 
@@ -13,7 +15,7 @@ from .models import AuditEntry
 @login_required
 @require_GET
 def entry_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_manager or request.user.provider_id is None:
+    if not can_read_audit(request.user):
         raise Http404
     entries = AuditEntry.objects.filter(provider_id=request.user.provider_id)
     audit_filter = AuditFilter(request.GET, queryset=entries)

@@ -7,6 +7,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, cast
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 
 from .models import Client, Family, LegalStatusEntry, Provider, ProviderHandover, ResidenceEntry, Staff, name_key
 
@@ -35,6 +36,22 @@ def client_list(*, user: User) -> QuerySet[Client]:
         )
         .order_by("last_name", "first_name", "client_ref")
     )
+
+
+def _get_client_for_user(user: User, pk: int) -> Client:
+    """The client if the user may see them (with the family); 404 otherwise, never telling whether they exist."""
+    try:
+        return Client.objects.for_user(user).select_related("family").get(pk=pk)
+    except Client.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_family_for_user(user: User, pk: int) -> Family:
+    """The family if the user may see it; 404 otherwise."""
+    try:
+        return Family.objects.for_user(user).get(pk=pk)
+    except Family.DoesNotExist:
+        raise Http404 from None
 
 
 def client_detail(*, user: User, pk: int) -> Client | None:

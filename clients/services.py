@@ -14,6 +14,8 @@ from django.db.models import UniqueConstraint
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can_hand_over, can_merge, can_write_client, can_write_family, can_write_records_of
+
 from .models import Client, Family, LegalStatusEntry, Provider, ProviderHandover, ResidenceEntry, Staff
 
 if TYPE_CHECKING:
@@ -49,14 +51,9 @@ _MERGE_FILL_FIELDS = (
 )
 
 
-def _require_writer(user: User, provider_id: int | None) -> None:
-    """Social workers and managers write their own provider's records; nobody else does."""
-    if not (user.is_social_worker or user.is_manager) or provider_id is None or user.provider_id != provider_id:
-        raise PermissionDenied
-
-
-def _require_manager(user: User, provider_id: int | None) -> None:
-    if not user.is_manager or provider_id is None or user.provider_id != provider_id:
+def _require(allowed: bool) -> None:
+    """A capability (`accounts.capabilities`) the user lacks: the view should not have called."""
+    if not allowed:
         raise PermissionDenied
 
 
@@ -104,7 +101,7 @@ def client_create(
     residence_since: date | None = None,
 ) -> Client:
     """Open a new client's record, with the first legal status and residence when known."""
-    _require_writer(by, provider.pk)
+    _require(can_write_records_of(by, provider.pk))
     client = Client(provider=provider, **{k: v for k, v in data.items() if k in CLIENT_FIELDS})
     _check_staff(client)
     _clean_unique_ref(client, "client_ref")
@@ -125,7 +122,7 @@ def client_create(
 @transaction.atomic
 def client_update(*, client: Client, by: User, data: Mapping[str, Any]) -> Client:
     """Change the record's own fields; only the fields that differ from the stored row are written."""
-    _require_writer(by, client.provider_id)
+    _require(can_write_client(by, client))
     # Compare with the stored row: a ModelForm has already copied its data onto `client`.
     stored = Client.objects.select_for_update().get(pk=client.pk)
     changed = []
@@ -144,7 +141,7 @@ def client_update(*, client: Client, by: User, data: Mapping[str, Any]) -> Clien
 @transaction.atomic
 def legal_status_change(*, client: Client, by: User, legal_status: str, since: date) -> LegalStatusEntry:
     """Add a legal status to the history; earlier entries stay as they are."""
-    _require_writer(by, client.provider_id)
+    _require(can_write_client(by, client))
     if LegalStatusEntry.objects.filter(client=client, since=since).exists():
         raise ValidationError({"since": _("There is already a legal status from this day.")})
     entry = LegalStatusEntry(client=client, legal_status=legal_status, since=since, recorded_by=by)
@@ -156,7 +153,7 @@ def legal_status_change(*, client: Client, by: User, legal_status: str, since: d
 @transaction.atomic
 def residence_change(*, client: Client, by: User, residence: str, since: date) -> ResidenceEntry:
     """Add a residence to the history; earlier entries stay as they are."""
-    _require_writer(by, client.provider_id)
+    _require(can_write_client(by, client))
     if ResidenceEntry.objects.filter(client=client, since=since).exists():
         raise ValidationError({"since": _("There is already a residence from this day.")})
     entry = ResidenceEntry(client=client, residence=residence.strip(), since=since, recorded_by=by)
@@ -179,7 +176,7 @@ def family_create(*, by: User, members: Iterable[Client], family_ref: str = "", 
     if not members:
         raise ValidationError({"members": _("A family needs at least one member.")})
     for member in members:
-        _require_writer(by, member.provider_id)
+        _require(can_write_client(by, member))
     provider = members[0].provider
     family = Family(family_ref=family_ref or _next_family_ref(provider), name=name, provider=provider)
     _clean_unique_ref(family, "family_ref")
@@ -193,8 +190,8 @@ def family_create(*, by: User, members: Iterable[Client], family_ref: str = "", 
 @transaction.atomic
 def family_add_member(*, family: Family, client: Client, by: User) -> Client:
     """Add a client to a family of their provider (a client belongs to one family at most)."""
-    _require_writer(by, client.provider_id)
-    _require_writer(by, family.provider_id)
+    _require(can_write_client(by, client))
+    _require(can_write_family(by, family))
     client.family = family
     client.save(update_fields=["family", "updated_at"])
     return client
@@ -242,7 +239,7 @@ def client_handover(
     staff worked for the previous provider and are unassigned. References the new provider already uses
     get a suffix (`free_ref`).
     """
-    _require_manager(by, client.provider_id)
+    _require(can_hand_over(by, client))
     if to_provider.pk == client.provider_id:
         raise ValidationError({"to_provider": _("Choose another provider.")})
     family = client.family
@@ -285,7 +282,7 @@ def client_merge(*, keep: Client, remove: Client, by: User) -> Client:
     Contacts, plans and any other record that points at a client are moved generically, through
     the client's related objects, so that apps added later are merged too.
     """
-    _require_manager(by, keep.provider_id)
+    _require(can_merge(by, keep))
     if keep.pk == remove.pk:
         raise ValidationError(_("Choose two different records."))
     if remove.provider_id != keep.provider_id:

@@ -1,4 +1,4 @@
-"""Which contacts, plans and tasks a user may see, and who may change them."""
+"""Which contacts, plans and tasks a user may see (who may change them: `accounts.capabilities`)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,6 @@ from django.db import models
 if TYPE_CHECKING:
     from accounts.models import User
     from clients.models import Client
-
-
-def may_edit_plans(user: User) -> bool:
-    """Social workers and managers draft and change plans; mentors only update tasks."""
-    return bool(getattr(user, "works_with_clients", False)) and (user.is_social_worker or user.is_manager)
 
 
 class ContactQuerySet(models.QuerySet):

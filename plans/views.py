@@ -15,8 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.capabilities import can_edit_plans, can_log_contact, works_with_clients
 from accounts.models import User
 from clients.models import Client, Family, Staff
+from clients.selectors import _get_client_for_user, _get_family_for_user
 
 from . import selectors, services
 from .forms import (
@@ -30,61 +32,42 @@ from .forms import (
     TaskStatusForm,
 )
 from .models import Goal, Plan, Task
-from .querysets import may_edit_plans
 
 
-def _get_client_for_user(user: User, pk: int) -> Client:
+def _get_plan_for_user(user: User, pk: int) -> Plan:
     try:
-        return Client.objects.for_user(user).select_related("family").get(pk=pk)
-    except Client.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_family_for_user(user: User, pk: int) -> Family:
-    try:
-        return Family.objects.for_user(user).get(pk=pk)
-    except Family.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_plan_for_user(user: User, pk: int, *, edit: bool = False) -> Plan:
-    try:
-        plan = Plan.objects.for_user(user).select_related("client", "family").get(pk=pk)
+        return Plan.objects.for_user(user).select_related("client", "family").get(pk=pk)
     except Plan.DoesNotExist:
         raise Http404 from None
-    if edit and not may_edit_plans(user):
-        raise PermissionDenied
-    return plan
 
 
 def _get_goal_for_user(user: User, pk: int) -> Goal:
     try:
-        goal = Goal.objects.select_related("plan__client", "plan__family").get(
+        return Goal.objects.select_related("plan__client", "plan__family").get(
             pk=pk, plan__in=Plan.objects.for_user(user)
         )
     except Goal.DoesNotExist:
         raise Http404 from None
-    if not may_edit_plans(user):
-        raise PermissionDenied
-    return goal
 
 
-def _get_task_for_user(user: User, pk: int, *, edit: bool = False) -> Task:
+def _get_task_for_user(user: User, pk: int) -> Task:
     try:
-        task = Task.objects.for_user(user).select_related("goal__plan", "responsible", "updated_by").get(pk=pk)
+        return Task.objects.for_user(user).select_related("goal__plan", "responsible", "updated_by").get(pk=pk)
     except Task.DoesNotExist:
         raise Http404 from None
-    if edit and not may_edit_plans(user):
+
+
+def _require_plan_editor(user: User) -> None:
+    """Mentors see plans and update tasks but do not change plans: 403 once the row is known visible."""
+    if not can_edit_plans(user):
         raise PermissionDenied
-    return task
 
 
 def _staff_of(user: User) -> Staff:
     """The user's own staff record: a contact is always delivered by a staff member."""
-    staff = Staff.objects.filter(user=user, provider_id=user.provider_id, is_active=True).first()
-    if staff is None:
+    if not can_log_contact(user):
         raise PermissionDenied(_("Only a social worker or a mentor can log a contact."))
-    return staff
+    return user.staff
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -154,8 +137,7 @@ def timeline(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 def _plan_create_page(request: HttpRequest, *, client: Client | None, family: Family | None) -> HttpResponse:
-    if not may_edit_plans(request.user):
-        raise PermissionDenied
+    _require_plan_editor(request.user)
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         plan = services.plan_create(actor=request.user, client=client, family=family, **form.cleaned_data)
@@ -183,7 +165,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         plan = selectors.plan_with_goals(plan_id=pk, user=request.user)
     except Plan.DoesNotExist:
         raise Http404 from None
-    editable = may_edit_plans(request.user) and not plan.is_closed
+    editable = can_edit_plans(request.user) and not plan.is_closed
     workable = set(Task.objects.for_user(request.user).filter(goal__plan=plan).values_list("pk", flat=True))
     ctx = {
         "plan": plan,
@@ -197,7 +179,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan_for_user(request.user, pk, edit=True)
+    plan = _get_plan_for_user(request.user, pk)
+    _require_plan_editor(request.user)
     # The form gets a copy, so that `plan` keeps the saved values the service compares against.
     form = PlanEditForm(request.POST or None, instance=copy.copy(plan))
     conflict = None
@@ -232,7 +215,8 @@ def _conflict_form(form_class, request: HttpRequest, current, **kwargs):
 
 
 def _plan_status(request: HttpRequest, pk: int, change) -> HttpResponse:
-    plan = _get_plan_for_user(request.user, pk, edit=True)
+    plan = _get_plan_for_user(request.user, pk)
+    _require_plan_editor(request.user)
     try:
         change(plan=plan, actor=request.user, version=int(request.POST.get("version", "0") or 0))
     except services.ConflictError as exc:
@@ -271,7 +255,8 @@ def _refuse_closed(request: HttpRequest, plan: Plan) -> HttpResponse | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan_for_user(request.user, pk, edit=True)
+    plan = _get_plan_for_user(request.user, pk)
+    _require_plan_editor(request.user)
     if refused := _refuse_closed(request, plan):
         return refused
     form = GoalForm(request.POST or None)
@@ -286,6 +271,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
     goal = _get_goal_for_user(request.user, goal_pk)
+    _require_plan_editor(request.user)
     plan = goal.plan
     if refused := _refuse_closed(request, plan):
         return refused
@@ -303,7 +289,8 @@ def task_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _get_task_for_user(request.user, pk, edit=True)
+    task = _get_task_for_user(request.user, pk)
+    _require_plan_editor(request.user)
     plan = task.goal.plan
     form = TaskEditForm(request.POST or None, instance=copy.copy(task), user=request.user, plan=plan)
     conflict = None
@@ -389,7 +376,7 @@ def task_note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    if not request.user.works_with_clients:
+    if not works_with_clients(request.user):
         raise Http404
     tasks = selectors.my_tasks(user=request.user)
     ctx = {"tasks": tasks, "status_choices": TaskStatusForm.base_fields["status"].choices}

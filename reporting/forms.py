@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import can_report_on_all_providers
 from clients.models import Contract, Provider
 
 from .models import LANGUAGE_CHOICES, ReportKind, ReportNarrative
@@ -97,7 +98,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["month"].initial = previous_month_start()
-        if not user.is_coordinator:
+        if not can_report_on_all_providers(user):
             # Managers and social workers report on their own provider only.
             del self.fields["provider"]
         _bootstrap(self)
@@ -105,7 +106,7 @@ class ReportForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
-        provider = data.get("provider") if self.user.is_coordinator else self.user.provider
+        provider = data.get("provider") if can_report_on_all_providers(self.user) else self.user.provider
         data["provider"] = provider
         if not kind or self.errors:
             return data  # a field's own error is the one to show

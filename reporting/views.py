@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.capabilities import can_make_reports, can_read_reports, can_report_on_all_providers, can_write_narrative
+
 from . import selectors, services
 from .figures_cache import cached_figures_for
 from .forms import NarrativeForm, ReportForm
 from .models import JobState, ReportJob, ReportKind
 from .presentation import build_report
-from .querysets import can_make_reports, can_read_reports
 from .render_json import render_json
 from .render_xlsx import render_xlsx
 
@@ -92,7 +93,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
             provider=data["provider"], start=data["start"], end=data["end"]
         )
     user: Any = request.user
-    provider_id = None if user.is_coordinator else user.provider_id
+    provider_id = None if can_report_on_all_providers(user) else user.provider_id
     ctx["recent_jobs"] = selectors.report_job_list(user=request.user, provider_id=provider_id)[:10]
     return render(request, "reporting/index.html", ctx)
 
@@ -232,8 +233,7 @@ def archive(request: HttpRequest) -> HttpResponseBase:
 def narrative_edit(request: HttpRequest) -> HttpResponseBase:
     """The manager writes the text sections of the chosen period's report (their own provider)."""
     _require_reader(request)
-    user: Any = request.user
-    if not user.is_manager:
+    if not can_write_narrative(request.user):
         raise Http404
     try:
         data = _valid_report(request)

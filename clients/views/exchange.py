@@ -9,6 +9,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.capabilities import can_export, can_import
 from audit.models import Action
 from audit.services import audit_record
 from clients.exchange import ImportResult, dataset_import, export_datasets, read_upload, write_workbook
@@ -37,17 +39,20 @@ MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def manager_required(view: Callable) -> Callable:
-    """Only a provider's manager imports and exports; everyone else signed in gets 403."""
+def capability_required(capability: Callable[[Any], bool]) -> Callable[[Callable], Callable]:
+    """The view for users with `capability` (a provider's manager); everyone else signed in gets 403."""
 
-    @functools.wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_manager or not request.user.provider_id:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not capability(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
 
 
 def _uploads_root() -> Path:
@@ -129,7 +134,7 @@ def _preview(request: HttpRequest, result: ImportResult) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-@manager_required
+@capability_required(can_import)
 @_refuse_large_body
 @csrf_protect
 def import_upload(request: HttpRequest) -> HttpResponse:
@@ -146,7 +151,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@manager_required
+@capability_required(can_import)
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Imports the files the preview showed, as they were uploaded."""
     files = _load_upload(request)
@@ -167,7 +172,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@manager_required
+@capability_required(can_export)
 def export(request: HttpRequest) -> HttpResponse:
     """The manager's provider's records as one workbook, a sheet a file of the format."""
     stream = io.BytesIO()

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.capabilities import can_manage_privacy
 from audit.models import Action
 from audit.services import audit_record
 
-from .. import privacy
+from .. import privacy, selectors
 from ..models import Client
-from .records import _get_client_for_user
 
 
 class ConfirmForm(forms.Form):
@@ -31,15 +31,11 @@ class ConfirmForm(forms.Form):
     )
 
 
-def _require_manager(user) -> None:
-    """Only a provider's manager has these pages; for anyone else they do not exist."""
-    if not getattr(user, "is_manager", False) or not getattr(user, "works_with_clients", False):
-        raise Http404
-
-
 def _get_client_for_manager(user, pk: int) -> Client:
-    _require_manager(user)
-    return _get_client_for_user(user, pk)
+    # Only a provider's manager has these pages; for anyone else they do not exist.
+    if not can_manage_privacy(user):
+        raise Http404
+    return selectors._get_client_for_user(user, pk)
 
 
 def _download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
@@ -91,7 +87,8 @@ def anonymise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def anonymise_due(request: HttpRequest) -> HttpResponse:
-    _require_manager(request.user)
+    if not can_manage_privacy(request.user):
+        raise Http404
     today = timezone.localdate()
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

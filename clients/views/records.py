@@ -7,12 +7,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.capabilities import (
+    can_hand_over,
+    can_merge,
+    can_write_client,
+    can_write_clients,
+    can_write_family,
+    works_with_clients,
+)
 
 from .. import selectors, services
 from ..filters import ClientFilter
@@ -26,37 +35,15 @@ from ..forms import (
     MergeForm,
     ResidenceChangeForm,
 )
-from ..models import Client, Family
+from ..models import Client
 
 PAGE_SIZE = 25
 
 
 def _require_client_area(user) -> None:
     """Only people who work with clients have this part; for anyone else it does not exist."""
-    if not getattr(user, "works_with_clients", False):
+    if not works_with_clients(user):
         raise Http404
-
-
-def _require_writer(user) -> None:
-    _require_client_area(user)
-    if not (user.is_social_worker or user.is_manager):
-        raise PermissionDenied
-
-
-def _require_manager(user) -> None:
-    _require_client_area(user)
-    if not user.is_manager:
-        raise PermissionDenied
-
-
-def _get_client_for_user(user, pk: int) -> Client:
-    _require_client_area(user)
-    return get_object_or_404(Client.objects.for_user(user), pk=pk)
-
-
-def _get_family_for_user(user, pk: int) -> Family:
-    _require_client_area(user)
-    return get_object_or_404(Family.objects.for_user(user), pk=pk)
 
 
 def _optional_url(name: str, *args) -> str | None:
@@ -82,8 +69,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     clients = selectors.client_list(user=request.user)
     client_filter = ClientFilter(request.GET or None, queryset=clients, user=request.user)
     page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_write = request.user.is_social_worker or request.user.is_manager
-    ctx = {"filter": client_filter, "page": page, "can_write": can_write}
+    ctx = {"filter": client_filter, "page": page, "can_write": can_write_clients(request.user)}
     return render(request, "clients/list.html", ctx)
 
 
@@ -98,8 +84,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "client": client,
         "family_members": family_members,
-        "can_write": request.user.is_social_worker or request.user.is_manager,
-        "is_manager": request.user.is_manager,
+        "can_write": can_write_client(request.user, client),
         "timeline_url": _optional_url("plans:timeline", client.pk),
         "contact_create_url": _optional_url("plans:contact_create", client.pk),
     }
@@ -109,7 +94,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def client_create(request: HttpRequest) -> HttpResponse:
-    _require_writer(request.user)
+    _require_client_area(request.user)
+    if not can_write_clients(request.user):
+        raise PermissionDenied
     provider = request.user.provider
     duplicates: list[Client] = []
     if request.method == "POST":
@@ -153,8 +140,9 @@ def client_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _get_client_for_user(request.user, pk)
-    _require_writer(request.user)
+    client = selectors._get_client_for_user(request.user, pk)
+    if not can_write_client(request.user, client):
+        raise PermissionDenied
     form = ClientForm(request.POST or None, instance=client, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,8 +159,9 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def status_change(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _get_client_for_user(request.user, pk)
-    _require_writer(request.user)
+    client = selectors._get_client_for_user(request.user, pk)
+    if not can_write_client(request.user, client):
+        raise PermissionDenied
     form = LegalStatusChangeForm(request.POST or None, initial={"since": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,8 +178,9 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def residence_change(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _get_client_for_user(request.user, pk)
-    _require_writer(request.user)
+    client = selectors._get_client_for_user(request.user, pk)
+    if not can_write_client(request.user, client):
+        raise PermissionDenied
     form = ResidenceChangeForm(request.POST or None, initial={"since": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -208,8 +198,9 @@ def residence_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def handover(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _get_client_for_user(request.user, pk)
-    _require_manager(request.user)
+    client = selectors._get_client_for_user(request.user, pk)
+    if not can_hand_over(request.user, client):
+        raise PermissionDenied
     form = HandoverForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,8 +228,9 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _get_client_for_user(request.user, pk)
-    _require_manager(request.user)
+    client = selectors._get_client_for_user(request.user, pk)
+    if not can_merge(request.user, client):
+        raise PermissionDenied
     form = MergeForm(request.POST or None, user=request.user, client=client)
     if request.method == "POST" and form.is_valid():
         try:
@@ -262,24 +254,24 @@ def family_list(request: HttpRequest) -> HttpResponse:
     _require_client_area(request.user)
     families = selectors.family_list(user=request.user)
     page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_write = request.user.is_social_worker or request.user.is_manager
-    return render(request, "clients/family_list.html", {"page": page, "can_write": can_write})
+    return render(request, "clients/family_list.html", {"page": page, "can_write": can_write_clients(request.user)})
 
 
 @require_safe
 @login_required
 def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    family = _get_family_for_user(request.user, pk)
+    family = selectors._get_family_for_user(request.user, pk)
     members = selectors.family_members(user=request.user, family=family)
-    can_write = request.user.is_social_worker or request.user.is_manager
-    ctx = {"family": family, "members": members, "can_write": can_write}
+    ctx = {"family": family, "members": members, "can_write": can_write_family(request.user, family)}
     return render(request, "clients/family_detail.html", ctx)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def family_create(request: HttpRequest) -> HttpResponse:
-    _require_writer(request.user)
+    _require_client_area(request.user)
+    if not can_write_clients(request.user):
+        raise PermissionDenied
     # From a client's page, the client is ticked already.
     initial = {"members": [request.GET["client"]]} if request.GET.get("client", "").isdigit() else None
     form = FamilyForm(request.POST or None, user=request.user, initial=initial)
@@ -300,8 +292,9 @@ def family_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def family_add_member(request: HttpRequest, pk: int) -> HttpResponse:
-    family = _get_family_for_user(request.user, pk)
-    _require_writer(request.user)
+    family = selectors._get_family_for_user(request.user, pk)
+    if not can_write_family(request.user, family):
+        raise PermissionDenied
     form = FamilyAddMemberForm(request.POST or None, user=request.user, family=family)
     if request.method == "POST" and form.is_valid():
         services.family_add_member(family=family, client=form.cleaned_data["client"], by=request.user)

@@ -6,11 +6,11 @@ from typing import Any
 
 from django import template
 
+from accounts.capabilities import can_read_reports, can_report_on_all_providers
 from clients.models import Provider
 
 from .. import selectors
 from ..forms import previous_month_start
-from ..querysets import can_read_reports
 
 register = template.Library()
 
@@ -26,7 +26,7 @@ def report_providers(user: Any) -> list[Provider]:
     """The providers whose reports the user may open (coordinators: all)."""
     if not can_read_reports(user):
         return []
-    if user.is_coordinator:
+    if can_report_on_all_providers(user):
         return list(Provider.objects.order_by("name"))
     return list(Provider.objects.filter(pk=user.provider_id))
 

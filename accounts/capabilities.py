@@ -1,0 +1,208 @@
+"""What each role may do: one predicate per question a view, service or template asks.
+
+The spec's table ("Who may see what", docs/domain.md) written once. Views, services and templates
+(`{% load capabilities %}`) ask these; nothing else compares a role. Which *rows* a user sees stays
+with the querysets' `for_user(user)`, which ask the same role questions for their filters.
+
+Every predicate is False for an anonymous or inactive user. Objects are read by their attributes
+(`client.provider_id`), so this bottom layer imports no app above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class OfProvider(Protocol):
+    """A record that belongs to one provider: a client, a family."""
+
+    @property
+    def provider_id(self) -> int | None: ...
+
+
+_WRITER_ROLES = (Role.SOCIAL_WORKER, Role.MANAGER)
+
+
+def _role(user: AnyUser) -> str:
+    """The user's role, or "" for anyone who cannot act (anonymous, inactive, no role)."""
+    if not user.is_authenticated or not user.is_active:
+        return ""
+    return str(getattr(user, "role", "") or "")
+
+
+def _provider_id(user: AnyUser) -> int | None:
+    return getattr(user, "provider_id", None)
+
+
+def _of_provider(user: AnyUser, *roles: str) -> bool:
+    """The user has one of `roles` and works for a provider."""
+    return _role(user) in roles and _provider_id(user) is not None
+
+
+def _own(user: AnyUser, provider_id: int | None) -> bool:
+    return provider_id is not None and provider_id == _provider_id(user)
+
+
+# Clients and families ----------------------------------------------------------------------------
+
+
+def works_with_clients(user: AnyUser) -> bool:
+    """Social workers, mentors and managers of a provider have the client pages; coordinators never do.
+
+    The rule is the user's one-row property (`User.works_with_clients`), which the querysets' `for_user` read too.
+    """
+    return bool(_role(user)) and bool(getattr(user, "works_with_clients", False))
+
+
+def can_read_provider_clients(user: AnyUser) -> bool:
+    """Social workers and managers read every client and family of their provider."""
+    return _of_provider(user, *_WRITER_ROLES)
+
+
+def sees_assigned_clients_only(user: AnyUser) -> bool:
+    """Mentors read only the clients assigned to them ("My clients")."""
+    return _of_provider(user, Role.MENTOR)
+
+
+def can_write_clients(user: AnyUser) -> bool:
+    """Social workers and managers take clients in, form families and change records (their provider's)."""
+    return _of_provider(user, *_WRITER_ROLES)
+
+
+def can_write_records_of(user: AnyUser, provider_id: int | None) -> bool:
+    """May the user write the client records of this provider (only their own)?"""
+    return can_write_clients(user) and _own(user, provider_id)
+
+
+def can_write_client(user: AnyUser, client: OfProvider) -> bool:
+    return can_write_records_of(user, client.provider_id)
+
+
+def can_write_family(user: AnyUser, family: OfProvider) -> bool:
+    return can_write_records_of(user, family.provider_id)
+
+
+def can_hand_over(user: AnyUser, client: OfProvider) -> bool:
+    """The provider's manager hands its client (with the family) over to another provider."""
+    return _of_provider(user, Role.MANAGER) and _own(user, client.provider_id)
+
+
+def can_merge(user: AnyUser, client: OfProvider) -> bool:
+    """The provider's manager merges two records of its client."""
+    return _of_provider(user, Role.MANAGER) and _own(user, client.provider_id)
+
+
+def can_manage_privacy(user: AnyUser) -> bool:
+    """The data subject's rights (a person's export, anonymisation) are the provider manager's."""
+    return _of_provider(user, Role.MANAGER)
+
+
+def can_import(user: AnyUser) -> bool:
+    """A provider's manager imports records of the exchange format into their provider."""
+    return _of_provider(user, Role.MANAGER)
+
+
+def can_export(user: AnyUser) -> bool:
+    """A provider's manager exports their provider's records in the exchange format."""
+    return _of_provider(user, Role.MANAGER)
+
+
+# Plans and contacts ------------------------------------------------------------------------------
+
+
+def can_edit_plans(user: AnyUser) -> bool:
+    """Social workers and managers draft and change plans, goals and tasks; mentors only update tasks."""
+    return _of_provider(user, *_WRITER_ROLES)
+
+
+def can_log_contact(user: AnyUser) -> bool:
+    """A contact is delivered by a staff member: the user's own active staff record of their provider.
+
+    Reads `user.staff` (one query, then cached on the user).
+    """
+    if not works_with_clients(user):
+        return False
+    staff = getattr(user, "staff", None)  # a missing one-to-one row raises an AttributeError subclass
+    return staff is not None and staff.is_active and staff.provider_id == _provider_id(user)
+
+
+# Reports -----------------------------------------------------------------------------------------
+
+
+def can_read_reports(user: AnyUser) -> bool:
+    """Managers and social workers read their provider's reports; coordinators read all; mentors none."""
+    return _role(user) == Role.COORDINATOR or _of_provider(user, *_WRITER_ROLES)
+
+
+def can_report_on_all_providers(user: AnyUser) -> bool:
+    """Fund coordinators read the reports of every provider and of all of them together."""
+    return _role(user) == Role.COORDINATOR
+
+
+def can_report_on(user: AnyUser, provider_id: int | None) -> bool:
+    """May the user read the reports of this provider (None: all providers together)?"""
+    if not can_read_reports(user):
+        return False
+    return can_report_on_all_providers(user) or _own(user, provider_id)
+
+
+def can_make_reports(user: AnyUser) -> bool:
+    """Managers (their provider) and coordinators (any) ask for report files; social workers only read."""
+    return _role(user) == Role.COORDINATOR or _of_provider(user, Role.MANAGER)
+
+
+def can_write_narrative(user: AnyUser) -> bool:
+    """The manager writes the text sections of their provider's report."""
+    return _of_provider(user, Role.MANAGER)
+
+
+# The organisation --------------------------------------------------------------------------------
+
+
+def can_read_audit(user: AnyUser) -> bool:
+    """A provider's manager browses the audit entries of their provider."""
+    return _of_provider(user, Role.MANAGER)
+
+
+def can_manage_staff_accounts(user: AnyUser) -> bool:
+    """A manager looks after the sign-in of their provider's people; the admin after everyone's."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(getattr(user, "is_superuser", False)) or _of_provider(user, Role.MANAGER)
+
+
+# For templates: `{% load capabilities %}`, `user|can:"import"`, `{% can user "hand_over" client as x %}`.
+
+USER_CAPABILITIES: dict[str, Callable[[Any], bool]] = {
+    "works_with_clients": works_with_clients,
+    "read_provider_clients": can_read_provider_clients,
+    "see_assigned_clients_only": sees_assigned_clients_only,
+    "write_clients": can_write_clients,
+    "manage_privacy": can_manage_privacy,
+    "import": can_import,
+    "export": can_export,
+    "edit_plans": can_edit_plans,
+    "log_contact": can_log_contact,
+    "read_reports": can_read_reports,
+    "report_on_all_providers": can_report_on_all_providers,
+    "make_reports": can_make_reports,
+    "write_narrative": can_write_narrative,
+    "read_audit": can_read_audit,
+    "manage_staff_accounts": can_manage_staff_accounts,
+}
+
+OBJECT_CAPABILITIES: dict[str, Callable[[Any, Any], bool]] = {
+    "write_client": can_write_client,
+    "write_family": can_write_family,
+    "hand_over": can_hand_over,
+    "merge": can_merge,
+}
