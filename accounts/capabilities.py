@@ -1,6 +1,6 @@
 """What each role may do: one predicate per question a view, service or template asks.
 
-The spec's table ("Who may see what", docs/domain.md) written once. Views, services and templates
+The domain spec's table "Who may see what", written once. Views, services and templates
 (`{% load capabilities %}`) ask these; nothing else compares a role. Which *rows* a user sees stays
 with the querysets' `for_user(user)`, which ask the same role questions for their filters.
 
