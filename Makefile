@@ -1,11 +1,12 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test`. Without DATABASE_URL both use the embedded
+# PostgreSQL server (caseapp/embedded_db.py), data in .pgdata/; `make stop-db` stops it.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck messages worker bench
+.PHONY: install run test lint typecheck messages worker bench stop-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,10 @@ messages: install
 
 worker: install
 	$(BIN)/celery -A caseapp worker -l info
+
+# The embedded server stops when the last process using it exits; this stops it whoever uses it.
+stop-db: install
+	$(BIN)/python -m caseapp.embedded_db stop
 
 # The national-scale benchmark (issue 8): drops and re-creates the named database and <name>_small.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/caseapp_bench

@@ -6,7 +6,7 @@ _current = {"sql": ""}
 
 
 def _apply(sender, connection, **kwargs) -> None:
-    if connection.vendor != "postgresql" or not _current["sql"]:
+    if not _current["sql"]:
         return
     with connection.cursor() as cursor:
         for statement in filter(None, (s.strip() for s in _current["sql"].split(";"))):

@@ -88,17 +88,23 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+# PostgreSQL 15 to 18 only. Without DATABASE_URL, the project's embedded server (caseapp/embedded_db.py),
+# started now if it is not running.
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    from caseapp import embedded_db
+
+    DATABASES = {"default": embedded_db.database()}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The report queries are short; PostgreSQL's JIT compiler only adds time to them. Their sorts and
-    # hashes over a year's contacts spill to disk with the server's default work_mem of 4 MB.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", f"-c jit=off -c work_mem={env.str('DATABASE_WORK_MEM', default='64MB')}"
-    )
+# The report queries are short; PostgreSQL's JIT compiler only adds time to them. Their sorts and
+# hashes over a year's contacts spill to disk with the server's default work_mem of 4 MB.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "options", f"-c jit=off -c work_mem={env.str('DATABASE_WORK_MEM', default='64MB')}"
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

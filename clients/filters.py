@@ -6,13 +6,11 @@ import functools
 import itertools
 import math
 import operator
-import re
 from fractions import Fraction
 
 import django_filters
 from django import forms
-from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet, Value
-from django.db.models.lookups import Regex
+from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -85,8 +83,7 @@ def _may_match(word: str) -> Q:
 
     It lets the database return only the candidates among the names' words, which Python then
     compares. A short word must start the word (`similar_words` compares short words only for
-    equality); a longer one must have enough of its letters in order in it. A regular expression:
-    PostgreSQL's `~`, and the REGEXP function Django gives SQLite.
+    equality); a longer one must have enough of its letters in order in it, as a regular expression.
     """
     if len(word) < SHORTEST_FUZZY_WORD:
         return Q(word__startswith=word)
@@ -108,9 +105,8 @@ def _matching_words(words: list[str]) -> dict[str, list[str]]:
 class HasNameWord(Func):
     """Whether one of the words of the client's `name_key` is one of `words`.
 
-    On PostgreSQL an overlap of the name's words with them, which the GIN index of migration 0004
-    (`client_name_words_idx`) answers: the expression must stay the index's. Elsewhere (SQLite) a
-    regular expression over the name key, whose words are separated by single spaces.
+    An overlap of the name's words with them, which the GIN index of migration 0004
+    (`client_name_words_idx`) answers: the expression must stay the index's.
     """
 
     conditional = True
@@ -121,11 +117,6 @@ class HasNameWord(Func):
         self.words = sorted(words)
 
     def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
-        # No words: a pattern that matches nothing, as PostgreSQL's overlap with an empty array.
-        pattern = f"(?:^| )(?:{'|'.join(map(re.escape, self.words))})(?: |$)" if self.words else "(?!)"
-        return compiler.compile(Regex(self.source_expressions[0], Value(pattern)))
-
-    def as_postgresql(self, compiler, connection, **extra_context):
         key, params = compiler.compile(self.source_expressions[0])
         return f"string_to_array({key}, ' ') && %s::text[]", (*params, self.words)
 

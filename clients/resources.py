@@ -49,7 +49,7 @@ from .exchange.widgets import (
 )
 from .models import Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
 
-# Queries with an IN list stay under SQLite's limit of bound parameters.
+# Queries with an IN list send its values in chunks: a statement of a few hundred parameters each.
 IN_CHUNK = 900
 
 

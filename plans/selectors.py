@@ -158,7 +158,7 @@ def timeline_for(*, client: Client, user: User) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)
 
 
-def _last_contact_date() -> Coalesce:
+def _last_contact_date() -> Greatest:
     """The date of a client's latest contact, named or through their family (any provider).
 
     The later of two probes, each served by an index, instead of one subquery joining the contacts
@@ -169,9 +169,8 @@ def _last_contact_date() -> Coalesce:
     named = Subquery(Contact.objects.filter(clients=OuterRef("pk")).order_by("-date").values("date")[:1])
     # Index: contact_family_date_idx, read backwards from the family's latest contact.
     family = Subquery(Contact.objects.filter(family_id=OuterRef("family_id")).order_by("-date").values("date")[:1])
-    # PostgreSQL's GREATEST skips NULLs, so each probe runs once; SQLite's MAX(a, b) is NULL when
-    # either is, and then the Coalesce takes whichever there is.
-    return Coalesce(Greatest(named, family), named, family)
+    # GREATEST skips NULLs: NULL only for a client without any contact, each probe run once.
+    return Greatest(named, family)
 
 
 def with_last_contact(qs: models.QuerySet[Client]) -> models.QuerySet[Client]:

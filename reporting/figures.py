@@ -306,7 +306,7 @@ def _served_in(period: Period, provider: Provider | None) -> QuerySet[Any]:
 
 
 def _age_on(day: datetime.date) -> Any:
-    """Completed years on `day` (NULL without a birth date), in SQL that SQLite and PostgreSQL both run."""
+    """Completed years on `day` (NULL without a birth date)."""
     had_birthday = Q(birth_date__month__lt=day.month) | Q(birth_date__month=day.month, birth_date__day__lte=day.day)
     return (
         Value(day.year)
@@ -355,7 +355,7 @@ def _month_key(year: int, month: int) -> str:
 
 
 def _month_number(field: str) -> Any:
-    """The calendar month of a date as one integer, YYYYMM: the same on SQLite and PostgreSQL."""
+    """The calendar month of a date as one integer, YYYYMM."""
     return ExtractYear(field) * 100 + ExtractMonth(field)
 
 
@@ -434,22 +434,15 @@ _FAMILIES_OF_TWO = (
 )
 
 
-def _latest(table: str, column: str, vendor: str, *, served_only: bool) -> str:
+def _latest(table: str, column: str, *, served_only: bool) -> str:
     """Each client's latest entry of a history table on or before the day (the one parameter): the entry with
-    the latest `since`, then the highest id. PostgreSQL's DISTINCT ON sorts the entries once; elsewhere a
-    window function does the same. With `served_only`, only the entries of the persons served (p0) are
-    read, through the table's client index: cheaper than one pass over the whole table for a few ten
-    thousand persons, dearer for hundreds of thousands."""
+    the latest `since`, then the highest id; DISTINCT ON sorts the entries once. With `served_only`, only the
+    entries of the persons served (p0) are read, through the table's client index: cheaper than one pass
+    over the whole table for a few ten thousand persons, dearer for hundreds of thousands."""
     served = " AND client_id IN (SELECT id FROM p0)" if served_only else ""
-    if vendor == "postgresql":
-        return (
-            f"SELECT DISTINCT ON (client_id) client_id, {column} FROM {table} WHERE since <= %s{served} "  # noqa: S608
-            "ORDER BY client_id, since DESC, id DESC"
-        )
     return (
-        f"SELECT client_id, {column} FROM (SELECT client_id, {column}, "  # noqa: S608
-        "ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY since DESC, id DESC) AS latest "
-        f"FROM {table} WHERE since <= %s{served}) entries WHERE latest = 1"
+        f"SELECT DISTINCT ON (client_id) client_id, {column} FROM {table} WHERE since <= %s{served} "  # noqa: S608
+        "ORDER BY client_id, since DESC, id DESC"
     )
 
 
@@ -463,7 +456,7 @@ def _people(period: Period, provider: Provider | None, person_months: int) -> tu
 
     The persons served are found once (`_served_in`) and every figure about them is read from that set.
     The ORM builds the persons' query; the joins to their histories and grouping it twice over one set are
-    what it cannot express, so the statement wraps the ORM's own SQL (PostgreSQL and SQLite ≥ 3.35 read it).
+    what it cannot express, so the statement wraps the ORM's own SQL.
     """
     persons = (
         Client.objects.filter(pk__in=_served_in(period, provider))
@@ -483,8 +476,8 @@ def _people(period: Period, provider: Provider | None, person_months: int) -> tu
     few = person_months <= _READ_HISTORIES_WHOLE  # an upper bound of the persons served
     statement = _PEOPLE.format(
         persons=sql,
-        legal_status=_latest("clients_legalstatusentry", "legal_status", connection.vendor, served_only=few),
-        residence=_latest("clients_residenceentry", "residence", connection.vendor, served_only=few),
+        legal_status=_latest("clients_legalstatusentry", "legal_status", served_only=few),
+        residence=_latest("clients_residenceentry", "residence", served_only=few),
         groups=", ".join(_GROUPS),
         unknown=UNKNOWN,
         reception=RECEPTION_CENTRE,

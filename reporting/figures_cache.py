@@ -4,10 +4,9 @@ Database triggers (migration 0003) note each write figures depend on in `Figures
 day and the provider it can affect. A cached entry remembers the snapshot it was computed in; it is used
 while no change it did not see can affect its provider and period.
 
-On PostgreSQL "did not see" is exact: the entry keeps `pg_current_snapshot()` taken before computing, and
-a change counts when its writer's transaction is not visible in that snapshot, however the writers' ids
-and commits interleave. On SQLite one writer at a time makes change ids commit in order, so the last id
-visible before computing is enough.
+"Did not see" is exact: the entry keeps `pg_current_snapshot()` taken before computing, and a change
+counts when its writer's transaction is not visible in that snapshot, however the writers' ids and
+commits interleave.
 """
 
 from __future__ import annotations
@@ -44,8 +43,6 @@ def _relevant(end: datetime.date, provider: Provider | None) -> Q:
 def _mark() -> dict[str, Any]:
     """What this connection can see now, taken before the figures are computed."""
     last = FiguresChange.objects.aggregate(last=Max("pk"))["last"] or 0
-    if connection.vendor != "postgresql":
-        return {"snapshot": "", "snapshot_xmin": None, "last_change_id": last}
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_snapshot()::text, pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
         snapshot, xmin = cursor.fetchone()
@@ -63,8 +60,6 @@ def _unseen_change(entry: CachedFigures, end: datetime.date, provider: Provider 
     relevant = FiguresChange.objects.filter(_relevant(end, provider))
     if entry.last_change_id is None:
         return True
-    if connection.vendor != "postgresql" or not entry.snapshot:
-        return relevant.filter(pk__gt=entry.last_change_id).exists()
     own = _own_xid()
     if own is not None and relevant.filter(xid=own, pk__gt=entry.last_change_id).exists():
         return True

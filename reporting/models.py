@@ -172,7 +172,7 @@ class FiguresChange(models.Model):
     queryset updates are noted too (migration 0002).
     """
 
-    xid = models.BigIntegerField(null=True)  # PostgreSQL's transaction id of the writer; None on SQLite
+    xid = models.BigIntegerField(null=True)  # the writer's transaction id (pg_current_xact_id)
     affects_from = models.DateField(null=True)
     provider_id = models.BigIntegerField(null=True)
     at = models.DateTimeField(db_default=Now())
@@ -194,10 +194,10 @@ class CachedFigures(models.Model):
     key = models.CharField(max_length=40, unique=True)  # provider or "all", start, end
     # JSON as text: PostgreSQL's jsonb would reorder the keys, and a report lists its categories in order.
     figures = models.TextField()
-    # PostgreSQL: the snapshot (pg_snapshot text) taken before computing, and its xmin for the index.
+    # The snapshot (pg_snapshot text) taken before computing, and its xmin for the index.
     snapshot = models.TextField(blank=True)
     snapshot_xmin = models.BigIntegerField(null=True)
-    # SQLite: the last change id visible before computing (a single writer makes ids commit in order).
+    # The last change id visible before computing: the computing transaction's own later changes are unseen.
     last_change_id = models.BigIntegerField(null=True)
     computed_at = models.DateTimeField(auto_now=True)
 

@@ -1,4 +1,4 @@
-"""The database itself refuses to change or remove an audit entry (PostgreSQL; SQLite refuses updates)."""
+"""The database itself refuses to change or remove an audit entry."""
 
 from django.db import migrations
 
@@ -16,30 +16,8 @@ PG_DROP = """
 DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry;
 DROP FUNCTION IF EXISTS audit_entry_append_only();
 """
-# SQLite, the development default, refuses updates only: its test runner empties tables with DELETE.
-SQLITE_CREATE = """
-CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry
-BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
-"""
-SQLITE_DROP = "DROP TRIGGER IF EXISTS audit_entry_no_update;"
-
-
-def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_CREATE)
-    elif vendor == "sqlite":
-        schema_editor.execute(SQLITE_CREATE)
-
-
-def drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_DROP)
-    elif vendor == "sqlite":
-        schema_editor.execute(SQLITE_DROP)
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [migrations.RunSQL(PG_CREATE, PG_DROP)]

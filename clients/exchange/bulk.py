@@ -9,8 +9,8 @@ from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 BATCH = 500
-# Values in one IN list: SQLite allows 999 bound parameters in older builds; PostgreSQL takes a chunk at once.
-IN_BATCH = {"sqlite": 900}
+# Values in one IN list: PostgreSQL binds at most 65,535 parameters a statement.
+IN_BATCH = 65_000
 # PostgreSQL's text types (text, bpchar, varchar), whose values may not hold a NUL.
 TEXT_TYPES = {25, 1042, 1043}
 
@@ -33,19 +33,17 @@ def base_type(field: models.Field, connection: BaseDatabaseWrapper) -> str:
 
 
 def bulk_update_rows(model: type[models.Model], instances: Sequence[models.Model], field_names: Sequence[str]) -> None:
-    """Writes `field_names` of each instance to its row, one statement a batch (PostgreSQL and SQLite ≥ 3.33)."""
+    """Writes `field_names` of each instance to its row, one statement a batch (UPDATE ... FROM (VALUES ...))."""
     if not instances:
         return
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     fields = [field_of(model, name) for name in field_names]
     table = quote(model._meta.db_table)
-    typed = connection.vendor == "postgresql"
 
     def value(position: int, field: models.Field) -> str:
-        # Literal VALUES are text to PostgreSQL until cast; SQLite stores what it is given.
-        column = f"v.column{position}"
-        return f"CAST({column} AS {base_type(field, connection)})" if typed else column
+        # Literal VALUES are text to PostgreSQL until cast.
+        return f"CAST(v.column{position} AS {base_type(field, connection)})"
 
     assignments = ", ".join(f"{quote(column_of(model, f.name))} = {value(i + 2, f)}" for i, f in enumerate(fields))
     placeholder = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
@@ -63,35 +61,10 @@ def bulk_update_rows(model: type[models.Model], instances: Sequence[models.Model
             cursor.execute(sql, params)
 
 
-def bulk_insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """INSERTs plain value rows (ids, codes) without building model instances: link rows come by the million."""
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(column_of(model, c)) for c in columns)
-    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    batch: list = []
-    with connection.cursor() as cursor:
-
-        def flush() -> None:
-            values = ", ".join([placeholder] * len(batch))
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", [v for row in batch for v in row])  # noqa: S608
-            batch.clear()
-
-        for row in rows:
-            batch.append(row)
-            if len(batch) == BATCH * 2:
-                flush()
-        if batch:
-            flush()
-
-
 def in_batches(model: type[models.Model], values: Sequence) -> Iterable[Sequence]:
-    """`values` in slices that fit one IN list of the database's."""
-    connection = connections[router.db_for_write(model)]
-    size = IN_BATCH.get(connection.vendor, len(values) or 1)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+    """`values` in slices that fit one IN list."""
+    for start in range(0, len(values), IN_BATCH):
+        yield values[start : start + IN_BATCH]
 
 
 def delete_rows(model: type[models.Model], column: str, values: Sequence) -> None:
@@ -162,15 +135,10 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[
 def values_where_in(model: type[models.Model], fields: Sequence[str], field: str, values: Sequence) -> list[tuple]:
     """`fields` of the rows whose `field` is one of `values`, as tuples.
 
-    PostgreSQL takes the values as one array parameter: an IN list of 10,000 placeholders costs
-    more to build and to parse than the query does to run. Elsewhere the ORM's IN lists, in batches.
+    The values are one array parameter: an IN list of 10,000 placeholders costs more to build and to
+    parse than the query does to run.
     """
     connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        found: list[tuple] = []
-        for batch in in_batches(model, values):
-            found.extend(model._default_manager.filter(**{f"{field}__in": batch}).order_by().values_list(*fields))
-        return found
     if not values:
         return []
     quote = connection.ops.quote_name

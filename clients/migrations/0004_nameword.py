@@ -1,11 +1,10 @@
-"""The words of clients' names (`NameWord`), kept by triggers, and on PostgreSQL a GIN index of each name's words.
+"""The words of clients' names (`NameWord`), kept by triggers, and a GIN index of each name's words.
 
 The client list's search (clients/filters.py) compares the searched words with the distinct words of
 names in Python, then asks the database for the names having the words found. Triggers rather than
-save(), so that bulk inserts, COPY and queryset updates add their words as well. PostgreSQL gets
-statement-level triggers over the transition tables (a COPY of many rows adds its words in one
-statement); SQLite, the development default, row-level triggers. Words are never removed: a word no
-name has any more matches nobody.
+save(), so that bulk inserts, COPY and queryset updates add their words as well: statement-level
+triggers over the transition tables (a COPY of many rows adds its words in one statement). Words are
+never removed: a word no name has any more matches nobody.
 """
 
 from django.db import migrations, models
@@ -50,43 +49,6 @@ DROP INDEX IF EXISTS client_name_words_idx;
 """
 
 
-def _sqlite_words(key: str) -> str:
-    """The words of a name key as the rows of json_each: the key as a JSON array, split at its spaces."""
-    return f"json_each('[' || replace(json_quote({key}), ' ', '\",\"') || ']')"
-
-
-SQLITE_INSERT = "INSERT OR IGNORE INTO clients_nameword (word) SELECT value FROM {words} WHERE value <> '';"
-SQLITE_TRIGGERS = (
-    "CREATE TRIGGER clients_name_words_ins AFTER INSERT ON clients_client "
-    f"BEGIN {SQLITE_INSERT.format(words=_sqlite_words('NEW.name_key'))} END;",
-    "CREATE TRIGGER clients_name_words_upd AFTER UPDATE OF name_key ON clients_client "
-    f"WHEN NEW.name_key IS NOT OLD.name_key BEGIN {SQLITE_INSERT.format(words=_sqlite_words('NEW.name_key'))} END;",
-)
-SQLITE_FILL = (
-    "INSERT OR IGNORE INTO clients_nameword (word) SELECT j.value "
-    f"FROM clients_client c, {_sqlite_words('c.name_key')} j WHERE j.value <> '';"
-)
-
-
-def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for sql in (PG_FUNCTION, PG_FILL, PG_INDEX):
-            schema_editor.execute(sql)
-    elif vendor == "sqlite":
-        for sql in (*SQLITE_TRIGGERS, SQLITE_FILL):
-            schema_editor.execute(sql)
-
-
-def drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_DROP)
-    elif vendor == "sqlite":
-        for event in ("ins", "upd"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS clients_name_words_{event};")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("clients", "0003_client_anonymised_at"),
@@ -99,5 +61,5 @@ class Migration(migrations.Migration):
                 ("word", models.CharField(max_length=250, primary_key=True, serialize=False)),
             ],
         ),
-        migrations.RunPython(create, drop),
+        migrations.RunSQL([PG_FUNCTION, PG_FILL, PG_INDEX], PG_DROP),
     ]

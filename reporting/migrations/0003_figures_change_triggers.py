@@ -1,8 +1,8 @@
 """Triggers that note every write report figures depend on in reporting_figureschange (see reporting/figures_cache.py).
 
-Triggers rather than signals, so that bulk inserts, COPY, queryset updates and cascades are noted as well.
-PostgreSQL gets one statement-level trigger per table and event, over the transition tables (a COPY of
-millions of rows is noted by one row); SQLite, the development default, row-level triggers.
+Triggers rather than signals, so that bulk inserts, COPY, queryset updates and cascades are noted as well:
+one statement-level trigger per table and event, over the transition tables (a COPY of millions of rows
+is noted by one row).
 """
 
 from dataclasses import dataclass
@@ -93,45 +93,14 @@ def _pg_drop(w: Watched) -> str:
     )
 
 
-def _sqlite_triggers(w: Watched) -> list[str]:
-    def note(row: str) -> str:
-        day, provider = (expr.replace("r.", f"{row}.").split("::")[0] for expr in (w.day, w.provider))
-        if w.via_contact:
-            day, provider = (
-                f"(SELECT {column} FROM plans_contact k WHERE k.id = {row}.contact_id)"
-                for column in ("k.date", "k.provider_id")
-            )
-        return f"INSERT INTO reporting_figureschange (affects_from, provider_id) VALUES ({day}, {provider});"
-
-    insert_when = w.insert_when.replace("r.", "NEW.")
-    differs = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in w.compared) if w.compared else "1"
-    return [
-        f"CREATE TRIGGER figures_changed_{w.table}_ins AFTER INSERT ON {w.table} WHEN {insert_when} "
-        f"BEGIN {note('NEW')} END;",
-        f"CREATE TRIGGER figures_changed_{w.table}_upd AFTER UPDATE ON {w.table} WHEN {differs} "
-        f"BEGIN {note('OLD')} {note('NEW')} END;",
-        f"CREATE TRIGGER figures_changed_{w.table}_del AFTER DELETE ON {w.table} BEGIN {note('OLD')} END;",
-    ]
-
-
 def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
     for w in WATCHED:
-        if vendor == "postgresql":
-            schema_editor.execute(_pg_function(w))
-        elif vendor == "sqlite":
-            for sql in _sqlite_triggers(w):
-                schema_editor.execute(sql)
+        schema_editor.execute(_pg_function(w))
 
 
 def drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
     for w in WATCHED:
-        if vendor == "postgresql":
-            schema_editor.execute(_pg_drop(w))
-        elif vendor == "sqlite":
-            for event in ("ins", "upd", "del"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS figures_changed_{w.table}_{event};")
+        schema_editor.execute(_pg_drop(w))
 
 
 class Migration(migrations.Migration):

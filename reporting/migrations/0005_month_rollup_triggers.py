@@ -7,12 +7,11 @@ away those its old rows formed: whichever row of a pair comes second adds the pa
 takes it away, so each pair counts once in whatever order rows are written (links before their contact
 under a deferred foreign key included). An update takes away the old row's pairs and adds the new one's.
 
-PostgreSQL: one statement-level trigger per table and event, over the transition tables (a COPY of a
-million rows is one statement a rollup). SQLite, the development default: row-level triggers with the
-same SQL over a one-row table. The sums are upserts, so that concurrent writers add to the same row
-safely; a row whose count falls to 0 is removed.
+One statement-level trigger per table and event, over the transition tables (a COPY of a million rows
+is one statement a rollup). The sums are upserts, so that concurrent writers add to the same row safely;
+a row whose count falls to 0 is removed.
 
-Concurrent writers (PostgreSQL): a trigger first locks the families its rows name (a person joining a
+Concurrent writers: a trigger first locks the families its rows name (a person joining a
 family and a contact naming it wait for each other, so that the second sees what the first wrote), then
 takes a transaction-long advisory lock on each month it changes, in order: writers of one month take
 turns rather than each holding some of its rows while waiting for the other's (without the month locks,
@@ -73,7 +72,7 @@ TOPICS = Rollup("reporting_topicsmonth", ("provider_id", "month", "topic"), ("co
 class Source:
     """A table the rollups are made from: its columns the deltas read, those whose change counts in an
     update, and each rollup's delta over its rows `r` (column `s`: +1 for a row added, -1 for one gone).
-    `MONTH(x.date)` stands for the SQL of the date's month (its first day), written per database by MONTHS."""
+    `MONTH(x.date)` stands for the SQL of the date's month (its first day), written by MONTH."""
 
     table: str
     columns: tuple[str, ...]
@@ -150,24 +149,21 @@ SOURCES = (
     ),
 )
 
-MONTHS = {
-    "postgresql": r"date_trunc('month', \1)::date",
-    "sqlite": r"date(\1, 'start of month')",
-}
+MONTH = r"date_trunc('month', \1)::date"
 
 
-def _deltas(source: Source, rows: str, vendor: str) -> list[tuple[Rollup, str]]:
-    """Each rollup's delta over `rows` of the source (with their sign `s`), in `vendor`'s SQL."""
+def _deltas(source: Source, rows: str) -> list[tuple[Rollup, str]]:
+    """Each rollup's delta over `rows` of the source (with their sign `s`)."""
     deltas = []
     for rollup, delta in source.deltas:
         sql = re.sub(r"\bFROM r\b", lambda _: f"FROM ({rows}) r", delta)
-        deltas.append((rollup, re.sub(r"MONTH\((\w+\.date)\)", MONTHS[vendor], sql)))
+        deltas.append((rollup, re.sub(r"MONTH\((\w+\.date)\)", MONTH, sql)))
     return deltas
 
 
-def _statements(source: Source, rows: str, vendor: str) -> list[str]:
-    """The statements adding `rows` of the source (with their sign `s`) to each rollup, in `vendor`'s SQL."""
-    return [statement for rollup, delta in _deltas(source, rows, vendor) for statement in rollup.apply(delta)]
+def _statements(source: Source, rows: str) -> list[str]:
+    """The statements adding `rows` of the source (with their sign `s`) to each rollup."""
+    return [statement for rollup, delta in _deltas(source, rows) for statement in rollup.apply(delta)]
 
 
 # The key space of the months' advisory locks (pg_advisory_xact_lock(MONTH_LOCKS, year * 12 + month)).
@@ -200,13 +196,13 @@ def _pg_function(source: Source) -> str:
             )
         # Then each month the statement changes, in order, until COMMIT: two transactions writing one month's
         # rollups take turns instead of each holding some of its rows while waiting for the other's.
-        months = " UNION ".join(f"SELECT month FROM ({delta}) d" for _, delta in _deltas(source, rows, "postgresql"))
+        months = " UNION ".join(f"SELECT month FROM ({delta}) d" for _, delta in _deltas(source, rows))
         body.append(
             f"FOR locked IN SELECT DISTINCT month FROM ({months}) m ORDER BY 1 LOOP "
             f"PERFORM pg_advisory_xact_lock({MONTH_LOCKS}, "
             "(EXTRACT(YEAR FROM locked) * 12 + EXTRACT(MONTH FROM locked))::int); END LOOP;"
         )
-        body.extend(_statements(source, rows, "postgresql"))
+        body.extend(_statements(source, rows))
         branches.append((event, "\n        ".join(body)))
     (_, insert), (_, delete), (_, update) = branches
     events = {
@@ -237,28 +233,11 @@ $$ LANGUAGE plpgsql;
 {triggers}"""
 
 
-def _sqlite_triggers(source: Source) -> list[str]:
-    def rows(sign: str, row: str) -> str:
-        return f"SELECT {sign} AS s, " + ", ".join(f"{row}.{c} AS {c}" for c in source.columns)
-
-    def body(*parts: str) -> str:
-        return " ".join(s for part in parts for s in _statements(source, part, "sqlite"))
-
-    differs = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in source.compared)
-    name = f"rollups_{source.table}"
-    return [
-        f"CREATE TRIGGER {name}_ins AFTER INSERT ON {source.table} BEGIN {body(rows('1', 'NEW'))} END;",
-        f"CREATE TRIGGER {name}_del AFTER DELETE ON {source.table} BEGIN {body(rows('-1', 'OLD'))} END;",
-        f"CREATE TRIGGER {name}_upd AFTER UPDATE ON {source.table} WHEN {differs} "
-        f"BEGIN {body(rows('-1', 'OLD'), rows('1', 'NEW'))} END;",
-    ]
-
-
-def fill_sql(vendor: str) -> list[str]:
+def fill_sql() -> list[str]:
     """The rollups of the contacts already there: every contact's pairs, as if each were inserted now."""
     contacts = SOURCES[0]
     rows = "SELECT 1 AS s, " + ", ".join(f"c.{column}" for column in contacts.columns) + " FROM plans_contact c"
-    return _statements(contacts, rows, vendor)
+    return _statements(contacts, rows)
 
 
 ROLLUPS = (PERSONS, FAMILIES, CONTACTS, STAFF, TOPICS)
@@ -267,7 +246,7 @@ ROLLUPS = (PERSONS, FAMILIES, CONTACTS, STAFF, TOPICS)
 def _pg_rebuild() -> str:
     """`rollups_rebuild()`: the rollups made anew from the tables. A load into empty contact tables runs it
     once after its COPYs, with the triggers off during them (clients/exchange/bulk.py)."""
-    statements = [f"DELETE FROM {rollup.table};" for rollup in ROLLUPS] + fill_sql("postgresql")
+    statements = [f"DELETE FROM {rollup.table};" for rollup in ROLLUPS] + fill_sql()
     body = "\n    ".join(statements)
     return f"""
 CREATE OR REPLACE FUNCTION rollups_rebuild() RETURNS void AS $$
@@ -279,36 +258,20 @@ $$ LANGUAGE plpgsql;
 
 
 def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
     # The triggers first: creating one locks its table against writes until the migration commits, so no
     # write falls between the rollups' filling and the triggers that keep them.
-    if vendor == "postgresql":
-        for source in SOURCES:
-            schema_editor.execute(_pg_function(source))
-    elif vendor == "sqlite":
-        for source in SOURCES:
-            for sql in _sqlite_triggers(source):
-                schema_editor.execute(sql)
-    if vendor == "postgresql":
-        schema_editor.execute(_pg_rebuild())
-        schema_editor.execute("SELECT rollups_rebuild();")
-    else:
-        for statement in fill_sql(vendor):
-            schema_editor.execute(statement)
+    for source in SOURCES:
+        schema_editor.execute(_pg_function(source))
+    schema_editor.execute(_pg_rebuild())
+    schema_editor.execute("SELECT rollups_rebuild();")
 
 
 def drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
     for source in SOURCES:
-        if vendor == "postgresql":
-            for event in ("ins", "upd", "del"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS rollups_{event} ON {source.table};")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS rollups_{source.table}();")
-        elif vendor == "sqlite":
-            for event in ("ins", "upd", "del"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS rollups_{source.table}_{event};")
-    if vendor == "postgresql":
-        schema_editor.execute("DROP FUNCTION IF EXISTS rollups_rebuild();")
+        for event in ("ins", "upd", "del"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS rollups_{event} ON {source.table};")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS rollups_{source.table}();")
+    schema_editor.execute("DROP FUNCTION IF EXISTS rollups_rebuild();")
     for rollup in ROLLUPS:
         schema_editor.execute(f"DELETE FROM {rollup.table};")
 

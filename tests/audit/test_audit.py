@@ -50,12 +50,26 @@ def test_the_database_refuses_to_change_an_entry(assigned_client):
         AuditEntry.objects.filter(pk=entry.pk).update(detail="rewritten")
 
 
-def test_the_database_refuses_to_remove_an_entry(assigned_client):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite's test runner empties tables with DELETE; PostgreSQL enforces this in CI")
+def test_the_database_refuses_to_change_an_entry_in_raw_sql(assigned_client):
     entry = AuditEntry.objects.filter(object_type="clients.client").first()
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET detail = 'rewritten' WHERE id = %s", [entry.pk])
+    entry.refresh_from_db()
+    assert entry.detail != "rewritten"
+
+
+def test_the_database_refuses_to_remove_an_entry(assigned_client):
+    entry = AuditEntry.objects.filter(object_type="clients.client").first()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_database_refuses_to_remove_an_entry_in_raw_sql(assigned_client):
+    entry = AuditEntry.objects.filter(object_type="clients.client").first()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry.pk])
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_a_manager_browses_only_their_providers_entries(client, manager, social_worker, outsider):

@@ -7,32 +7,41 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from caseapp import embedded_db
 from clients.models import Client
-from tests.conftest import need_service
 from tests.factories import ClientFactory
+from tests.reliability.conftest import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def database_url(name: str) -> str:
-    settings = connection.settings_dict
-    return f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{name}"
+def client_tools_path() -> str:
+    """PATH with the wheel's psql, pg_dump and pg_restore first on the embedded server: those of the machine,
+    if it has any, may be older than its PostgreSQL 18."""
+    if connection.settings_dict["HOST"] == str(embedded_db.DATA):
+        return f"{embedded_db.BIN}{os.pathsep}{os.environ['PATH']}"
+    return os.environ["PATH"]
 
 
 def psql(url: str, sql: str) -> str:
-    result = subprocess.run(["psql", url, "-tAc", sql], capture_output=True, text=True, check=True)  # noqa: S603, S607
+    result = subprocess.run(  # noqa: S603
+        ["psql", url, "-tAc", sql], capture_output=True, text=True, check=True, env={"PATH": client_tools_path()}
+    )
     return result.stdout.strip()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_into_an_empty_database_with_its_files(tmp_path):
-    if connection.vendor != "postgresql":
-        need_service("backups are of PostgreSQL; set DATABASE_URL")
     ClientFactory(client_ref="BACKUP-1")
     media = tmp_path / "media"
     (media / "reports").mkdir(parents=True)
     (media / "reports" / "report.pdf").write_bytes(b"%PDF-1.7 a report")
-    env = {**os.environ, "DATABASE_URL": database_url(connection.settings_dict["NAME"]), "MEDIA_ROOT": str(media)}
+    env = {
+        **os.environ,
+        "PATH": client_tools_path(),
+        "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
+        "MEDIA_ROOT": str(media),
+    }
     subprocess.run(["scripts/backup.sh", str(tmp_path / "backup")], cwd=ROOT, env=env, check=True)  # noqa: S603
 
     target = f"{connection.settings_dict['NAME']}_restored"

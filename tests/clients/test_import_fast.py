@@ -112,9 +112,7 @@ def test_rows_across_many_chunks_are_written_and_counted(small_chunks):
     assert _contacts_by_ref() == _contacts_of_file(SAMPLE)
 
 
-def test_contacts_are_written_with_copy_on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("COPY is PostgreSQL's")
+def test_contacts_are_written_with_copy():
     statements: list[str] = []
 
     def record(execute, sql, params, many, context):
@@ -164,13 +162,7 @@ def _import_recording_statements(folder) -> tuple[list, list[str]]:
     return errors, statements
 
 
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("the index rebuild is PostgreSQL's")
-
-
-def test_a_load_into_empty_contact_tables_builds_their_indexes_and_constraints_again_as_they_were(postgresql):
+def test_a_load_into_empty_contact_tables_builds_their_indexes_and_constraints_again_as_they_were():
     before = _contact_catalog()
     assert len(before) > 10  # indexes, unique constraints and foreign keys of three tables
     errors, statements = _import_recording_statements(SAMPLE)
@@ -184,7 +176,7 @@ def test_a_load_into_empty_contact_tables_builds_their_indexes_and_constraints_a
     assert rollups()["persons"] and rollups()["topics"]
 
 
-def test_a_load_into_contact_tables_holding_rows_keeps_their_indexes(postgresql, tmp_path):
+def test_a_load_into_contact_tables_holding_rows_keeps_their_indexes(tmp_path):
     assert dataset_import(path=small_folder(tmp_path)).errors == []
     before = _contact_catalog()
     errors, statements = _import_recording_statements(SAMPLE)
@@ -193,7 +185,7 @@ def test_a_load_into_contact_tables_holding_rows_keeps_their_indexes(postgresql,
     assert _contact_catalog() == before
 
 
-def test_a_foreign_key_the_rebuild_finds_broken_refuses_the_file_and_leaves_nothing_written(postgresql, monkeypatch):
+def test_a_foreign_key_the_rebuild_finds_broken_refuses_the_file_and_leaves_nothing_written(monkeypatch):
     restore = fast.IndexesBuiltAfter.restore
 
     def with_a_dangling_topic(self):
@@ -429,14 +421,10 @@ def test_a_contacts_file_not_csv_part_way_is_refused_whole(tmp_path):
 def test_a_nul_in_a_note_is_refused_on_postgresql_as_any_insert_refuses_it(tmp_path):
     folder = small_folder(tmp_path, contacts=[contact_row("K1", note="a\x00b")])
     result = dataset_import(path=folder)
-    if connection.vendor == "postgresql":
-        assert [(e.file, e.row, e.column, e.message) for e in result.errors] == [
-            ("contacts", None, "", "PostgreSQL text fields cannot contain NUL (0x00) bytes")
-        ]
-        assert Contact.objects.count() == 0
-    else:
-        assert result.errors == []
-        assert Contact.objects.get().note == "a\x00b"
+    assert [(e.file, e.row, e.column, e.message) for e in result.errors] == [
+        ("contacts", None, "", "PostgreSQL text fields cannot contain NUL (0x00) bytes")
+    ]
+    assert Contact.objects.count() == 0
 
 
 def test_a_reference_holding_a_nul_is_an_error_of_its_cell_when_records_are_stored(tmp_path):
@@ -470,12 +458,9 @@ def test_a_write_the_database_refuses_is_an_error_of_the_file_and_the_rest_is_st
     folder = small_folder(tmp_path, clients=clients, contacts=contacts)
     result = dataset_import(path=folder)
     cells = {("clients", 5, "gender"), ("contacts", 3, "date")}
-    if connection.vendor == "postgresql":
-        assert [e.message for e in result.errors if e.row is None] == ["value too long for type character varying(250)"]
-        # The clients of the refused write are not known to later files (K2 names C1), as after import-export's.
-        assert errors_of(result) == cells | {("clients", None, ""), ("contacts", 3, "client_refs")}
-    else:
-        assert errors_of(result) == cells
+    assert [e.message for e in result.errors if e.row is None] == ["value too long for type character varying(250)"]
+    # The clients of the refused write are not known to later files (K2 names C1), as after import-export's.
+    assert errors_of(result) == cells | {("clients", None, ""), ("contacts", 3, "client_refs")}
     assert Client.objects.count() == 0
 
 
@@ -484,7 +469,5 @@ def test_an_update_too_long_for_its_column_is_refused_not_cut_short(tmp_path):
     assert dataset_import(path=folder).errors == []
     write_rows(folder, "clients", [client_row("C1", first_name="ﷺ" * 20), client_row("C2")])
     result = dataset_import(path=folder)
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite does not enforce the lengths of text columns")
     assert errors_of(result) == {("clients", None, "")}
     assert Client.objects.get(client_ref="C1").first_name == "Ahmad"

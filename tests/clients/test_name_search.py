@@ -1,7 +1,7 @@
 """The words of clients' names (`NameWord`), kept by the database, and the client list's search by them.
 
 The search must find what comparing every visible name in Python found (`_name_matches`, plus the
-reference), on SQLite and on PostgreSQL.
+reference).
 """
 
 import importlib
@@ -19,8 +19,6 @@ from clients.models import Client, NameWord, name_key
 from ..factories import ClientFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
-
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's COPY and GIN index")
 
 
 def _words() -> set[str]:
@@ -65,7 +63,6 @@ def test_bulk_inserts_and_bulk_updates_note_their_words(provider):
     assert "tisfai" in _words()
 
 
-@postgres_only
 def test_a_copy_notes_its_words(provider):
     now = timezone.now()
     columns = ("client_ref", "first_name", "last_name", "name_key", "gender", "country", "arrival_route")
@@ -83,9 +80,8 @@ def test_the_migration_notes_the_words_of_the_existing_names(provider):
     ClientFactory(provider=provider, first_name="", last_name="")
     NameWord.objects.all().delete()
     migration = importlib.import_module("clients.migrations.0004_nameword")
-    fill = migration.PG_FILL if connection.vendor == "postgresql" else migration.SQLITE_FILL
     with connection.cursor() as cursor:
-        cursor.execute(fill)
+        cursor.execute(migration.PG_FILL)
     assert _words() == {"fatima", "karimi"}
 
 
@@ -251,7 +247,6 @@ def test_the_name_condition_finds_whole_words_only(provider):
     assert found([]) == []
 
 
-@postgres_only
 def test_postgresql_finds_the_names_by_the_gin_index(social_worker, named_clients):
     def plan(queryset):
         sql, params = queryset.query.sql_with_params()

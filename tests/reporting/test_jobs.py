@@ -307,10 +307,8 @@ def test_fifty_requests_at_once_make_at_most_three_jobs_and_no_error(manager, pr
     """Fifty requests of one person at the same moment (PostgreSQL): one job for one request, three for many."""
     import threading
 
-    from django.db import connection, connections
+    from django.db import connections
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has one writer at a time")
     monkeypatch.setattr(services, "_enqueue", lambda job_id: True)
     barrier = threading.Barrier(50)
     outcomes: list[object] = []
