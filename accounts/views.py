@@ -1,6 +1,4 @@
-"""The home page (each role lands on its own), the password change and the manager's staff accounts page."""
-
-from collections.abc import Callable
+"""The password change and the manager's staff accounts page."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -8,61 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from plans import selectors
-from plans.choices import TaskStatus
-
 from . import lockout, services
-from .capabilities import can_manage_staff_accounts, works_with_clients
+from .capabilities import can_manage_staff_accounts
 from .forms import StaffAccountForm
-from .models import Role
 from .selectors import get_staff_account_for_user, staff_account_rows
-
-# The mentor's home page shows the soonest tasks; "my tasks" shows them all.
-MENTOR_HOME_TASKS = 10
-
-
-def _social_worker_home(user, page_number: str | None) -> dict:
-    return {
-        "caseload": selectors.caseload_page(user=user, number=page_number),
-        "tasks_due": selectors.tasks_due_this_week(user=user),
-        "week_end": selectors.week_end(timezone.localdate()),
-        "no_contact_days": selectors.NO_CONTACT_DAYS,
-    }
-
-
-def _mentor_home(user, page_number: str | None) -> dict:
-    return {
-        "tasks": selectors.my_tasks(user=user)[:MENTOR_HOME_TASKS],
-        "status_choices": TaskStatus.choices,
-        "clients": selectors.mentor_clients_page(user=user, number=page_number),
-    }
-
-
-def _manager_home(user, page_number: str | None) -> dict:
-    return {"glance": selectors.month_at_a_glance(provider_id=user.provider_id)}
-
-
-# Each role lands on its own page, with what it shows (a fixed number of queries whatever the rows).
-# A page, not an access rule: what the pages link to asks `accounts.capabilities`.
-HOME_PAGES: dict[str, tuple[str, Callable[..., dict] | None]] = {
-    Role.SOCIAL_WORKER: ("home/social_worker.html", _social_worker_home),
-    Role.MENTOR: ("home/mentor.html", _mentor_home),
-    Role.MANAGER: ("home/manager.html", _manager_home),
-    Role.COORDINATOR: ("home/coordinator.html", None),
-}
-
-
-@login_required
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    template, home_context = HOME_PAGES.get(request.user.role, ("home/no_role.html", None))
-    if home_context is None or not works_with_clients(request.user):
-        return render(request, template, {})
-    return render(request, template, home_context(request.user, request.GET.get("page")))
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "plans",
     "reporting",
     "audit",
+    "privacy",
+    "home",
 ]
 
 MIDDLEWARE = [

@@ -3,13 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
 from caseapp.health import healthz
+from home.views import home
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
+    path("clients/", include("privacy.urls")),
     path("plans/", include("plans.urls")),
     path("reports/", include("reporting.urls")),
     path("audit/", include("audit.urls")),

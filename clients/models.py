@@ -211,7 +211,7 @@ class Client(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Set when the retention period ran out and the identifying data was removed (clients/privacy.py).
+    # Set when the retention period ran out and the identifying data was removed (privacy/services.py).
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     objects = ClientQuerySet.as_manager()

@@ -1,12 +1,12 @@
-"""clients: the records', the exchange format's and the data subject's rights' URLs, in one namespace."""
+"""clients: the records' and the exchange format's URLs, in one namespace."""
 
 from audit.middleware import audited_view
 
-from . import urls_exchange, urls_privacy, urls_records
+from . import urls_exchange, urls_records
 
 app_name = "clients"
 
-urlpatterns = [*urls_records.urlpatterns, *urls_exchange.urlpatterns, *urls_privacy.urlpatterns]
+urlpatterns = [*urls_records.urlpatterns, *urls_exchange.urlpatterns]
 
 audited_view("clients:detail", "clients.client")
 audited_view("clients:family_detail", "clients.family")

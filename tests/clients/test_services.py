@@ -239,8 +239,8 @@ def test_the_client_list_is_empty_for_a_coordinator(coordinator, assigned_client
 
 
 def test_the_demo_records_are_made_once_and_a_second_run_changes_nothing():
-    from clients.demo import build_demo_records
     from clients.models import Family, Staff
+    from plans.demo_records import build_demo_records
 
     build_demo_records()
     counts = (Client.objects.count(), Family.objects.count(), Contact.objects.count(), LegalStatusEntry.objects.count())

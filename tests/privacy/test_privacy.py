@@ -16,13 +16,13 @@ from django.utils import timezone, translation
 
 from audit.models import Action, AuditEntry
 from clients.models import Client, Family, NameWord, Provider
-from clients.privacy import (
+from plans.models import Contact, ContactTopic, Goal, Plan, Task, TaskNote
+from privacy.services import (
     client_anonymise,
     client_data_export,
     clients_anonymise_due,
     clients_due_for_anonymisation,
 )
-from plans.models import Contact, ContactTopic, Goal, Plan, Task, TaskNote
 from reporting.figures import figures_for
 from tests.reporting.sample import SAMPLE_DATA, expected_reports
 
@@ -119,14 +119,14 @@ def test_a_contact_shared_with_another_person_does_not_name_them_in_the_export(
     shared.clients.set([person, stranger])
     client.force_login(manager)
 
-    text = client.get(reverse("clients:privacy_export_json", args=[person.pk])).content.decode()
+    text = client.get(reverse("privacy:export_json", args=[person.pk])).content.decode()
 
     assert "Both went to the PMLP office" in text
     assert "Yusuf" not in text
     assert "Rahimi" not in text
     assert stranger.client_ref not in text
     if shutil.which("pdftotext") is not None:
-        pdf = client.get(reverse("clients:privacy_export_pdf", args=[person.pk])).content
+        pdf = client.get(reverse("privacy:export_pdf", args=[person.pk])).content
         pdf_text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
         assert "Both went to the PMLP office" in pdf_text
         assert "Yusuf" not in pdf_text
@@ -151,7 +151,7 @@ def test_the_export_takes_as_many_queries_for_many_contacts_as_for_one(person, s
 def test_the_manager_downloads_the_export_as_json(client, manager, person):
     client.force_login(manager)
 
-    response = client.get(reverse("clients:privacy_export_json", args=[person.pk]))
+    response = client.get(reverse("privacy:export_json", args=[person.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -170,7 +170,7 @@ def test_the_manager_downloads_the_export_as_json(client, manager, person):
 def test_the_manager_downloads_the_export_as_a_pdf_that_names_the_person(client, manager, person):
     client.force_login(manager)
 
-    response = client.get(reverse("clients:privacy_export_pdf", args=[person.pk]))
+    response = client.get(reverse("privacy:export_pdf", args=[person.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -193,17 +193,17 @@ def test_the_client_page_offers_data_protection_to_the_manager_only(client, mana
     client.force_login(social_worker)
     page = client.get(url).content.decode()
     assert 'data-testid="data-protection"' not in page
-    assert reverse("clients:privacy_export_json", args=[person.pk]) not in page
+    assert reverse("privacy:export_json", args=[person.pk]) not in page
 
 
 # --- Who may ---------------------------------------------------------------------------------------------
 
-PERSON_URLS = ["privacy_export_json", "privacy_export_pdf", "anonymise"]
+PERSON_URLS = ["export_json", "export_pdf", "anonymise"]
 OTHER_ROLES = ["social_worker", "mentor", "coordinator", "outsider"]
 
 
 def _urls(person):
-    return [reverse(f"clients:{name}", args=[person.pk]) for name in PERSON_URLS] + [reverse("clients:anonymise_due")]
+    return [reverse(f"privacy:{name}", args=[person.pk]) for name in PERSON_URLS] + [reverse("privacy:anonymise_due")]
 
 
 @pytest.mark.parametrize("role", OTHER_ROLES)
@@ -232,8 +232,8 @@ def test_the_manager_finds_nothing_of_another_provider(client, manager, foreign_
     client.force_login(manager)
 
     for name in PERSON_URLS:
-        assert client.get(reverse(f"clients:{name}", args=[foreign_client.pk])).status_code == 404, name
-    assert client.post(reverse("clients:anonymise", args=[foreign_client.pk]), {"confirm": "on"}).status_code == 404
+        assert client.get(reverse(f"privacy:{name}", args=[foreign_client.pk])).status_code == 404, name
+    assert client.post(reverse("privacy:anonymise", args=[foreign_client.pk]), {"confirm": "on"}).status_code == 404
     foreign_client.refresh_from_db()
     assert foreign_client.anonymised_at is None
 
@@ -241,9 +241,9 @@ def test_the_manager_finds_nothing_of_another_provider(client, manager, foreign_
 @pytest.mark.parametrize(
     ("name", "method"),
     [
-        ("privacy_export_json", "post"),
-        ("privacy_export_pdf", "post"),
-        ("privacy_export_json", "delete"),
+        ("export_json", "post"),
+        ("export_pdf", "post"),
+        ("export_json", "delete"),
         ("anonymise", "put"),
         ("anonymise", "delete"),
         ("anonymise_due", "put"),
@@ -251,7 +251,7 @@ def test_the_manager_finds_nothing_of_another_provider(client, manager, foreign_
 )
 def test_the_wrong_method_is_refused(client, manager, person, name, method):
     client.force_login(manager)
-    url = reverse(f"clients:{name}", args=[] if name == "anonymise_due" else [person.pk])
+    url = reverse(f"privacy:{name}", args=[] if name == "anonymise_due" else [person.pk])
 
     assert getattr(client, method)(url).status_code == 405
 
@@ -262,7 +262,7 @@ def test_the_wrong_method_is_refused(client, manager, person, name, method):
 def test_the_manager_anonymises_a_person_whose_case_closed_long_ago(client, manager, person, stranger):
     _close(person)
     client.force_login(manager)
-    url = reverse("clients:anonymise", args=[person.pk])
+    url = reverse("privacy:anonymise", args=[person.pk])
     assert 'name="confirm"' in client.get(url).content.decode()
 
     response = client.post(url, {"confirm": "on"})
@@ -331,7 +331,7 @@ def test_anonymisation_leaves_no_word_of_the_name_that_no_other_name_has(person,
 def test_a_case_closed_too_recently_is_refused(client, manager, person):
     _close(person, TODAY - datetime.timedelta(days=10))
     client.force_login(manager)
-    url = reverse("clients:anonymise", args=[person.pk])
+    url = reverse("privacy:anonymise", args=[person.pk])
     assert 'data-testid="anonymise-refusal"' in client.get(url).content.decode()
 
     response = client.post(url, {"confirm": "on"}, follow=True)
@@ -373,7 +373,7 @@ def test_unconfirmed_anonymisation_changes_nothing(client, manager, person):
     _close(person)
     client.force_login(manager)
 
-    response = client.post(reverse("clients:anonymise", args=[person.pk]), {})
+    response = client.post(reverse("privacy:anonymise", args=[person.pk]), {})
 
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -386,7 +386,7 @@ def test_the_manager_anonymises_every_record_due_of_their_provider(client, manag
     _close(foreign_client)
     recent = _close(ClientFactory(provider=person.provider, first_name="Recent"), TODAY - datetime.timedelta(days=5))
     client.force_login(manager)
-    url = reverse("clients:anonymise_due")
+    url = reverse("privacy:anonymise_due")
     page = client.get(url).content.decode()
     assert person.client_ref in page
     assert foreign_client.client_ref not in page and recent.client_ref not in page

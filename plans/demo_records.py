@@ -14,8 +14,19 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .choices import RECEPTION_CENTRE, ArrivalRoute, Gender, LegalStatus, StaffRole
-from .models import Client, Contract, Family, LegalStatusEntry, Provider, ProviderHandover, ResidenceEntry, Staff
+from clients.choices import RECEPTION_CENTRE, ArrivalRoute, Gender, LegalStatus, StaffRole
+from clients.models import (
+    Client,
+    Contract,
+    Family,
+    LegalStatusEntry,
+    Provider,
+    ProviderHandover,
+    ResidenceEntry,
+    Staff,
+)
+
+from .models import Contact, ContactTopic
 
 SEED = 2026
 CONTACTS_FROM = date(2026, 1, 1)
@@ -383,8 +394,6 @@ def _save_records(units: list[_Unit], today: date) -> dict[str, Client]:
 
 
 def _save_contacts(units: list[_Unit], clients: dict[str, Client], today: date) -> None:
-    from plans.models import Contact, ContactTopic
-
     staff = {s.staff_ref: s for s in Staff.objects.filter(provider__code__in=["DEMO", "OTHER"])}
     families = {f.family_ref: f for f in Family.objects.filter(family_ref__in=[u.family_ref for u in units])}
     planned = []  # (ref, date, staff ref, family ref, client refs, form, minutes, topics)

@@ -12,16 +12,17 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from weasyprint import HTML
 
 from audit.models import Action, AuditEntry
 from audit.services import audit_record
-
-from .filters import HasNameWord
-from .models import Client, Family, NameWord, name_key
+from clients.filters import HasNameWord
+from clients.models import Client, Family, NameWord, name_key
+from plans.models import Contact, ContactClient, Goal, Plan, PlanEvent, Task, TaskNote
+from reporting.render_pdf import STATIC_ORIGIN, StaticOnlyFetcher
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from plans.models import Contact, Plan
 
 # What takes the place of removed free text that the forms require (titles, goals, notes).
 REMOVED_TEXT = "—"
@@ -34,23 +35,18 @@ ANONYMOUS_PREFIX = "ANON-"
 
 def _person_contacts(client: Client) -> QuerySet[Contact]:
     """The contacts that served the person: those naming them, and those with their family."""
-    from plans.models import Contact
 
-    serves = Q(clients=client)
-    if client.family_id:
-        serves |= Q(family_id=client.family_id)
     return (
-        Contact.objects.filter(pk__in=Contact.objects.filter(serves).values("pk"))
+        Contact.objects.serving(client)
         .select_related("staff")
         .prefetch_related("topics")
-        .annotate(names_person=Exists(Contact.clients.through.objects.filter(contact_id=OuterRef("pk"), client=client)))
+        .annotate(names_person=Exists(ContactClient.objects.filter(contact_id=OuterRef("pk"), client=client)))
         .order_by("date", "pk")
     )
 
 
 def _person_plans(client: Client) -> QuerySet[Plan]:
     """The plans concerning the person: their own, and their family's."""
-    from plans.models import Plan, Task
 
     concerns = Q(client=client)
     if client.family_id:
@@ -174,9 +170,6 @@ def client_data_export(*, client: Client) -> dict[str, Any]:
 
 def client_data_pdf(*, client: Client, language: str) -> bytes:
     """The export as an A4 PDF, drawn by WeasyPrint with the reports' static-only URL fetcher and fonts."""
-    from weasyprint import HTML
-
-    from reporting.render_pdf import STATIC_ORIGIN, StaticOnlyFetcher
 
     with translation.override(language):
         context = {
@@ -184,7 +177,7 @@ def client_data_pdf(*, client: Client, language: str) -> bytes:
             "language": language,
             "static_base": STATIC_ORIGIN + "/" + settings.STATIC_URL.strip("/") + "/",
         }
-        html = render_to_string("clients/privacy/export_pdf.html", context)
+        html = render_to_string("privacy/export_pdf.html", context)
     return HTML(string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
 
 
@@ -247,7 +240,6 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
     written before keep what they recorded: the audit log is append-only by design (the database refuses
     updates), so its own retention is a separate decision.
     """
-    from plans.models import Contact, Goal, Plan, PlanEvent, Task, TaskNote
 
     client = Client.objects.select_for_update().get(pk=client.pk)
     refusal = client_anonymisation_refusal(client=client, today=today or timezone.localdate())
@@ -277,7 +269,7 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
 
     # Contacts: those naming this person whose every person (and family member) is now anonymised.
     kept = Client.objects.filter(anonymised_at__isnull=True)
-    names_kept = Exists(Contact.clients.through.objects.filter(contact_id=OuterRef("pk"), client__in=kept))
+    names_kept = Exists(ContactClient.objects.filter(contact_id=OuterRef("pk"), client__in=kept))
     family_kept = Exists(kept.filter(family_id=OuterRef("family_id")))
     serves = Q(clients=client) | (Q(family_id=client.family_id) if client.family_id else Q(pk__in=[]))
     contacts = Contact.objects.filter(pk__in=Contact.objects.filter(serves).values("pk")).exclude(

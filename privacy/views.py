@@ -20,9 +20,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.capabilities import can_manage_privacy
 from audit.models import Action
 from audit.services import audit_record
+from clients import selectors
+from clients.models import Client
 
-from .. import privacy, selectors
-from ..models import Client
+from . import services as privacy
 
 
 class ConfirmForm(forms.Form):
@@ -76,12 +77,12 @@ def anonymise(request: HttpRequest, pk: int) -> HttpResponse:
             privacy.client_anonymise(client=client, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("clients:anonymise", pk=client.pk)
+            return redirect("privacy:anonymise", pk=client.pk)
         messages.success(request, _("The person's record has been anonymised."))
         return redirect("clients:detail", pk=client.pk)
     refusal = privacy.client_anonymisation_refusal(client=client, today=timezone.localdate())
     ctx = {"client": client, "form": form, "refusal": refusal, "retention_days": settings.RETENTION_DAYS}
-    return render(request, "clients/privacy/anonymise.html", ctx)
+    return render(request, "privacy/anonymise.html", ctx)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -95,7 +96,7 @@ def anonymise_due(request: HttpRequest) -> HttpResponse:
         done = privacy.clients_anonymise_due(today=today, by=request.user, user=request.user)
         text = ngettext("%(count)s record has been anonymised.", "%(count)s records have been anonymised.", done)
         messages.success(request, text % {"count": done})
-        return redirect("clients:anonymise_due")
+        return redirect("privacy:anonymise_due")
     due = privacy.clients_due_for_anonymisation(today=today, user=request.user)
     ctx = {
         "due": due,
@@ -103,4 +104,4 @@ def anonymise_due(request: HttpRequest) -> HttpResponse:
         "retention_days": settings.RETENTION_DAYS,
         "cutoff": privacy.retention_cutoff(today=today),
     }
-    return render(request, "clients/privacy/anonymise_due.html", ctx)
+    return render(request, "privacy/anonymise_due.html", ctx)

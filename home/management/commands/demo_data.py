@@ -5,9 +5,9 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
-from clients.demo import build_demo_records
 from clients.models import Provider, Staff
 from plans.demo import build_demo_plans
+from plans.demo_records import build_demo_records
 
 DEMO_PASSWORD = "demo-parole-2026"  # noqa: S105 - printed for the demo on purpose
 

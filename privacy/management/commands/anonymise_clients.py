@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from clients.privacy import clients_anonymise_due, clients_due_for_anonymisation
+from privacy.services import clients_anonymise_due, clients_due_for_anonymisation
 
 
 class Command(BaseCommand):

@@ -1,0 +1,57 @@
+"""The home page: each role lands on its own, with what needs them (above every app whose rows it shows)."""
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from accounts.capabilities import works_with_clients
+from accounts.models import Role
+from plans import selectors
+from plans.choices import TaskStatus
+
+# The mentor's home page shows the soonest tasks; "my tasks" shows them all.
+MENTOR_HOME_TASKS = 10
+
+
+def _social_worker_home(user, page_number: str | None) -> dict:
+    return {
+        "caseload": selectors.caseload_page(user=user, number=page_number),
+        "tasks_due": selectors.tasks_due_this_week(user=user),
+        "week_end": selectors.week_end(timezone.localdate()),
+        "no_contact_days": selectors.NO_CONTACT_DAYS,
+    }
+
+
+def _mentor_home(user, page_number: str | None) -> dict:
+    return {
+        "tasks": selectors.my_tasks(user=user)[:MENTOR_HOME_TASKS],
+        "status_choices": TaskStatus.choices,
+        "clients": selectors.mentor_clients_page(user=user, number=page_number),
+    }
+
+
+def _manager_home(user, page_number: str | None) -> dict:
+    return {"glance": selectors.month_at_a_glance(provider_id=user.provider_id)}
+
+
+# Each role lands on its own page, with what it shows (a fixed number of queries whatever the rows).
+# A page, not an access rule: what the pages link to asks `accounts.capabilities`.
+HOME_PAGES: dict[str, tuple[str, Callable[..., dict] | None]] = {
+    Role.SOCIAL_WORKER: ("home/social_worker.html", _social_worker_home),
+    Role.MENTOR: ("home/mentor.html", _mentor_home),
+    Role.MANAGER: ("home/manager.html", _manager_home),
+    Role.COORDINATOR: ("home/coordinator.html", None),
+}
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    template, home_context = HOME_PAGES.get(request.user.role, ("home/no_role.html", None))
+    if home_context is None or not works_with_clients(request.user):
+        return render(request, template, {})
+    return render(request, template, home_context(request.user, request.GET.get("page")))
