@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "plans",
     "reporting",
     "audit",
+    "exchange",
     "privacy",
     "home",
 ]

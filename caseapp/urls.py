@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     path("clients/", include("privacy.urls")),
+    path("clients/", include("exchange.urls")),
     path("plans/", include("plans.urls")),
     path("reports/", include("reporting.urls")),
     path("audit/", include("audit.urls")),

@@ -1,12 +1,12 @@
-"""clients: the records' and the exchange format's URLs, in one namespace."""
+"""clients: the records' URLs."""
 
 from audit.middleware import audited_view
 
-from . import urls_exchange, urls_records
+from . import urls_records
 
 app_name = "clients"
 
-urlpatterns = [*urls_records.urlpatterns, *urls_exchange.urlpatterns]
+urlpatterns = urls_records.urlpatterns
 
 audited_view("clients:detail", "clients.client")
 audited_view("clients:family_detail", "clients.family")

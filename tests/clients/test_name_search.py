@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients import filters, selectors
-from clients.exchange.bulk import bulk_update_rows, copy_rows
 from clients.filters import ClientFilter, _name_matches
 from clients.models import Client, NameWord, name_key
+from exchange.bulk import bulk_update_rows, copy_rows
 
 from ..factories import ClientFactory, StaffFactory
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.clients.exchange_helpers import client_row, contact_row, small_folder, write_rows
+from tests.exchange.exchange_helpers import client_row, contact_row, small_folder, write_rows
 
 
 def big_folder(tmp_path: Path, clients: int, contacts: int) -> Path:

@@ -21,10 +21,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from clients.exchange import dataset_export, dataset_import
 from clients.models import Client, Provider, Staff
+from exchange.services import dataset_export, dataset_import
 from plans.models import Contact
-from tests.clients.exchange_helpers import (
+from tests.conftest import SignedInClient
+from tests.exchange.exchange_helpers import (
     HEADERS,
     client_row,
     contact_row,
@@ -33,7 +34,6 @@ from tests.clients.exchange_helpers import (
     staff_row,
     write_rows,
 )
-from tests.conftest import SignedInClient
 
 from .import_data import big_folder
 
@@ -89,7 +89,7 @@ def _command_refuses(path: Path) -> str:
 
 def _upload(manager_client, files: list[tuple[str, bytes]]):
     uploads = [SimpleUploadedFile(name, content) for name, content in files]
-    response = manager_client.post(reverse("clients:import"), {"files": uploads})
+    response = manager_client.post(reverse("exchange:import"), {"files": uploads})
     assert response.status_code == 200
     return html.unescape(response.content.decode())
 
@@ -130,7 +130,7 @@ def test_a_csv_not_in_utf8_is_refused_in_the_browser(manager_client, tmp_path, e
     page = _upload(manager_client, _folder_files(folder))
     assert message in page
     assert "staff" in page
-    assert reverse("clients:import_confirm") not in page
+    assert reverse("exchange:import_confirm") not in page
     _nothing_written()
 
 
@@ -167,7 +167,7 @@ def test_a_50_mb_upload_is_refused_by_its_size_before_it_is_read(manager_client,
     content = b"contact_ref,date,staff_ref,family_ref,client_refs,form,duration_minutes,topics,note\r\n"
     content += b"K1,2022-02-01,M1,,C1,in_person,60,health," + b"x" * (50 * 1024 * 1024) + b"\r\n"
     began = time.monotonic()
-    response = manager_client.post(reverse("clients:import"), {"files": [SimpleUploadedFile("contacts.csv", content)]})
+    response = manager_client.post(reverse("exchange:import"), {"files": [SimpleUploadedFile("contacts.csv", content)]})
     assert time.monotonic() - began < 30
     assert response.status_code == 413
     page = html.unescape(response.content.decode())
@@ -185,7 +185,7 @@ def test_a_body_declared_larger_than_the_limit_is_refused_before_the_csrf_check_
     browser = SignedInClient(enforce_csrf_checks=True)
     browser.force_login(manager)
     content = b"x" * (2 * 1024 * 1024)
-    response = browser.post(reverse("clients:import"), {"files": [SimpleUploadedFile("contacts.csv", content)]})
+    response = browser.post(reverse("exchange:import"), {"files": [SimpleUploadedFile("contacts.csv", content)]})
     assert response.status_code == 413
     assert parses == []
 
@@ -194,7 +194,7 @@ def test_an_upload_without_the_csrf_token_is_still_refused(manager, tmp_path):
     browser = SignedInClient(enforce_csrf_checks=True)
     browser.force_login(manager)
     uploads = [SimpleUploadedFile(n, c) for n, c in _folder_files(small_folder(tmp_path))]
-    response = browser.post(reverse("clients:import"), {"files": uploads})
+    response = browser.post(reverse("exchange:import"), {"files": uploads})
     assert response.status_code == 403
     _nothing_written()
 
@@ -202,7 +202,7 @@ def test_an_upload_without_the_csrf_token_is_still_refused(manager, tmp_path):
 def test_an_upload_within_the_limit_still_needs_a_manager(client, social_worker, tmp_path):
     client.force_login(social_worker)
     uploads = [SimpleUploadedFile(n, c) for n, c in _folder_files(small_folder(tmp_path))]
-    assert client.post(reverse("clients:import"), {"files": uploads}).status_code == 403
+    assert client.post(reverse("exchange:import"), {"files": uploads}).status_code == 403
 
 
 # --- 500,000 columns, millions of rows, thousands of errors ---------------------------------------------------
@@ -470,7 +470,7 @@ def test_a_formula_in_an_uploaded_workbook_is_stored_as_text(manager_client, tmp
     folder = small_folder(tmp_path, contacts=[contact_row("K1", note=FORMULA)])
     page = _upload(manager_client, [("records.xlsx", _workbook_of(folder))])
     assert "Import preview" in page
-    manager_client.post(reverse("clients:import_confirm"))
+    manager_client.post(reverse("exchange:import_confirm"))
     assert Contact.objects.get().note == FORMULA
 
 
@@ -489,7 +489,7 @@ def test_a_100000_character_note_is_stored_whole(tmp_path, manager_client):
     folder = small_folder(tmp_path, contacts=[contact_row("K1", note=note)])
     page = _upload(manager_client, _folder_files(folder))
     assert "Import preview" in page
-    manager_client.post(reverse("clients:import_confirm"))
+    manager_client.post(reverse("exchange:import_confirm"))
     assert Contact.objects.get().note == note
 
 

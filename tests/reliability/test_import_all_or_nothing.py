@@ -10,10 +10,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from clients.exchange import dataset_import
 from clients.models import Client, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
+from exchange.services import dataset_import
 from plans.models import Contact
-from tests.clients.exchange_helpers import read_rows, write_rows
+from tests.exchange.exchange_helpers import read_rows, write_rows
 
 from .conftest import PYTHON, ROOT, admin_connection, child_env, wait_for
 from .import_data import big_folder

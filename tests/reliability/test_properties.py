@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.forms import SignInForm
-from clients.exchange import FILE_SPECS, dataset_import, read_upload
 from clients.forms import (
     FamilyAddMemberForm,
     FamilyForm,
@@ -27,9 +26,10 @@ from clients.forms import (
     MergeForm,
     ResidenceChangeForm,
 )
+from exchange.services import FILE_SPECS, dataset_import, read_upload
 from plans.forms import ContactLogForm, GoalForm, PlanEditForm, PlanForm, TaskEditForm, TaskNoteForm, TaskStatusForm
 from reporting.forms import NarrativeForm, ReportForm
-from tests.clients.exchange_helpers import HEADERS, client_row, contact_row, staff_row
+from tests.exchange.exchange_helpers import HEADERS, client_row, contact_row, staff_row
 from tests.factories import FamilyFactory, GoalFactory, PlanFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

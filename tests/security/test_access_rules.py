@@ -66,7 +66,7 @@ def test_a_refused_read_is_audited_as_a_denial_not_a_view(client, outsider, assi
 
 def test_an_export_is_audited(client, manager):
     client.force_login(manager)
-    assert client.get(reverse("clients:export")).status_code == 200
+    assert client.get(reverse("exchange:export")).status_code == 200
     assert AuditEntry.objects.filter(action=Action.EXPORT, actor_id=manager.pk).exists()
 
 

@@ -23,12 +23,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from clients.exchange import dataset_import
 from clients.models import Client
+from exchange.services import dataset_import
 from plans.models import ContactTopic
 from reporting.models import JobState, ReportJob
-from tests.clients.exchange_helpers import client_row, contact_row, small_folder
 from tests.conftest import need_service
+from tests.exchange.exchange_helpers import client_row, contact_row, small_folder
 from tests.factories import ClientFactory, ContactFactory, GoalFactory, PlanFactory, TaskFactory, TaskNoteFactory
 from tests.reliability.conftest import (  # noqa: F401  (fixtures)
     broker_app,
@@ -217,10 +217,10 @@ def test_an_import_in_the_browser_sends_and_logs_no_name_birth_date_or_note(
     client.force_login(manager)
 
     refused = client.post(
-        reverse("clients:import"), {"files": _uploads(_distinctive_folder(tmp_path / "bad", country="XX"))}
+        reverse("exchange:import"), {"files": _uploads(_distinctive_folder(tmp_path / "bad", country="XX"))}
     )
-    previewed = client.post(reverse("clients:import"), {"files": _uploads(_distinctive_folder(tmp_path / "good"))})
-    confirmed = client.post(reverse("clients:import_confirm"))
+    previewed = client.post(reverse("exchange:import"), {"files": _uploads(_distinctive_folder(tmp_path / "good"))})
+    confirmed = client.post(reverse("exchange:import_confirm"))
 
     assert (refused.status_code, previewed.status_code, confirmed.status_code) == (200, 200, 302)
     assert Client.objects.get(client_ref="C1").last_name == LAST_NAME

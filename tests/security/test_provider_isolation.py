@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from clients import services
-from clients.exchange import dataset_import
 from clients.models import Client, Family, Staff
+from exchange.services import dataset_import
 from plans.models import Contact, ContactClient
 from reporting.figures import figures_for
-from tests.clients.exchange_helpers import client_row, contact_row, small_folder
+from tests.exchange.exchange_helpers import client_row, contact_row, small_folder
 from tests.factories import ClientFactory, ContactFactory, FamilyFactory, PlanFactory, StaffFactory, UserFactory
 
 D = datetime.date

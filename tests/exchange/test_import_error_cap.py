@@ -1,7 +1,8 @@
 """An import with an error a row keeps the first errors and counts the rest: memory does not grow with them."""
 
-from clients.exchange import ERRORS_KEPT, dataset_import
 from clients.models import Client
+from exchange.results import ERRORS_KEPT
+from exchange.services import dataset_import
 
 from .exchange_helpers import client_row, small_folder
 

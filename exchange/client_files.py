@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client, Family, LegalStatusEntry, ResidenceEntry, name_key
 
-from . import FileCounts
 from .bulk import bulk_update_rows, field_of, in_batches, insert_unnest, new_ids, values_where_in
 from .fast import FastImport, Records, Row
 from .formats import FILE_SPECS, ReadError, Record
+from .results import FileCounts
 from .widgets import REF_RE, ImportContext, family_id
 
 # (value column, its date column, the attribute the value is cleaned into, the history it is written to)

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from plans.models import Contact, ContactTopic
 
-from . import FileCounts
 from .bulk import bulk_update_rows, delete_rows, field_of, new_ids, values_where_in
 from .fast import FastImport, Records, Row
 from .formats import ReadError
+from .results import FileCounts
 from .widgets import ImportContext, family_id
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from clients.exchange import dataset_import
 from clients.models import Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff, name_key
+from exchange.services import dataset_import
 from plans.models import Contact, ContactTopic
 
 from .exchange_helpers import (

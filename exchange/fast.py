@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django.db import DatabaseError, models, transaction
 
-from . import FileCounts
 from .bulk import IndexesBuiltAfter, copy_rows
 from .formats import ReadError, Record
+from .results import FileCounts
 from .widgets import ImportContext
 
 if TYPE_CHECKING:
-    from clients.resources import ExchangeResource
+    from .resources import ExchangeResource
 
 # Rows checked, compared and written together: bounds the memory of the rows and stored records at hand.
 CHUNK = 10_000
@@ -134,7 +134,7 @@ class FastImport:
         self.counts = FileCounts()
 
     def resource_class(self) -> type[ExchangeResource]:
-        from clients.resources import RESOURCES
+        from .resources import RESOURCES
 
         return RESOURCES[self.name]
 

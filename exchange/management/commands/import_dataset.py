@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clients.exchange import dataset_import
-from clients.exchange.formats import ERRORS_SHOWN
+from exchange.formats import ERRORS_SHOWN
+from exchange.services import dataset_import
 
 
 class Command(BaseCommand):

@@ -46,13 +46,13 @@ NAMES = [("import", "get"), ("import_confirm", "post"), ("export", "get")]
 @pytest.mark.parametrize("role", ["social_worker", "mentor", "coordinator", "outsider"])
 def test_no_one_but_a_manager_reaches_import_or_export(client, request, name, method, role):
     client.force_login(request.getfixturevalue(role))
-    response = getattr(client, method)(reverse(f"clients:{name}"))
+    response = getattr(client, method)(reverse(f"exchange:{name}"))
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize(("name", "method"), NAMES)
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, name, method):
-    response = getattr(client, method)(reverse(f"clients:{name}"))
+    response = getattr(client, method)(reverse(f"exchange:{name}"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
@@ -60,22 +60,22 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, name, method):
 @pytest.mark.parametrize(("name", "method"), [("import", "put"), ("import_confirm", "get"), ("export", "post")])
 def test_a_wrong_http_method_is_refused(client, manager, name, method):
     client.force_login(manager)
-    assert getattr(client, method)(reverse(f"clients:{name}")).status_code == 405
+    assert getattr(client, method)(reverse(f"exchange:{name}")).status_code == 405
 
 
 def test_the_manager_sees_the_upload_form_and_the_nav_item(english, manager):
     english.force_login(manager)
-    response = english.get(reverse("clients:import"))
+    response = english.get(reverse("exchange:import"))
     assert response.status_code == 200
     assert 'type="file"' in response.text and "multiple" in response.text
-    assert reverse("clients:import") in response.text  # the nav item
+    assert reverse("exchange:import") in response.text  # the nav item
     assert "Import and export" in response.text
 
 
 def test_a_manager_uploads_checks_and_confirms_an_import(english, manager, provider, settings, tmp_path):
     english.force_login(manager)
     folder = small_folder(tmp_path)
-    response = english.post(reverse("clients:import"), {"files": _uploads(folder)})
+    response = english.post(reverse("exchange:import"), {"files": _uploads(folder)})
     assert response.status_code == 200
     assert "Import preview" in response.text
     counts = {row.split("</th>")[0].split(">")[-1] for row in response.text.split('data-testid="counts-row"')[1:]}
@@ -85,7 +85,7 @@ def test_a_manager_uploads_checks_and_confirms_an_import(english, manager, provi
     token = english.session["exchange_import_token"]
     assert token not in response.text  # the token lives in the session only
 
-    response = english.post(reverse("clients:import_confirm"), follow=True)
+    response = english.post(reverse("exchange:import_confirm"), follow=True)
     assert response.status_code == 200
     assert "Imported: " in response.text
     assert set(Client.objects.values_list("client_ref", flat=True)) == {"C1", "C2"}
@@ -95,7 +95,7 @@ def test_a_manager_uploads_checks_and_confirms_an_import(english, manager, provi
 
 def test_a_confirm_without_an_upload_says_so(english, manager):
     english.force_login(manager)
-    response = english.post(reverse("clients:import_confirm"), follow=True)
+    response = english.post(reverse("exchange:import_confirm"), follow=True)
     assert "Nothing is waiting to be imported" in response.text
 
 
@@ -106,12 +106,12 @@ def test_the_preview_lists_every_error_by_file_row_and_column(english, manager, 
         clients=[client_row("C1", country="XX"), client_row("C2")],
         contacts=[contact_row("K1", client_refs="C2"), contact_row("K2", duration_minutes="1441", client_refs="C2")],
     )
-    response = english.post(reverse("clients:import"), {"files": _uploads(folder)})
+    response = english.post(reverse("exchange:import"), {"files": _uploads(folder)})
     assert response.status_code == 200
     assert response.text.count('data-testid="error-row"') == 2
     assert "Unknown country code &#x27;XX&#x27;" in response.text
     assert "<td>contacts</td><td>3</td><td>duration_minutes</td>" in response.text
-    assert reverse("clients:import_confirm") not in response.text
+    assert reverse("exchange:import_confirm") not in response.text
     assert _staged(settings) == []
 
 
@@ -120,7 +120,7 @@ def test_a_manager_may_not_import_another_providers_rows(english, manager, provi
     folder = small_folder(
         tmp_path, clients=[client_row("C1"), client_row("C2", provider="CARITAS", social_worker="", mentor="")]
     )
-    response = english.post(reverse("clients:import"), {"files": _uploads(folder)})
+    response = english.post(reverse("exchange:import"), {"files": _uploads(folder)})
     assert "You may import only your own provider" in response.text
     assert "<td>clients</td><td>3</td><td>provider</td>" in response.text
 
@@ -137,7 +137,7 @@ def test_a_workbook_upload_is_previewed_like_the_csv_files(english, manager, pro
     stream = io.BytesIO()
     workbook.save(stream)
     upload = SimpleUploadedFile("records.xlsx", stream.getvalue())
-    response = english.post(reverse("clients:import"), {"files": [upload]})
+    response = english.post(reverse("exchange:import"), {"files": [upload]})
     assert "Import preview" in response.text
     assert 'data-testid="error-row"' not in response.text
 
@@ -148,7 +148,7 @@ def test_a_workbook_upload_is_previewed_like_the_csv_files(english, manager, pro
 )
 def test_a_file_that_is_not_csv_or_xlsx_is_refused_beside_the_field(english, manager, name, content):
     english.force_login(manager)
-    response = english.post(reverse("clients:import"), {"files": [SimpleUploadedFile(name, content)]})
+    response = english.post(reverse("exchange:import"), {"files": [SimpleUploadedFile(name, content)]})
     assert response.status_code == 200
     assert "Import preview" not in response.text
     assert "invalid-feedback" in response.text or "is-invalid" in response.text
@@ -157,17 +157,17 @@ def test_a_file_that_is_not_csv_or_xlsx_is_refused_beside_the_field(english, man
 def test_an_upload_over_the_size_limit_is_refused(english, manager, settings, tmp_path):
     settings.IMPORT_MAX_UPLOAD_BYTES = 100
     english.force_login(manager)
-    response = english.post(reverse("clients:import"), {"files": _uploads(small_folder(tmp_path))})
+    response = english.post(reverse("exchange:import"), {"files": _uploads(small_folder(tmp_path))})
     assert "too large" in response.text
     assert Client.objects.count() == 0
 
 
 def test_the_manager_downloads_a_workbook_of_their_providers_records(client, manager, provider, tmp_path):
-    from clients.exchange import dataset_import
+    from exchange.services import dataset_import
 
     dataset_import(path=SAMPLE)
     client.force_login(manager)
-    response = client.get(reverse("clients:export"))
+    response = client.get(reverse("exchange:export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from clients.exchange import FILE_SPECS, dataset_export, dataset_import
-from clients.exchange.formats import escape_cell, unescape_cell
 from clients.models import Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
+from exchange.formats import escape_cell, unescape_cell
+from exchange.services import FILE_SPECS, dataset_export, dataset_import
 from plans.models import Contact
 
 from .exchange_helpers import SAMPLE, contact_row, dump, read_rows, small_folder

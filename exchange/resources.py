@@ -23,13 +23,14 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
+from clients.choices import ArrivalRoute, Gender, LegalStatus, StaffRole
+from clients.models import Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
 from plans.choices import ContactForm, Topic
 from plans.models import Contact, ContactTopic
 
-from .choices import ArrivalRoute, Gender, LegalStatus, StaffRole
-from .exchange.bulk import bulk_update_rows
-from .exchange.formats import FILE_SPECS
-from .exchange.widgets import (
+from .bulk import bulk_update_rows
+from .formats import FILE_SPECS
+from .widgets import (
     CellWidget,
     ChoiceWidget,
     ClientListWidget,
@@ -47,7 +48,6 @@ from .exchange.widgets import (
     StaffInfo,
     StaffWidget,
 )
-from .models import Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
 
 # Queries with an IN list send its values in chunks: a statement of a few hundred parameters each.
 IN_CHUNK = 900
@@ -347,13 +347,13 @@ class StaffResource(ExchangeResource):
 
 
 class FastImportedResource(ExchangeResource):
-    """A large file's columns, their widgets and `compare`: clients.exchange.fast imports the file with them.
+    """A large file's columns, their widgets and `compare`: exchange.fast imports the file with them.
 
     Those files are most of a folder's rows, and import-export's per-row machinery was too slow for them.
     """
 
     def import_data(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"{self.kind}.csv is imported by clients.exchange.fast, with this resource's widgets")
+        raise NotImplementedError(f"{self.kind}.csv is imported by exchange.fast, with this resource's widgets")
 
 
 class ClientResource(FastImportedResource):

@@ -1,6 +1,7 @@
-"""Exchange format version 1: import a folder of CSV files or an XLSX workbook, and export one.
+"""The exchange format's services: import a folder of CSV files or an XLSX workbook (all or nothing), and export one.
 
-`dataset_import` and `dataset_export` are the services; the resources live in clients/resources.py.
+The resources (exchange/resources.py) and the importers of the large files (exchange/fast.py) hold the rules of
+each file; the format's files and columns are exchange/formats.py's.
 """
 
 from __future__ import annotations
@@ -9,21 +10,23 @@ import csv
 import io
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
+import openpyxl
 import tablib
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from audit.models import Action
 from audit.services import audit_record
+from clients.models import Client, Contract, LegalStatusEntry, Provider, Staff
+from plans.models import Contact
 
+from .client_files import import_clients, import_status_history
+from .contacts import import_contacts
 from .formats import (
     FILE_SPECS,
     IMPORT_ORDER,
-    ReadError,
     Sheet,
     StreamedSheet,
     escape_cell,
@@ -31,83 +34,21 @@ from .formats import (
     read_path,
     read_workbook,
 )
-
-if TYPE_CHECKING:
-    from .widgets import ImportContext
-
-__all__ = [
-    "FILE_SPECS",
-    "FileCounts",
-    "ImportResult",
-    "RowError",
-    "dataset_export",
-    "dataset_import",
-    "export_datasets",
-    "read_upload",
-]
+from .resources import RESOURCES, ExchangeLookups
+from .results import ErrorList, FileCounts, ImportResult, RowError
+from .widgets import ImportContext
 
 # Rows handed to import-export at a time: bounds the memory its per-row results take.
 IMPORT_CHUNK = 10_000
 # The large files, imported by importers of their own instead of import-export's per-row machinery,
-# with the same rules and messages (clients/exchange/fast.py).
+# with the same rules and messages (exchange/fast.py).
 FAST_IMPORTS = {
-    "clients": "clients.exchange.client_files.import_clients",
-    "status_history": "clients.exchange.client_files.import_status_history",
-    "contacts": "clients.exchange.contacts.import_contacts",
+    "clients": import_clients,
+    "status_history": import_status_history,
+    "contacts": import_contacts,
 }
 # A folder's large files are read record by record while they are imported, not held in memory.
 STREAMED = frozenset(FAST_IMPORTS)
-
-RowError = ReadError
-# Errors kept of one import; the rest are only counted (`ImportResult.error_count`). A bad file can have an
-# error a cell, millions in all, and nobody reads past the first hundred (formats.ERRORS_SHOWN).
-ERRORS_KEPT = 1_000
-
-
-class ErrorList(list):
-    """The import's errors: the first `ERRORS_KEPT` kept, every one counted."""
-
-    def __init__(self, errors: Iterable[RowError] = ()) -> None:
-        super().__init__()
-        self.total = 0
-        for error in errors:
-            self.append(error)
-
-    def append(self, error: RowError) -> None:
-        self.total += 1
-        if len(self) < ERRORS_KEPT:
-            super().append(error)
-
-    def extend(self, errors: Iterable[RowError]) -> None:  # type: ignore[override]
-        for error in errors:
-            self.append(error)
-
-
-@dataclass
-class FileCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-
-@dataclass
-class ImportResult:
-    counts: dict[str, FileCounts] = field(default_factory=dict)
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-    error_count: int = 0  # all the errors, of which `errors` holds the first ERRORS_KEPT
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def written(self) -> bool:
-        return self.ok and not self.dry_run
 
 
 def read_upload(files: Iterable[tuple[str, bytes]]) -> tuple[dict[str, Sheet], list[RowError]]:
@@ -132,9 +73,6 @@ def dataset_import(
     With `provider_id` (a manager's import) only that provider's rows may be written; any other
     row is refused with an error. A dry run reports the counts and writes nothing.
     """
-    from clients.exchange.widgets import ImportContext
-    from clients.resources import RESOURCES
-
     errors = ErrorList(read_errors or [])
     if path is not None:
         sheets = read_path(Path(path), errors, streamed=STREAMED)
@@ -149,7 +87,7 @@ def dataset_import(
             if not sheet.usable:
                 _refuse_rows(ctx, sheet)
             elif name in FAST_IMPORTS:
-                result.counts[name] = import_string(FAST_IMPORTS[name])(sheet, ctx, errors)
+                result.counts[name] = FAST_IMPORTS[name](sheet, ctx, errors)
             else:
                 assert isinstance(sheet, Sheet), name  # only files of FAST_IMPORTS are streamed
                 result.counts[name] = _import_sheet(RESOURCES[name](ctx=ctx), sheet, errors)
@@ -210,10 +148,6 @@ def _sorted_errors(errors: list[RowError]) -> list[RowError]:
 
 def export_datasets(*, provider_id: int | None = None) -> dict[str, tablib.Dataset]:
     """Every file of the format from the records (one provider's records when `provider_id` is given)."""
-    from clients.models import Client, Contract, LegalStatusEntry, Provider, Staff
-    from clients.resources import RESOURCES, ExchangeLookups
-    from plans.models import Contact
-
     lookups = ExchangeLookups()
     providers = Provider.objects.order_by("code")
     contracts = Contract.objects.order_by("start", "number")
@@ -266,8 +200,6 @@ def write_csv(dataset: tablib.Dataset, stream: IO[str]) -> None:
 
 def write_workbook(datasets: dict[str, tablib.Dataset], stream: IO[bytes] | Path) -> None:
     """One sheet a file; every cell written as text, formulas escaped, so a spreadsheet computes nothing."""
-    import openpyxl
-
     workbook = openpyxl.Workbook(write_only=True)
     for name, dataset in datasets.items():
         worksheet = workbook.create_sheet(title=name)

@@ -27,9 +27,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.capabilities import can_export, can_import
 from audit.models import Action
 from audit.services import audit_record
-from clients.exchange import ImportResult, dataset_import, export_datasets, read_upload, write_workbook
-from clients.exchange.formats import ERRORS_SHOWN
-from clients.exchange.forms import ImportUploadForm
+from exchange.formats import ERRORS_SHOWN
+from exchange.forms import ImportUploadForm
+from exchange.services import ImportResult, dataset_import, export_datasets, read_upload, write_workbook
 
 SESSION_KEY = "exchange_import_token"
 # Uploads waiting for confirmation are kept this long at most.
@@ -114,7 +114,7 @@ def _refuse_large_body(view: Callable) -> Callable:
         if length > limit + MULTIPART_OVERHEAD_BYTES:
             error = _("The files are too large: at most %(limit)s together.") % {"limit": filesizeformat(limit)}
             context = {"form": ImportUploadForm(), "upload_error": error}
-            return render(request, "clients/exchange/import.html", context, status=413)
+            return render(request, "exchange/import.html", context, status=413)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -129,7 +129,7 @@ def _preview(request: HttpRequest, result: ImportResult) -> HttpResponse:
         "errors_more": more if more > 0 else 0,
         "errors_more_text": number_format(more, force_grouping=True) if more > 0 else "",
     }
-    return render(request, "clients/exchange/preview.html", context)
+    return render(request, "exchange/preview.html", context)
 
 
 @csrf_exempt
@@ -141,7 +141,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload, then a dry run shows what the import would create, update and refuse."""
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     if not form.is_bound or not form.is_valid():
-        return render(request, "clients/exchange/import.html", {"form": form})
+        return render(request, "exchange/import.html", {"form": form})
     files = form.cleaned_data["files"]
     sheets, read_errors = read_upload(files)
     result = dataset_import(sheets=sheets, read_errors=read_errors, dry_run=True, provider_id=request.user.provider_id)
@@ -157,7 +157,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     files = _load_upload(request)
     if files is None:
         messages.error(request, _("Nothing is waiting to be imported; upload the files again."))
-        return redirect("clients:import")
+        return redirect("exchange:import")
     sheets, read_errors = read_upload(files)
     result = dataset_import(sheets=sheets, read_errors=read_errors, provider_id=request.user.provider_id)
     _discard_upload(request)
@@ -168,7 +168,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, _("Imported: %(created)d created, %(updated)d updated.") % {"created": created, "updated": updated}
     )
-    return redirect("clients:import")
+    return redirect("exchange:import")
 
 
 @require_GET

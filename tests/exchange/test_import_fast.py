@@ -1,4 +1,4 @@
-"""The fast import of clients.csv, status_history.csv and contacts.csv (clients/exchange/fast.py).
+"""The fast import of clients.csv, status_history.csv and contacts.csv (exchange/fast.py).
 
 What it writes is what the file says (the import-export resources wrote the same: compared on the
 sample and on generated national-scale sets when the fast path was made); its errors name the same
@@ -12,9 +12,10 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
-from clients.exchange import FAST_IMPORTS, dataset_import, fast, read_upload
-from clients.exchange.formats import unescape_cell
 from clients.models import Client, LegalStatusEntry, Staff
+from exchange import fast
+from exchange.formats import unescape_cell
+from exchange.services import FAST_IMPORTS, dataset_import, read_upload
 from plans.models import Contact, ContactTopic
 from tests.reporting.rollup_sums import added_up, rollups
 
@@ -437,7 +438,7 @@ def test_a_reference_holding_a_nul_is_an_error_of_its_cell_when_records_are_stor
 
 
 def test_the_large_files_are_not_imported_through_import_export_by_mistake():
-    from clients.resources import RESOURCES
+    from exchange.resources import RESOURCES
 
     assert set(FAST_IMPORTS) == {"clients", "status_history", "contacts"}
     for name in FAST_IMPORTS:

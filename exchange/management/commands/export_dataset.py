@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from clients.exchange import dataset_export
+from exchange.services import dataset_export
 
 
 class Command(BaseCommand):

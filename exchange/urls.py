@@ -1,8 +1,10 @@
-"""The exchange format in the browser: upload and preview, confirm, export (names in the `clients` namespace)."""
+"""The exchange format in the browser: upload and preview, confirm, export."""
 
 from django.urls import path
 
-from .views import exchange
+from . import views as exchange
+
+app_name = "exchange"
 
 urlpatterns = [
     path("import/", exchange.import_upload, name="import"),
