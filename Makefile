@@ -28,9 +28,11 @@ run: install
 	$(BIN)/python manage.py demo_data
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# ruff (imports inside functions included) and the apps' layers (pyproject.toml [tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Services, selectors and reporting are typed (house style).
 typecheck: install

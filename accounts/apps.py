@@ -7,8 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        # Connected once the app registry is ready: the middleware module reads the account models.
+        from django.contrib.auth.signals import user_logged_in  # noqa: PLC0415
 
-        from .middleware import remember_sign_in_time
+        from .middleware import remember_sign_in_time  # noqa: PLC0415
 
         user_logged_in.connect(remember_sign_in_time, dispatch_uid="accounts.remember_sign_in_time")

@@ -6,8 +6,12 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django_otp import user_has_device
+
+from .grace import grace_days_left
 
 SIGNED_IN_AT = "signed_in_at"
 
@@ -51,11 +55,6 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.urls import Resolver404, resolve
-        from django_otp import user_has_device
-
-        from .grace import grace_days_left
-
         user = request.user
         if user.is_authenticated and not user.is_verified():
             try:

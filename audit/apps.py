@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import signals  # noqa: F401, PLC0415 - connects the receivers once the models are ready

@@ -8,6 +8,6 @@ import os
 
 
 def post_worker_init(worker) -> None:
-    from bench.session import install
+    from bench.session import install  # noqa: PLC0415 - a gunicorn hook: Django is set up in the worker only
 
     install(os.environ.get("BENCH_SESSION_SQL", ""))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.backends.signals import connection_created
+
 _current = {"sql": ""}
 
 
@@ -15,7 +17,5 @@ def _apply(sender, connection, **kwargs) -> None:
 
 def install(sql: str) -> None:
     """Runs `sql` (statements separated by ;) on each connection opened from now on."""
-    from django.db.backends.signals import connection_created
-
     _current["sql"] = sql
     connection_created.connect(_apply, weak=False, dispatch_uid="bench-session-settings")

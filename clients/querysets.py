@@ -26,13 +26,12 @@ class FamilyQuerySet(models.QuerySet):
 
         A family belongs to one provider (`Family.provider`); its members are that provider's clients.
         """
-        from .models import Client
-
         if not user.is_authenticated or not user.is_active or not getattr(user, "works_with_clients", False):
             return self.none()
         own = self.filter(provider_id=user.provider_id)
         if user.is_mentor:
-            visible = Client.objects.for_user(user).filter(family_id=models.OuterRef("pk"))
+            members = self.model._meta.get_field("members").related_model  # Client, whose module imports this one
+            visible = members.objects.for_user(user).filter(family_id=models.OuterRef("pk"))
             return own.filter(models.Exists(visible))
         return own
 

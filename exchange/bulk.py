@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg.adapt import PyFormat
 
 BATCH = 500
 # Values in one IN list: PostgreSQL binds at most 65,535 parameters a statement.
@@ -106,8 +107,6 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[
     text dumper, with the message every INSERT of the import gives, before the server refuses it
     as an encoding error.
     """
-    from psycopg.adapt import PyFormat
-
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     table = model._meta.db_table

@@ -13,17 +13,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from django.db import DatabaseError, models, transaction
 
 from .bulk import IndexesBuiltAfter, copy_rows
 from .formats import ReadError, Record
+from .resources import RESOURCES, ExchangeResource
 from .results import FileCounts
 from .widgets import ImportContext
-
-if TYPE_CHECKING:
-    from .resources import ExchangeResource
 
 # Rows checked, compared and written together: bounds the memory of the rows and stored records at hand.
 CHUNK = 10_000
@@ -134,8 +132,6 @@ class FastImport:
         self.counts = FileCounts()
 
     def resource_class(self) -> type[ExchangeResource]:
-        from .resources import RESOURCES
-
         return RESOURCES[self.name]
 
     def run(self) -> FileCounts:

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import openpyxl
 import tablib
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
 
 
 @dataclass(frozen=True)
@@ -514,9 +516,6 @@ def read_workbook(
     At most `max_rows` rows a sheet (default: settings.IMPORT_MAX_UPLOAD_ROWS, the limit of an upload), and
     at most settings.IMPORT_MAX_WORKBOOK_BYTES unpacked, checked before any part is read.
     """
-    import openpyxl  # imported here: only workbooks need it
-    from openpyxl.utils.exceptions import InvalidFileException
-
     max_rows = settings.IMPORT_MAX_UPLOAD_ROWS if max_rows is None else max_rows
     if _workbook_too_large(source, errors):
         return {}

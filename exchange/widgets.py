@@ -15,6 +15,7 @@ from django_countries import countries
 from import_export import widgets
 
 from clients.models import Client, Family, Provider, Staff
+from plans.models import Contact
 
 REF_RE = re.compile(r"^[A-Za-z0-9_\-./]+$")
 CODE_RE = re.compile(r"^[A-Z0-9_-]{1,20}$")
@@ -63,8 +64,6 @@ class ImportContext:
 
     @classmethod
     def load(cls, *, scope_provider_id: int | None) -> ImportContext:
-        from plans.models import Contact
-
         ctx = cls(scope_provider_id=scope_provider_id)
         ctx.providers = dict(Provider.objects.values_list("code", "id"))
         staff = Staff.objects.all()

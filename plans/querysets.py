@@ -7,16 +7,17 @@ from typing import TYPE_CHECKING
 from django.apps import apps
 from django.db import models
 
+from clients.models import Client
+
+from .choices import OPEN_TASK_STATUSES
+
 if TYPE_CHECKING:
     from accounts.models import User
-    from clients.models import Client
 
 
 class ContactQuerySet(models.QuerySet):
     def for_user(self, user: User) -> ContactQuerySet:
         """Contacts that serve a client the user may see, delivered by the user's provider."""
-        from clients.models import Client
-
         visible = Client.objects.for_user(user)
         if not user.is_authenticated or not getattr(user, "works_with_clients", False):
             return self.none()
@@ -36,7 +37,7 @@ class ContactQuerySet(models.QuerySet):
         # naming the client and their family once.
         # Index: the client link's client FK; contact_family_date_idx.
         contacts = self.model._default_manager
-        links = apps.get_model("plans", "ContactClient")._default_manager
+        links = apps.get_model("plans", "ContactClient")._default_manager  # plans.models imports this module
         named = links.filter(client=client, via_family=False).order_by().values("contact_id")
         if client.family_id:
             named = named.union(contacts.filter(family_id=client.family_id).order_by().values("pk"))
@@ -45,8 +46,6 @@ class ContactQuerySet(models.QuerySet):
 
 def _visible_subject(user: User, client_field: str, family_field: str) -> models.Q:
     """The plans (or tasks) of a client the user may see, or of a family with such a member."""
-    from clients.models import Client
-
     visible = Client.objects.for_user(user)
     return models.Q(models.Exists(visible.filter(pk=models.OuterRef(client_field)))) | models.Q(
         models.Exists(visible.filter(family_id=models.OuterRef(family_field)))
@@ -54,8 +53,6 @@ def _visible_subject(user: User, client_field: str, family_field: str) -> models
 
 
 def _provider_subject(user: User, client_field: str, family_field: str) -> models.Q:
-    from clients.models import Client
-
     own = Client.objects.filter(provider_id=user.provider_id or 0)  # for_user has made sure there is one
     return models.Q(models.Exists(own.filter(pk=models.OuterRef(client_field)))) | models.Q(
         models.Exists(own.filter(family_id=models.OuterRef(family_field)))
@@ -70,9 +67,10 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         condition = _visible_subject(user, "client_id", "family_id")
         if user.is_mentor:
-            from .models import Task
-
-            theirs = Task.objects.filter(goal__plan=models.OuterRef("pk"), responsible__user=user)
+            # plans.models imports this module: the model is looked up, not imported.
+            theirs = apps.get_model("plans", "Task").objects.filter(
+                goal__plan=models.OuterRef("pk"), responsible__user=user
+            )
             condition |= models.Q(models.Exists(theirs)) & _provider_subject(user, "client_id", "family_id")
         return self.filter(condition)
 
@@ -91,6 +89,4 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def open(self) -> TaskQuerySet:
-        from .choices import OPEN_TASK_STATUSES
-
         return self.filter(status__in=OPEN_TASK_STATUSES)
