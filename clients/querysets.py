@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from django.apps import apps
 from django.db import models
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+    from .models import Client
 
 
 class ClientQuerySet(models.QuerySet):
@@ -30,8 +33,8 @@ class FamilyQuerySet(models.QuerySet):
             return self.none()
         own = self.filter(provider_id=user.provider_id)
         if user.is_mentor:
-            members = self.model._meta.get_field("members").related_model  # Client, whose module imports this one
-            visible = members.objects.for_user(user).filter(family_id=models.OuterRef("pk"))
+            clients = cast("type[Client]", apps.get_model("clients", "Client"))  # models.py imports this module
+            visible = clients.objects.for_user(user).filter(family_id=models.OuterRef("pk"))
             return own.filter(models.Exists(visible))
         return own
 
