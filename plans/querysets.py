@@ -25,6 +25,26 @@ class ContactQuerySet(models.QuerySet):
         family = visible.filter(family_id=models.OuterRef("family_id"))
         return self.filter(provider_id=user.provider_id).filter(models.Exists(named) | models.Exists(family))
 
+    def served_client_ids(self) -> models.QuerySet:
+        """The ids of the persons these contacts served: those they name and every member of a family they name.
+
+        The one definition of whom a contact serves (report-metrics.md, "Persons served"), used by the report
+        figures and the home pages; the month rollups' triggers (reporting/migrations/0005) are its mirror in
+        SQL, held to it by tests/reporting/test_rollups.py. A link `via_family` (a member who left the family
+        since) is a link like any other here: the family's provider still served them.
+
+        One uncorrelated set (a UNION), so that the database builds it once and joins the served clients to it,
+        instead of probing every client of the database with EXISTS … OR EXISTS ….
+        """
+        contacts = self.order_by()
+        links = apps.get_model("plans", "ContactClient")._default_manager  # plans.models imports this module
+        # Index: the contacts' own filter (contact_provider_date_idx / contact_date_idx), then the link's unique
+        # (contact, client).
+        named = links.filter(contact__in=contacts.values("pk")).order_by().values("client_id")
+        # Index: the client family FK.
+        members = Client.objects.filter(family_id__in=contacts.filter(family__isnull=False).values("family_id"))
+        return named.union(members.order_by().values("pk"))
+
     def serving(self, client: Client) -> ContactQuerySet:
         """The contacts that served the client, named or through their present family, by any provider.
 

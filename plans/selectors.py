@@ -251,18 +251,8 @@ class MonthGlance:
 
 
 def persons_served(*, contacts: models.QuerySet[Contact]) -> int:
-    """Unique persons served by the contacts: those named and every member of a family they name.
-
-    The report's definition (reporting/figures.py `_served_ids`) and its shape: one uncorrelated set
-    counted once, instead of an EXISTS … OR EXISTS … probe of every client of the database.
-    """
-    contacts = contacts.order_by()
-    # Index: the contacts' own filter (contact_provider_date_idx), then the client link's unique (contact, client).
-    named = ContactClient.objects.filter(contact__in=contacts.values("pk")).order_by().values("client_id")
-    # Index: the client family FK.
-    families = contacts.filter(family__isnull=False).values("family_id")
-    members = Client.objects.filter(family_id__in=families).order_by().values("pk")
-    return named.union(members).count()  # type: ignore[arg-type]
+    """Unique persons served by the contacts (`ContactQuerySet.served_client_ids`, the report's definition)."""
+    return contacts.served_client_ids().count()  # type: ignore[attr-defined]
 
 
 def month_at_a_glance(*, provider_id: int, today: datetime.date | None = None) -> MonthGlance:

@@ -268,18 +268,8 @@ def _in_report(prefix: str, start: datetime.date, end: datetime.date, provider: 
 
 
 def _served_ids(start: datetime.date, end: datetime.date, provider: Provider | None) -> QuerySet[Any]:
-    """The ids of the persons served, from the contacts themselves: named by a contact of the report, or in a
-    family such a contact names.
-
-    One uncorrelated set (a UNION), so that each database builds it once and joins the served clients to it,
-    instead of probing every client of the database.
-    """
-    # Index: contact_provider_date_idx / contact_date_idx, then the client link's unique (contact, client).
-    named = ClientContact.objects.filter(_in_report("contact__", start, end, provider)).order_by().values("client_id")
-    # Index: contact_provider_date_idx / contact_date_idx, then the client family FK.
-    families = Contact.objects.filter(_in_report("", start, end, provider), family__isnull=False).values("family_id")
-    members = Client.objects.filter(family_id__in=families).order_by().values("pk")
-    return named.union(members)  # type: ignore[arg-type]
+    """The ids of the persons served by the report's contacts of the days, read from the contacts themselves."""
+    return Contact.objects.filter(_in_report("", start, end, provider)).served_client_ids()
 
 
 def _rollup_provider(provider: Provider | None) -> int:
