@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TypeAlias
 
 import pygal
 from pygal.etree import etree
+from pygal.graph.graph import Graph
 from pygal.style import Style
 
 # The shipped font (static/fonts) is declared by the PDF's @font-face under this name.
@@ -15,7 +16,10 @@ FONT = "DejaVu Sans"
 COLOURS = ("#1f4e79", "#e07b39", "#3a9a8f", "#b8860b", "#7a5195", "#8c8c8c", "#c23b4e", "#5f8fc4")
 TARGET_COLOUR = "#c23b4e"
 
-_STYLE_SETTINGS: dict[str, Any] = {
+# A figure as a report shows it: a number is drawn; a mark of a hidden one ("<5", "x", "—") or None is not.
+Figure: TypeAlias = int | float | str | None
+
+_STYLE_SETTINGS: dict[str, object] = {
     "font_family": FONT,
     "background": "#ffffff",
     "plot_background": "#ffffff",
@@ -42,12 +46,12 @@ _STYLE_SETTINGS: dict[str, Any] = {
 }
 
 
-def _style(colours: tuple[str, ...] = COLOURS, **larger: Any) -> Style:
+def _style(colours: tuple[str, ...] = COLOURS, **larger: object) -> Style:
     return Style(colors=colours, **{**_STYLE_SETTINGS, **larger})
 
 
-def _config(**extra: Any) -> dict[str, Any]:
-    config: dict[str, Any] = {
+def _config(**extra: object) -> dict[str, object]:
+    config: dict[str, object] = {
         "style": _style(),
         # No <script>, no external stylesheet or font, no XML prolog: the SVG is embedded in HTML/PDF.
         "js": [],
@@ -69,7 +73,7 @@ def _config(**extra: Any) -> dict[str, Any]:
     return config
 
 
-def _integer_axis(values: Sequence[Any]) -> list[int]:
+def _integer_axis(values: Sequence[Figure]) -> list[int]:
     """Whole-number guides for counts of persons and contacts (pygal would draw 0.2 steps for small ones)."""
     top = max([v for v in (_number(x) for x in values) if v is not None] or [0])
     step = 1
@@ -80,7 +84,7 @@ def _integer_axis(values: Sequence[Any]) -> list[int]:
     return list(range(0, int(top) + step + 1, step)) if top else [0, 1]
 
 
-def _number(value: Any) -> int | float | None:
+def _number(value: Figure) -> int | float | None:
     """A drawable figure; a suppressed cell ("<5") is not drawn."""
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
@@ -101,7 +105,7 @@ class _BarsWithTarget(pygal.Bar):
 
 
 def persons_by_month(
-    by_month: Mapping[str, Any], planned: Mapping[str, int | None] | None, *, persons: str, target: str
+    by_month: Mapping[str, Figure], planned: Mapping[str, int | None] | None, *, persons: str, target: str
 ) -> str:
     months = list(by_month)
     has_target = bool(planned) and any(v is not None for v in (planned or {}).values())
@@ -126,7 +130,7 @@ def persons_by_month(
     return _svg(chart)
 
 
-def bars(rows: Sequence[tuple[str, Any]], *, horizontal: bool = False, title: str = "") -> str:
+def bars(rows: Sequence[tuple[str, Figure]], *, horizontal: bool = False, title: str = "") -> str:
     """One series of labelled bars (countries, topics)."""
     chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
     height = max(200, 40 + 34 * len(rows)) if horizontal else 340
@@ -139,7 +143,7 @@ def bars(rows: Sequence[tuple[str, Any]], *, horizontal: bool = False, title: st
     return _svg(chart)
 
 
-def stacked(groups: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]]) -> str:
+def stacked(groups: Sequence[str], series: Sequence[tuple[str, Sequence[Figure]]]) -> str:
     """Series stacked per group (women, men by age group)."""
     totals = [sum(_number(values[i]) or 0 for _, values in series) for i in range(len(groups))]
     chart = pygal.StackedBar(**_config(height=320, y_labels=_integer_axis(totals)))
@@ -149,7 +153,7 @@ def stacked(groups: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]]) 
     return _svg(chart)
 
 
-def donut(rows: Sequence[tuple[str, Any]]) -> str:
+def donut(rows: Sequence[tuple[str, Figure]]) -> str:
     """Shares of a whole (legal status, residence, arrival route, contact forms); empty slices left out."""
     chart = pygal.Pie(
         **_config(
@@ -169,7 +173,7 @@ def donut(rows: Sequence[tuple[str, Any]]) -> str:
     return _svg(chart)
 
 
-def _svg(chart: Any) -> str:
+def _svg(chart: Graph) -> str:
     """The chart's SVG without pygal's inline config script (nothing in a report runs code)."""
     tree = chart.render_tree()
     for parent in list(tree.iter()):

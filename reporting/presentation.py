@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeAlias
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,17 +15,32 @@ from clients.choices import ArrivalRoute, LegalStatus
 from plans.choices import ContactForm, Topic
 
 from . import charts
+from .figures import ContractTarget
+from .suppression import SafeFigures, ShownFigures
 
-SUPPRESSED = "<5"
 TOP_COUNTRIES = 10
+# A figure that cannot be given: a sum of hidden cells, an average over nobody.
+NONE = "—"
+
+# What one cell of a table shows: a count, an average, a mark of a hidden figure, or NONE.
+Value: TypeAlias = int | float | str
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """The text sections a provider writes for a report's PDF."""
+
+    thematic: str = ""
+    challenges: str = ""
 
 
 @dataclass
 class Row:
     label: str
-    value: Any
+    value: Value = ""
     percent: int | None = None
-    extra: Any = None
+    extra: int | None = None  # the contract's target of a month
+    cells: tuple[Value, ...] = ()  # a row of a two-way table
 
 
 @dataclass
@@ -40,11 +56,11 @@ class Table:
 
 @dataclass
 class Report:
-    data: dict[str, Any]
     suppressed: bool
+    unique_persons: int
     provider_code: str | None
     provider_name: str
-    contracts: list[dict[str, Any]]
+    contracts: tuple[ContractTarget, ...]
     period_label: str
     start: datetime.date
     end: datetime.date
@@ -53,24 +69,11 @@ class Report:
     work: list[Table] = field(default_factory=list)
 
 
-def figures_data(figures: Any, *, suppressed: bool) -> dict[str, Any]:
-    """The figures as the spec's JSON; the publication-safe version when asked for."""
-    if not suppressed:
-        return figures.as_json()
-    from . import suppression
-
-    return suppression.suppressed_json(figures)
-
-
-def _num(value: Any) -> int | float | None:
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _percent(value: Any, total: Any) -> int | None:
-    value, total = _num(value), _num(total)
-    if value is None or not total:
+def percent(value: Value, total: int | None) -> int | None:
+    """A count as a whole per cent of `total` (half up); None for a hidden count or a total of 0."""
+    if not isinstance(value, int) or isinstance(value, bool) or not total:
         return None
-    return (200 * int(value) + int(total)) // (2 * int(total))
+    return (200 * value + total) // (2 * total)
 
 
 def _unknown() -> str:
@@ -115,123 +118,126 @@ def period_label(start: datetime.date, end: datetime.date) -> str:
     return f"{date_format(start, 'DATE_FORMAT')} – {date_format(end, 'DATE_FORMAT')}"
 
 
-def _category_table(key: str, title: str, values: dict[str, Any], labels: dict[str, str], total: Any) -> Table:
-    rows = [Row(labels.get(code, code), value, _percent(value, total)) for code, value in values.items()]
+def _category_table(key: str, title: str, values: Mapping[str, Value], labels: dict[str, str], total: int) -> Table:
+    rows = [Row(labels.get(code, code), value, percent(value, total)) for code, value in values.items()]
     return Table(key=key, title=title, rows=rows, headers=(_("Persons"), "%"))
 
 
-def _women_men_children(data: dict[str, Any]) -> list[Row]:
-    """Women and men are the grown-ups (and those of unknown age); children are everyone under 18."""
-    by_group = data["gender_by_age_group"]
-    total = data["unique_persons"]
+def _sum(values: list[Value]) -> Value:
+    """The sum of counts; NONE when one is hidden (the sum would not be true)."""
+    counts = [v for v in values if isinstance(v, int)]
+    return sum(counts) if len(counts) == len(values) else NONE
 
-    def grown(gender: str) -> Any:
-        cells = [by_group[group][gender] for group in ("adults", "seniors", "unknown")]
-        if any(_num(c) is None for c in cells):
-            return "—"  # a hidden cell: the sum would not be true
-        return sum(cells)
+
+def _women_men_children(figures: ShownFigures) -> list[Row]:
+    """Women and men are the grown-ups (and those of unknown age); children are everyone under 18."""
+    by_group = figures.gender_by_age_group
+    total = figures.unique_persons
+
+    def grown(gender: str) -> Value:
+        return _sum([by_group[group][gender] for group in ("adults", "seniors", "unknown")])
 
     women, men = grown("female"), grown("male")
-    children = data["age_groups"]["children"]
+    children = figures.age_groups["children"]
     return [
-        Row(_("Women"), women, _percent(women, total)),
-        Row(_("Men"), men, _percent(men, total)),
-        Row(_("Children"), children, _percent(children, total)),
+        Row(_("Women"), women, percent(women, total)),
+        Row(_("Men"), men, percent(men, total)),
+        Row(_("Children"), children, percent(children, total)),
     ]
 
 
-def _countries(data: dict[str, Any]) -> list[Row]:
-    total = data["unique_persons"]
+def _countries(figures: ShownFigures) -> list[Row]:
+    total = figures.unique_persons
     rows = []
-    items = list(data["countries"]["by_country"].items())
+    items: list[tuple[str, Value]] = list(figures.countries.by_country.items())
     for code, count in items[:TOP_COUNTRIES]:
         name = _unknown() if code == "unknown" else str(country_names.name(code) or code)
-        rows.append(Row(name, count, _percent(count, total)))
+        rows.append(Row(name, count, percent(count, total)))
     rest = items[TOP_COUNTRIES:]
     if rest:
-        values = [_num(v) for _, v in rest]
-        value: Any = sum(v for v in values if v is not None) if all(v is not None for v in values) else "—"
-        rows.append(Row(_("Other countries (%(count)s)") % {"count": len(rest)}, value, _percent(value, total)))
+        value = _sum([v for _, v in rest])
+        rows.append(Row(_("Other countries (%(count)s)") % {"count": len(rest)}, value, percent(value, total)))
     return rows
 
 
-def build_report(figures: Any, *, suppressed: bool = False, with_charts: bool = False) -> Report:
+def _average(value: float | str | None) -> Value:
+    return NONE if value is None else value
+
+
+def build_report(figures: ShownFigures, *, with_charts: bool = False) -> Report:
     """Everything a report page shows, in the active language. Charts only where asked (the PDF)."""
-    data = figures_data(figures, suppressed=suppressed)
-    start = datetime.date.fromisoformat(data["period"]["start"])
-    end = datetime.date.fromisoformat(data["period"]["end"])
-    total = data["unique_persons"]
-    contracts = [
-        {**c, "start": datetime.date.fromisoformat(c["start"]), "end": datetime.date.fromisoformat(c["end"])}
-        for c in figures.as_json().get("contracts") or []
-    ]
+    start, end = figures.period.start, figures.period.end
+    total = figures.unique_persons
     report = Report(
-        data=data,
-        suppressed=suppressed,
-        provider_code=data["provider"],
-        provider_name=getattr(figures, "provider_name", None) or _("All providers"),
-        contracts=contracts,
+        suppressed=isinstance(figures, SafeFigures),
+        unique_persons=total,
+        provider_code=figures.provider,
+        provider_name=figures.provider_name or _("All providers"),
+        contracts=figures.contracts,
         period_label=period_label(start, end),
         start=start,
         end=end,
     )
-    staff, contacts = data["staff"], data["contacts"]
+    staff, contacts = figures.staff, figures.contacts
     report.headline = [
         Row(_("Unique persons served"), total),
-        Row(_("New persons"), data["new_persons"]),
-        Row(_("Average persons a month"), data["average_persons_per_month"]),
-        Row(_("Families"), data["families"]),
-        Row(_("Individual persons"), data["individuals"]),
-        Row(_("Average age"), data["average_age"] if data["average_age"] is not None else "—"),
-        Row(_("Average age, 18–60"), data["average_age_adults"] if data["average_age_adults"] is not None else "—"),
-        Row(_("Countries of origin"), data["countries"]["count"]),
+        Row(_("New persons"), figures.new_persons),
+        Row(_("Average persons a month"), figures.average_persons_per_month),
+        Row(_("Families"), figures.families),
+        Row(_("Individual persons"), figures.individuals),
+        Row(_("Average age"), _average(figures.average_age)),
+        Row(_("Average age, 18–60"), _average(figures.average_age_adults)),
+        Row(_("Countries of origin"), figures.countries.count),
     ]
 
-    planned = data.get("planned_persons_by_month") or {}
+    planned = figures.planned_persons_by_month or {}
     month_rows = []
-    for key, value in data["persons_by_month"].items():
+    for key, value in figures.persons_by_month.items():
         target = planned.get(key)
-        month_rows.append(Row(month_label(key), value, _percent(value, target) if target else None, target))
+        month_rows.append(Row(month_label(key), value, percent(value, target) if target else None, target))
     persons_table = Table(
         key="persons_by_month",
         title=_("Persons served by month"),
         rows=month_rows,
         headers=(_("Persons"), _("of the target, %"), _("Contract target")),
     )
-    gender = _category_table("gender", _("Gender"), data["gender"], gender_labels(), total)
+    gender = _category_table("gender", _("Gender"), figures.gender, gender_labels(), total)
     wmc = Table(
         key="women_men_children",
         title=_("Women, men and children"),
-        rows=_women_men_children(data),
+        rows=_women_men_children(figures),
         headers=(_("Persons"), "%"),
     )
-    ages = _category_table("age_groups", _("Age groups"), data["age_groups"], age_group_labels(), total)
-    by_group = data["gender_by_age_group"]
+    ages = _category_table("age_groups", _("Age groups"), figures.age_groups, age_group_labels(), total)
+    by_group = figures.gender_by_age_group
     gender_codes = list(gender_labels())
     ages_by_gender = Table(
         key="gender_by_age_group",
         title=_("Age groups by gender"),
-        rows=[Row(label, [by_group[group][g] for g in gender_codes]) for group, label in age_group_labels().items()],
+        rows=[
+            Row(label, cells=tuple(by_group[group][g] for g in gender_codes))
+            for group, label in age_group_labels().items()
+        ],
         headers=tuple(gender_labels().values()),
     )
     country_table = Table(
         key="countries",
         title=_("Countries of origin"),
-        rows=_countries(data),
+        rows=_countries(figures),
         headers=(_("Persons"), "%"),
-        note=_("%(count)s countries in all.") % {"count": data["countries"]["count"]},
+        note=_("%(count)s countries in all.") % {"count": figures.countries.count},
     )
     families = Table(
         key="families",
         title=_("Families and individual persons"),
-        rows=[Row(_("Families"), data["families"]), Row(_("Individual persons"), data["individuals"])],
+        rows=[Row(_("Families"), figures.families), Row(_("Individual persons"), figures.individuals)],
         headers=(_("Number"),),
     )
-    legal = _category_table("legal_status", _("Legal status"), data["legal_status"], legal_status_labels(), total)
+    legal = _category_table("legal_status", _("Legal status"), figures.legal_status, legal_status_labels(), total)
     route = _category_table(
-        "arrival_route", _("How they came to Latvia"), data["arrival_route"], arrival_route_labels(), total
+        "arrival_route", _("How they came to Latvia"), figures.arrival_route, arrival_route_labels(), total
     )
-    residence = _category_table("residence", _("Residence"), data["residence"], residence_labels(), total)
+    residence = _category_table("residence", _("Residence"), figures.residence, residence_labels(), total)
     report.portrait = [persons_table, wmc, gender, ages, ages_by_gender, country_table, families]
     report.portrait += [legal, route, residence]
 
@@ -241,52 +247,58 @@ def build_report(figures: Any, *, suppressed: bool = False, with_charts: bool = 
         key="staff",
         title=_("Staff who delivered the service"),
         rows=[
-            Row(_("Social workers"), staff["social_workers"]),
-            Row(_("Social mentors"), staff["mentors"]),
-            Row(_("Average persons a month"), data["average_persons_per_month"]),
+            Row(_("Social workers"), staff.social_workers),
+            Row(_("Social mentors"), staff.mentors),
+            Row(_("Average persons a month"), figures.average_persons_per_month),
         ],
         headers=(_("Number"),),
     )
     contacts_total = Table(
         key="contacts",
         title=_("Contacts"),
-        rows=[Row(_("Contacts in all"), contacts["total"]), Row(_("Hours"), contacts["hours"])],
+        rows=[Row(_("Contacts in all"), contacts.total), Row(_("Hours"), contacts.hours)],
         headers=(_("Number"),),
     )
     by_form = Table(
         key="contacts_by_form",
         title=_("Contacts by form"),
         rows=[
-            Row(str(form_labels.get(code, code)), value, _percent(value, contacts["total"]))
-            for code, value in contacts["by_form"].items()
+            Row(str(form_labels.get(code, code)), value, percent(value, contacts.total))
+            for code, value in contacts.by_form.items()
         ],
         headers=(_("Contacts"), "%"),
     )
     by_topic = Table(
         key="contacts_by_topic",
         title=_("Contacts by topic"),
-        rows=sorted(
-            (Row(str(topic_labels.get(code, code)), value) for code, value in contacts["by_topic"].items()),
-            key=lambda row: (-(_num(row.value) or 0), row.label),
-        ),
+        rows=[
+            Row(label, n)
+            for label, n in sorted(
+                ((str(topic_labels.get(code, code)), n) for code, n in contacts.by_topic.items()),
+                key=lambda item: (-item[1], item[0]),
+            )
+        ],
         headers=(_("Contacts"),),
         note=_("A contact with two topics counts under both."),
     )
     report.work = [staff_table, contacts_total, by_form, by_topic]
 
     if with_charts:
-        _add_charts(report, data, planned)
+        _add_charts(report, figures)
     return report
 
 
-def _add_charts(report: Report, data: dict[str, Any], planned: dict[str, Any]) -> None:
+def _add_charts(report: Report, figures: ShownFigures) -> None:
     tables = {table.key: table for table in report.portrait + report.work}
     tables["persons_by_month"].chart = charts.data_uri(
         charts.persons_by_month(
-            data["persons_by_month"], planned or None, persons=_("Persons served"), target=_("Contract target")
+            figures.persons_by_month,
+            figures.planned_persons_by_month or None,
+            persons=_("Persons served"),
+            target=_("Contract target"),
         )
     )
-    by_group = data["gender_by_age_group"]
+    by_group = figures.gender_by_age_group
     tables["gender_by_age_group"].chart = charts.data_uri(
         charts.stacked(
             list(age_group_labels().values()),

@@ -6,7 +6,6 @@ import logging
 import mimetypes
 import posixpath
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -17,7 +16,8 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .presentation import build_report, definitions
+from .presentation import Narrative, build_report, definitions
+from .suppression import ShownFigures
 
 # Font subsetting and layout progress are chatty at INFO; a report job logs its own lines.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -60,7 +60,7 @@ class StaticOnlyFetcher(URLFetcher):
     def __init__(self) -> None:
         super().__init__(timeout=2, allowed_protocols=("data",), allow_redirects=False, fail_on_errors=False)
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.lower().startswith("data:"):
             return super().fetch(url, headers)
         path = _static_path(url)
@@ -70,30 +70,25 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
-def render_pdf(figures: Any, *, language: str = "lv", suppressed: bool = False, narrative: Any = None) -> bytes:
-    """The PDF of the report; `narrative` is a mapping (or object) with `thematic` and `challenges`."""
+def render_pdf(figures: ShownFigures, *, language: str = "lv", narrative: Narrative | None = None) -> bytes:
+    """The PDF of the report, with the provider's text sections when given."""
     with translation.override(language):
-        html = render_html(figures, language=language, suppressed=suppressed, narrative=narrative)
-    return HTML(string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
+        html = render_html(figures, language=language, narrative=narrative)
+    pdf: bytes = HTML(string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return pdf
 
 
-def _narrative_text(narrative: Any, name: str) -> str:
-    if narrative is None:
-        return ""
-    value = narrative.get(name, "") if isinstance(narrative, dict) else getattr(narrative, name, "")
-    return (value or "").strip()
-
-
-def render_html(figures: Any, *, language: str = "lv", suppressed: bool = False, narrative: Any = None) -> str:
+def render_html(figures: ShownFigures, *, language: str = "lv", narrative: Narrative | None = None) -> str:
     """The PDF's HTML (also what the tests read): the same template, in the given language."""
+    narrative = narrative or Narrative()
     with translation.override(language):
-        report = build_report(figures, suppressed=suppressed, with_charts=True)
+        report = build_report(figures, with_charts=True)
         context = {
             "report": report,
             "language": language,
             "static_base": STATIC_ORIGIN + "/" + settings.STATIC_URL.strip("/") + "/",
-            "thematic": _narrative_text(narrative, "thematic"),
-            "challenges": _narrative_text(narrative, "challenges"),
+            "thematic": narrative.thematic.strip(),
+            "challenges": narrative.challenges.strip(),
             "definitions": definitions(),
             "made_on": timezone.localdate(),
         }

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeAlias
 
 from django.utils import translation
 from django.utils.formats import date_format
@@ -17,11 +17,18 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from clients.choices import ArrivalRoute, LegalStatus
 from plans.choices import ContactForm, Topic
 
-from .figures import ReportFigures
-from .suppression import suppressed_json
+from .presentation import (
+    age_group_labels,
+    arrival_route_labels,
+    gender_labels,
+    legal_status_labels,
+    percent,
+    period_label,
+    residence_labels,
+)
+from .suppression import Count, SafeFigures, ShownFigures
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -34,14 +41,13 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def _cell(value: Any) -> Any:
-    return safe_text(value) if isinstance(value, str) else value
+# What a cell of the workbook holds: a label, a count, an average, a mark of a hidden figure, or nothing.
+Value: TypeAlias = str | int | float | None
 
 
-def _percent(value: Any, total: int) -> int | None:
-    if not isinstance(value, int) or isinstance(value, bool) or not total:
-        return None
-    return (200 * value + total) // (2 * total)
+def _cell(value: Value) -> Value:
+    # str() turns a mark of a hidden figure (a str enum) into the plain text a workbook keeps.
+    return safe_text(str(value)) if isinstance(value, str) else value
 
 
 def _sheet_title(title: str) -> str:
@@ -56,7 +62,7 @@ class _Writer:
         self.write([title], font=TITLE)
         self.row += 1
 
-    def write(self, values: Sequence[Any], *, font: Font | None = None) -> None:
+    def write(self, values: Sequence[Value], *, font: Font | None = None) -> None:
         for column, value in enumerate(values, start=1):
             cell = self.sheet.cell(row=self.row, column=column, value=_cell(value))
             if font is not None:
@@ -67,15 +73,15 @@ class _Writer:
                 cell.alignment = Alignment(horizontal="right")
         self.row += 1
 
-    def table(self, heading: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    def table(self, heading: str, headers: Sequence[str], rows: Iterable[Sequence[Value]]) -> None:
         self.write([heading], font=BOLD)
         self.write(["", *headers], font=BOLD)
         for row in rows:
             self.write(row)
         self.row += 1
 
-    def persons(self, heading: str, values: dict[str, Any], labels: dict[str, str], total: int) -> None:
-        rows = [(labels.get(code, code), value, _percent(value, total)) for code, value in values.items()]
+    def persons(self, heading: str, values: Mapping[str, Count], labels: dict[str, str], total: int) -> None:
+        rows = [(labels.get(code, code), value, percent(value, total)) for code, value in values.items()]
         self.table(heading, (_("Persons"), "%"), rows)
 
     def finish(self) -> None:
@@ -89,22 +95,21 @@ def _month(key: str) -> str:
     return date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")
 
 
-def _labels(choices: Iterable[tuple[str, Any]], **more: str) -> dict[str, str]:
+def _labels(choices: Iterable[tuple[str, object]], **more: str) -> dict[str, str]:
     return {**{code: str(label) for code, label in choices}, **more}
 
 
-def _workbook(figures: ReportFigures, data: dict[str, Any], suppressed: bool) -> Workbook:
+def _workbook(figures: ShownFigures) -> Workbook:
     unknown = _("Not known")
-    total = data["unique_persons"]
+    total = figures.unique_persons
     workbook = Workbook()
 
     summary = _Writer(workbook, _("Summary"), first=True)
-    period = f"{date_format(figures.period.start, 'DATE_FORMAT')} – {date_format(figures.period.end, 'DATE_FORMAT')}"
-    summary.write([_("Period"), period])
+    summary.write([_("Period"), period_label(figures.period.start, figures.period.end)])
     summary.write([_("Provider"), figures.provider_name or _("All providers")])
     for contract in figures.contracts:
         summary.write([_("Contract"), contract.number])
-    if suppressed:
+    if isinstance(figures, SafeFigures):
         summary.write([_("Publication-safe version: counts of 1 to 4 persons are shown as “<5”, x hides a figure.")])
     summary.row += 1
     summary.table(
@@ -112,13 +117,13 @@ def _workbook(figures: ReportFigures, data: dict[str, Any], suppressed: bool) ->
         (_("Number"),),
         [
             (_("Unique persons served"), total),
-            (_("New persons"), data["new_persons"]),
-            (_("Average persons a month"), data["average_persons_per_month"]),
-            (_("Families"), data["families"]),
-            (_("Individual persons"), data["individuals"]),
-            (_("Average age"), data["average_age"]),
-            (_("Average age, 18–60"), data["average_age_adults"]),
-            (_("Countries of origin"), data["countries"]["count"]),
+            (_("New persons"), figures.new_persons),
+            (_("Average persons a month"), figures.average_persons_per_month),
+            (_("Families"), figures.families),
+            (_("Individual persons"), figures.individuals),
+            (_("Average age"), figures.average_age),
+            (_("Average age, 18–60"), figures.average_age_adults),
+            (_("Countries of origin"), figures.countries.count),
         ],
     )
     summary.finish()
@@ -128,24 +133,18 @@ def _workbook(figures: ReportFigures, data: dict[str, Any], suppressed: bool) ->
     months.table(
         _("Persons served by month"),
         (_("Persons"), _("Contract target")),
-        [(_month(key), value, planned.get(key)) for key, value in data["persons_by_month"].items()],
+        [(_month(key), value, planned.get(key)) for key, value in figures.persons_by_month.items()],
     )
     months.finish()
 
-    genders = {"female": _("Female"), "male": _("Male"), "other": _("Other"), "unknown": unknown}
-    age_groups = {
-        "children": _("Children (0–17)"),
-        "adults": _("Adults (18–60)"),
-        "seniors": _("Over 60"),
-        "unknown": _("Age not known"),
-    }
+    genders, age_groups = gender_labels(), age_group_labels()
     people = _Writer(workbook, _("Gender and age"))
-    people.persons(_("Gender"), data["gender"], genders, total)
-    people.persons(_("Age groups"), data["age_groups"], age_groups, total)
+    people.persons(_("Gender"), figures.gender, genders, total)
+    people.persons(_("Age groups"), figures.age_groups, age_groups, total)
     people.table(
         _("Age groups by gender"),
         [genders[g] for g in genders],
-        [(age_groups[group], *row.values()) for group, row in data["gender_by_age_group"].items()],
+        [(age_groups[group], *row.values()) for group, row in figures.gender_by_age_group.items()],
     )
     people.finish()
 
@@ -154,60 +153,46 @@ def _workbook(figures: ReportFigures, data: dict[str, Any], suppressed: bool) ->
         _("Countries of origin"),
         (_("Code"), _("Persons"), "%"),
         [
-            (unknown, "", n, _percent(n, total))
+            (unknown, "", n, percent(n, total))
             if code == "unknown"
-            else (str(country_names.name(code)) or code, code, n, _percent(n, total))
-            for code, n in data["countries"]["by_country"].items()
+            else (str(country_names.name(code)) or code, code, n, percent(n, total))
+            for code, n in figures.countries.by_country.items()
         ],
     )
-    countries.write([_("Countries in all"), data["countries"]["count"]], font=BOLD)
+    countries.write([_("Countries in all"), figures.countries.count], font=BOLD)
     countries.finish()
 
     status = _Writer(workbook, _("Legal status and residence"))
-    status.persons(_("Legal status"), data["legal_status"], _labels(LegalStatus.choices, unknown=unknown), total)
-    status.persons(
-        _("Residence"),
-        data["residence"],
-        {
-            "reception_centre": _("Asylum seekers' reception centre"),
-            "outside": _("Outside the reception centre"),
-            "unknown": unknown,
-        },
-        total,
-    )
-    status.persons(
-        _("How they came to Latvia"), data["arrival_route"], _labels(ArrivalRoute.choices, unknown=unknown), total
-    )
+    status.persons(_("Legal status"), figures.legal_status, legal_status_labels(), total)
+    status.persons(_("Residence"), figures.residence, residence_labels(), total)
+    status.persons(_("How they came to Latvia"), figures.arrival_route, arrival_route_labels(), total)
     status.finish()
 
     work = _Writer(workbook, _("Staff and contacts"))
     work.table(
         _("Staff who delivered the service"),
         (_("Number"),),
-        [(_("Social workers"), data["staff"]["social_workers"]), (_("Social mentors"), data["staff"]["mentors"])],
+        [(_("Social workers"), figures.staff.social_workers), (_("Social mentors"), figures.staff.mentors)],
     )
-    contacts = data["contacts"]
+    contacts = figures.contacts
     work.table(
         _("Contacts"),
         (_("Number"),),
-        [(_("Contacts in all"), contacts["total"]), (_("Hours"), contacts["hours"])],
+        [(_("Contacts in all"), contacts.total), (_("Hours"), contacts.hours)],
     )
     forms = _labels(ContactForm.choices)
-    work.table(_("Contacts by form"), (_("Contacts"),), [(forms.get(k, k), n) for k, n in contacts["by_form"].items()])
+    work.table(_("Contacts by form"), (_("Contacts"),), [(forms.get(k, k), n) for k, n in contacts.by_form.items()])
     topics = _labels(Topic.choices)
-    work.table(
-        _("Contacts by topic"), (_("Contacts"),), [(topics.get(k, k), n) for k, n in contacts["by_topic"].items()]
-    )
+    work.table(_("Contacts by topic"), (_("Contacts"),), [(topics.get(k, k), n) for k, n in contacts.by_topic.items()])
     work.write([_("A contact with two topics counts under both.")])
     work.finish()
     return workbook
 
 
-def render_xlsx(figures: ReportFigures, *, language: str = "lv", suppressed: bool = False) -> bytes:
+def render_xlsx(figures: ShownFigures, *, language: str = "lv") -> bytes:
     """The workbook's bytes, its headings in `language`."""
-    data = suppressed_json(figures) if suppressed else figures.as_json()
     with translation.override(language):
-        workbook = _workbook(figures, data, suppressed)
+        workbook = _workbook(figures)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record
+from clients.models import Provider
 
+from .figures_cache import cached_figures_for
 from .models import FailureReason, JobState, ReportFormat, ReportJob, ReportKind, ReportNarrative
-
-if TYPE_CHECKING:
-    from clients.models import Provider
+from .presentation import Narrative
+from .render import render_report, write_whole
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,8 @@ def _enqueue(job_id: int) -> bool:
 
     True when the job was sent (or run, eagerly); False when it was left queued.
     """
-    from .tasks import report_render_task
+    # Imported here: the tasks module imports this one (each task calls one service), and this one sends a task.
+    from .tasks import report_render_task  # noqa: PLC0415
 
     try:
         report_render_task.delay(job_id)
@@ -84,8 +85,6 @@ def _same_or_limit(*, requested_by: Any, request: dict[str, Any]) -> ReportJob |
     Under a lock of the person's row: two requests of one person at the same moment take turns, so that each
     sees the other's job (a count or a lookup alone would let both through).
     """
-    from django.contrib.auth import get_user_model
-
     list(get_user_model().objects.select_for_update().filter(pk=requested_by.pk).values_list("pk", flat=True))
     in_flight = ReportJob.objects.filter(requested_by=requested_by, state__in=(JobState.QUEUED, JobState.RUNNING))
     same = in_flight.filter(**request).order_by("-created_at", "-id").first()
@@ -147,38 +146,15 @@ def report_job_create(
 
 
 def _render(job: ReportJob) -> bytes:
-    from .figures_cache import cached_figures_for
-
+    """The job's file: its figures (from the cache when unchanged) rendered as it asks."""
     figures = cached_figures_for(start=job.start, end=job.end, provider=job.provider)
-    if job.format == ReportFormat.PDF:
-        from .render_pdf import render_pdf
-
-        narrative = {"thematic": job.narrative_thematic, "challenges": job.narrative_challenges}
-        return render_pdf(figures, language=job.language, suppressed=job.suppressed, narrative=narrative)
-    if job.format == ReportFormat.XLSX:
-        from .render_xlsx import render_xlsx
-
-        return render_xlsx(figures, language=job.language, suppressed=job.suppressed)
-    from .render_json import render_json
-
-    content = render_json(figures, suppressed=job.suppressed)
-    return content.encode() if isinstance(content, str) else content
-
-
-def _write_whole(relative_name: str, content: bytes) -> None:
-    """Write to a temporary name in the same folder and move it into place only when complete."""
-    final = Path(settings.MEDIA_ROOT) / relative_name
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".partial-", dir=final.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return render_report(
+        figures,
+        format=ReportFormat(job.format),
+        language=job.language,
+        suppressed=job.suppressed,
+        narrative=Narrative(thematic=job.narrative_thematic, challenges=job.narrative_challenges),
+    )
 
 
 def _claim(job_id: int) -> ReportJob | None:
@@ -233,7 +209,9 @@ def _finish(job_id: int, fmt: str, content: bytes) -> None:
             return
         # One name per job: a re-run after a killed worker replaces the same file, never adds one.
         relative_name = f"{REPORTS_DIR}/job-{job.pk}.{fmt}"
-        _write_whole(relative_name, content)
+        final = Path(settings.MEDIA_ROOT) / relative_name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        write_whole(final, content)
         job.file.name = relative_name
         job.sha256 = hashlib.sha256(content).hexdigest()
         job.size = len(content)
@@ -268,8 +246,6 @@ def _previous_month(today: date) -> tuple[date, date]:
 
 def report_jobs_monthly_create(*, today: date | None = None) -> list[ReportJob]:
     """The previous month's PDF (Latvian) of every provider with a contract in that month, once each."""
-    from clients.models import Provider
-
     start, end = _previous_month(today or timezone.localdate())
     providers = Provider.objects.filter(contracts__start__lte=end, contracts__end__gte=start).distinct()
     created = []

@@ -16,24 +16,76 @@ gender's count, while shown). Contacts and staff count contacts and staff, not p
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import Generic, TypeAlias, TypeVar
 
-SMALL = "<5"
-HIDDEN = "x"
+from .figures import UNKNOWN, ContactFigures, ContractTarget, Period, ReportFigures, StaffFigures
+
 THRESHOLD = 5  # counts of 1 .. THRESHOLD - 1 persons are hidden
 
-# The one-line tables of the spec's JSON whose total is `unique_persons`.
-PERSON_TABLES = ("gender", "age_groups", "legal_status", "residence", "arrival_route")
+Cell = TypeVar("Cell", bound=Hashable)
+
+
+class Suppressed(StrEnum):
+    """What a hidden figure shows instead of its value."""
+
+    SMALL = "<5"  # 1 to 4 persons (or a 0 hidden beside them)
+    HIDDEN = "x"  # 5 persons or more, or an average over 1 to 4 persons
+
+
+SMALL = Suppressed.SMALL
+HIDDEN = Suppressed.HIDDEN
+
+# A count of persons as published: its value, or its mark.
+Count: TypeAlias = int | Suppressed
 
 
 @dataclass(frozen=True)
-class Line:
+class SafeCountries:
+    count: int
+    by_country: dict[str, Count]
+
+
+@dataclass(frozen=True)
+class SafeFigures:
+    """A report's figures made safe to publish (`publication_safe`): the fields of `ReportFigures`, with the
+    counts of persons that could single someone out replaced by their mark. The dicts are never changed."""
+
+    period: Period
+    provider: str | None
+    provider_name: str | None
+    unique_persons: int
+    new_persons: Count
+    persons_by_month: dict[str, Count]
+    average_persons_per_month: float
+    families: int
+    individuals: Count
+    gender: dict[str, Count]
+    age_groups: dict[str, Count]
+    gender_by_age_group: dict[str, dict[str, Count]]
+    average_age: float | Suppressed | None
+    average_age_adults: float | Suppressed | None
+    countries: SafeCountries
+    legal_status: dict[str, Count]
+    residence: dict[str, Count]
+    arrival_route: dict[str, Count]
+    staff: StaffFigures
+    contacts: ContactFigures
+    contracts: tuple[ContractTarget, ...]
+    planned_persons_by_month: dict[str, int | None] | None
+
+
+# What the renderers are given: the figures as computed, or their publication-safe version.
+ShownFigures: TypeAlias = ReportFigures | SafeFigures
+
+
+@dataclass(frozen=True)
+class Line(Generic[Cell]):
     """Cells whose sum is published (or can be worked out from what is)."""
 
-    cells: Sequence[Hashable]
+    cells: Sequence[Cell]
     total_known: bool = True
 
 
@@ -46,7 +98,7 @@ def _bounds(value: int) -> tuple[int, float]:
     return (1, THRESHOLD - 1) if value < THRESHOLD else (THRESHOLD, float("inf"))
 
 
-def pinned_cells(values: dict[Any, int], hidden: set[Any], line: Line) -> set[Any]:
+def pinned_cells(values: Mapping[Cell, int], hidden: set[Cell], line: Line[Cell]) -> set[Cell]:
     """The hidden cells of `line` that its total, the cells shown and the marks leave with one value only."""
     cells = [c for c in line.cells if c in hidden]
     if not line.total_known or not cells:
@@ -64,7 +116,7 @@ def pinned_cells(values: dict[Any, int], hidden: set[Any], line: Line) -> set[An
     return pinned
 
 
-def suppress_cells(values: dict[Any, int], lines: Iterable[Line]) -> set[Any]:
+def suppress_cells(values: Mapping[Cell, int], lines: Iterable[Line[Cell]]) -> set[Cell]:
     """The cells to hide: the small ones, then, line by line, enough others that none can be worked back."""
     lines = list(lines)
     hidden = {c for c, v in values.items() if is_small(v)}
@@ -83,57 +135,76 @@ def suppress_cells(values: dict[Any, int], lines: Iterable[Line]) -> set[Any]:
     return hidden
 
 
-def _mark(value: int) -> str:
+def _mark(value: int) -> Suppressed:
     return SMALL if value < THRESHOLD else HIDDEN
 
 
-def _suppress_table(table: dict[str, Any], *, total_known: bool = True) -> None:
-    values = dict(table)
-    for key in suppress_cells(values, [Line(list(values), total_known)]):
-        table[key] = _mark(values[key])
+def _safe_count(value: int) -> Count:
+    """A count of persons outside any table: hidden when small (there is no total to work it back from)."""
+    return SMALL if is_small(value) else value
 
 
-def _suppress_grid(grid: dict[str, dict[str, Any]], row_totals: dict[str, Any], column_totals: dict[str, Any]) -> None:
-    """Hide cells of a two-way table; `row_totals`/`column_totals` as already published (a mark if hidden)."""
+def _safe_table(table: Mapping[str, int]) -> dict[str, Count]:
+    hidden = suppress_cells(table, [Line(list(table))])
+    return {key: _mark(value) if key in hidden else value for key, value in table.items()}
+
+
+def _safe_grid(
+    grid: Mapping[str, Mapping[str, int]], row_totals: Mapping[str, Count], column_totals: Mapping[str, Count]
+) -> dict[str, dict[str, Count]]:
+    """A two-way table made safe; `row_totals`/`column_totals` as already published (a mark if hidden)."""
     values = {(r, c): v for r, row in grid.items() for c, v in row.items()}
     columns = list(dict.fromkeys(c for row in grid.values() for c in row))
     lines = [Line([(r, c) for c in row], isinstance(row_totals.get(r), int)) for r, row in grid.items()]
     lines += [Line([(r, c) for r in grid if c in grid[r]], isinstance(column_totals.get(c), int)) for c in columns]
-    for r, c in suppress_cells(values, lines):
-        grid[r][c] = _mark(values[(r, c)])
+    hidden = suppress_cells(values, lines)
+    return {r: {c: _mark(v) if (r, c) in hidden else v for c, v in row.items()} for r, row in grid.items()}
 
 
-def suppress_json(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a report's JSON (`ReportFigures.as_json()`) made safe to publish, with `"suppressed": true`."""
-    safe = copy.deepcopy(data)
-    safe["suppressed"] = True
+def _safe_countries(by_country: Mapping[str, int]) -> dict[str, Count]:
+    """Countries made safe. Listed by count, the hidden ones would still tell their order: they come last, by
+    code."""
+    safe = _safe_table(by_country)
+    shown = {code: n for code, n in safe.items() if isinstance(n, int)}
+    return {**shown, **{code: safe[code] for code in sorted(safe) if code not in shown}}
 
-    for key in PERSON_TABLES:
-        _suppress_table(safe[key])
-    by_country = safe["countries"]["by_country"]
-    _suppress_table(by_country)
-    # Listed by count, the hidden countries would still tell their order: they come last, by code.
-    safe["countries"]["by_country"] = {
-        **{code: n for code, n in by_country.items() if isinstance(n, int)},
-        **{code: by_country[code] for code in sorted(c for c, n in by_country.items() if not isinstance(n, int))},
-    }
-    # The months' sum is the published average times the number of months.
-    _suppress_table(safe["persons_by_month"])
-    _suppress_grid(safe["gender_by_age_group"], row_totals=safe["age_groups"], column_totals=safe["gender"])
 
-    for key in ("new_persons", "individuals"):
-        if is_small(safe[key]):
-            safe[key] = SMALL
+def publication_safe(figures: ReportFigures) -> SafeFigures:
+    """The figures made safe to publish: every count of 1 to 4 persons hidden, and what would give it away."""
+    gender = _safe_table(figures.gender)
+    age_groups = _safe_table(figures.age_groups)
+    ages = figures.age_groups
     # An average over 1–4 persons would tell their ages.
-    ages = data["age_groups"]
-    with_age = sum(n for group, n in ages.items() if group != "unknown")
-    if is_small(with_age):
-        safe["average_age"] = HIDDEN
-    if is_small(ages["adults"]):
-        safe["average_age_adults"] = HIDDEN
-    return safe
+    with_age = sum(n for group, n in ages.items() if group != UNKNOWN)
+    return SafeFigures(
+        period=figures.period,
+        provider=figures.provider,
+        provider_name=figures.provider_name,
+        unique_persons=figures.unique_persons,
+        new_persons=_safe_count(figures.new_persons),
+        # The months' sum is the published average times the number of months.
+        persons_by_month=_safe_table(figures.persons_by_month),
+        average_persons_per_month=figures.average_persons_per_month,
+        families=figures.families,
+        individuals=_safe_count(figures.individuals),
+        gender=gender,
+        age_groups=age_groups,
+        gender_by_age_group=_safe_grid(figures.gender_by_age_group, row_totals=age_groups, column_totals=gender),
+        average_age=HIDDEN if is_small(with_age) else figures.average_age,
+        average_age_adults=HIDDEN if is_small(ages["adults"]) else figures.average_age_adults,
+        countries=SafeCountries(
+            count=figures.countries.count, by_country=_safe_countries(figures.countries.by_country)
+        ),
+        legal_status=_safe_table(figures.legal_status),
+        residence=_safe_table(figures.residence),
+        arrival_route=_safe_table(figures.arrival_route),
+        staff=figures.staff,
+        contacts=figures.contacts,
+        contracts=figures.contracts,
+        planned_persons_by_month=figures.planned_persons_by_month,
+    )
 
 
-def suppressed_json(figures: Any) -> dict[str, Any]:
-    """The publication-safe JSON of a `ReportFigures`."""
-    return suppress_json(figures.as_json())
+def shown_figures(figures: ReportFigures, *, suppressed: bool) -> ShownFigures:
+    """The figures as a report shows them: the publication-safe version when `suppressed`."""
+    return publication_safe(figures) if suppressed else figures

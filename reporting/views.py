@@ -27,10 +27,10 @@ from accounts.capabilities import can_make_reports, can_read_reports, can_report
 from . import selectors, services
 from .figures_cache import cached_figures_for
 from .forms import NarrativeForm, ReportForm
-from .models import JobState, ReportJob, ReportKind
+from .models import JobState, ReportFormat, ReportJob, ReportKind
 from .presentation import build_report
-from .render_json import render_json
-from .render_xlsx import render_xlsx
+from .render import CONTENT_TYPES, file_name, render_report
+from .suppression import shown_figures
 
 ARCHIVE_PAGE = 100
 
@@ -71,10 +71,25 @@ def _no_store(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def _file_name(data: dict[str, Any], ext: str) -> str:
-    who = data["provider"].code if data["provider"] else "ALL"
-    suffix = "-publication" if data["suppressed"] else ""
-    return f"report-{who}-{data['start']:%Y-%m-%d}-{data['end']:%Y-%m-%d}-{data['language']}{suffix}.{ext}"
+def _download(request: HttpRequest, format: ReportFormat) -> HttpResponseBase:
+    """The chosen report's figures as a file in `format`, made now (the figures page's downloads)."""
+    try:
+        data = _valid_report(request)
+    except _BadChoice as exc:
+        return _bad_choice(exc)
+    figures = cached_figures_for(start=data["start"], end=data["end"], provider=data["provider"])
+    content = render_report(figures, format=format, language=data["language"], suppressed=data["suppressed"])
+    response = HttpResponse(content, content_type=CONTENT_TYPES[format])
+    name = file_name(
+        provider=data["provider"],
+        start=data["start"],
+        end=data["end"],
+        language=data["language"],
+        suppressed=data["suppressed"],
+        format=format,
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _no_store(response)
 
 
 @login_required
@@ -86,7 +101,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         figures = cached_figures_for(start=data["start"], end=data["end"], provider=data["provider"])
-        ctx["report"] = build_report(figures, suppressed=data["suppressed"])
+        ctx["report"] = build_report(shown_figures(figures, suppressed=data["suppressed"]))
         ctx["chosen"] = data
         ctx["query"] = request.GET.urlencode()
         ctx["narrative"] = services.report_narrative_for(
@@ -102,29 +117,14 @@ def index(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def figures_xlsx(request: HttpRequest) -> HttpResponseBase:
     _require_reader(request)
-    try:
-        data = _valid_report(request)
-    except _BadChoice as exc:
-        return _bad_choice(exc)
-    figures = cached_figures_for(start=data["start"], end=data["end"], provider=data["provider"])
-    content = render_xlsx(figures, language=data["language"], suppressed=data["suppressed"])
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(data, "xlsx")}"'
-    return _no_store(response)
+    return _download(request, ReportFormat.XLSX)
 
 
 @login_required
 @require_GET
 def figures_json(request: HttpRequest) -> HttpResponseBase:
     _require_reader(request)
-    try:
-        data = _valid_report(request)
-    except _BadChoice as exc:
-        return _bad_choice(exc)
-    figures = cached_figures_for(start=data["start"], end=data["end"], provider=data["provider"])
-    response = HttpResponse(render_json(figures, suppressed=data["suppressed"]), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(data, "json")}"'
-    return _no_store(response)
+    return _download(request, ReportFormat.JSON)
 
 
 @login_required
@@ -215,7 +215,16 @@ def job_download(request: HttpRequest, job_id: int) -> HttpResponseBase:
         handle = job.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=job.download_name)
+    fmt = ReportFormat(job.format)
+    name = file_name(
+        provider=job.provider,
+        start=job.start,
+        end=job.end,
+        language=job.language,
+        suppressed=job.suppressed,
+        format=fmt,
+    )
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
     response["X-Checksum-SHA256"] = job.sha256
     return _no_store(response)
 

@@ -12,6 +12,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from reporting.render_xlsx import safe_text
+from reporting.suppression import SafeFigures
 from tests.factories import ClientFactory, ContactFactory, ProviderFactory, StaffFactory
 
 from .sample import loaded_sample_data
@@ -95,8 +96,8 @@ def test_pdf_stops_with_a_clear_error_while_it_cannot_be_made(db, monkeypatch, t
 def test_pdf_is_made_by_render_pdf_with_the_language_and_the_option(db, monkeypatch, tmp_path):
     calls = []
 
-    def render_pdf(figures, *, language, suppressed, narrative):
-        calls.append((figures.period.start.isoformat(), language, suppressed, narrative))
+    def render_pdf(figures, *, language, narrative):
+        calls.append((figures.period.start.isoformat(), language, isinstance(figures, SafeFigures), narrative))
         return b"%PDF-1.7 fake"
 
     monkeypatch.setitem(sys.modules, "reporting.render_pdf", types.SimpleNamespace(render_pdf=render_pdf))

@@ -12,16 +12,18 @@ from weasyprint import HTML
 
 from reporting import charts
 from reporting.figures import figures_for
+from reporting.presentation import Narrative
 from reporting.render_pdf import STATIC_ORIGIN, RefusedURL, StaticOnlyFetcher, render_html, render_pdf
+from reporting.suppression import publication_safe
 from tests.conftest import need_service
 
 from .report_world import build_world
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
-NARRATIVE = {
-    "thematic": "Darbs PMC “Mucenieki” un Rīgā: ģimeņu atbalsts, ārsta vizītes, skolas.",
-    "challenges": "Mājokļu trūkums; valodas šķēršļi; ilgs gaidīšanas laiks — žēl.",
-}
+NARRATIVE = Narrative(
+    thematic="Darbs PMC “Mucenieki” un Rīgā: ģimeņu atbalsts, ārsta vizītes, skolas.",
+    challenges="Mājokļu trūkums; valodas šķēršļi; ilgs gaidīšanas laiks — žēl.",
+)
 REFUSED = [
     "http://169.254.169.254/latest/meta-data/",
     "http://localhost:6379/",
@@ -155,7 +157,7 @@ def test_the_pdf_html_has_every_section_and_vector_charts(march_report):
 
 
 def test_the_publication_safe_pdf_shows_small_numbers_as_less_than_five(march_report):
-    html = render_html(march_report, language="en", suppressed=True)
+    html = render_html(publication_safe(march_report), language="en")
     assert "&lt;5" in html
     assert "Publication-safe version" in html
 

@@ -1,12 +1,31 @@
 """The publication-safe version: small counts of persons hidden, and none of them can be worked back."""
 
+import json
 from collections import Counter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.figures import AGE_GROUPS, ARRIVAL_ROUTES, CONTACT_FORMS, GENDERS, LEGAL_STATUSES, RESIDENCES
-from reporting.suppression import HIDDEN, SMALL, Line, suppress_cells, suppress_json
+from reporting.figures import (
+    AGE_GROUPS,
+    ARRIVAL_ROUTES,
+    CONTACT_FORMS,
+    GENDERS,
+    LEGAL_STATUSES,
+    RESIDENCES,
+    ReportFigures,
+)
+from reporting.render_json import report_json
+from reporting.suppression import (
+    HIDDEN,
+    SMALL,
+    Line,
+    SafeFigures,
+    Suppressed,
+    publication_safe,
+    shown_figures,
+    suppress_cells,
+)
 
 COUNTRIES = ("SY", "AF", "IQ", "UA", "unknown")
 
@@ -43,7 +62,18 @@ def report(persons, months=None, contacts=None):
             "by_form": dict.fromkeys(CONTACT_FORMS, 0) | {"phone": 3},
             "by_topic": {"crisis": 2},
         },
+        "contracts": [],
+        "planned_persons_by_month": None,
     }
+
+
+def figures(data: dict) -> ReportFigures:
+    return ReportFigures.from_json(data, provider_name=None)
+
+
+def suppress_json(data: dict) -> dict:
+    """The publication-safe version of the figures of a report's JSON, as its JSON."""
+    return report_json(publication_safe(figures(data)))
 
 
 def feasible_values(marks: list, cell: int, rest: int) -> set[int]:
@@ -231,3 +261,34 @@ def test_hidden_countries_come_last_by_code_so_their_order_tells_nothing():
         ("IQ", SMALL),
         ("unknown", SMALL),
     ]
+
+
+def test_the_publication_safe_version_is_typed_and_marks_what_it_hides():
+    persons = [("female", "adults", "refugee", "outside", "independent", "SY")] * 30
+    persons += [("male", "children", "asylum_seeker", "outside", "independent", "AF")] * 3
+    original = figures(report(persons))
+
+    safe = publication_safe(original)
+
+    assert isinstance(safe, SafeFigures)
+    assert safe.age_groups["children"] is Suppressed.SMALL
+    assert safe.age_groups["adults"] is Suppressed.HIDDEN
+    assert safe.countries.by_country == {"SY": Suppressed.HIDDEN, "AF": Suppressed.SMALL}
+    assert safe.new_persons == 16 and safe.individuals == 11  # 5 or more: shown as they are
+    assert (safe.staff, safe.contacts, safe.period) == (original.staff, original.contacts, original.period)
+    assert original.age_groups["children"] == 3  # the figures themselves are left alone
+
+
+def test_the_figures_are_shown_as_they_are_unless_suppressed():
+    original = figures(report([("female", "adults", "refugee", "outside", "independent", "SY")] * 2))
+
+    assert shown_figures(original, suppressed=False) is original
+    assert isinstance(shown_figures(original, suppressed=True), SafeFigures)
+
+
+def test_the_marks_are_the_spec_s_text_in_the_json():
+    safe = suppress_json(report([("female", "adults", "refugee", "outside", "independent", "SY")] * 3))
+
+    assert safe["gender"]["female"] == "<5" and type(safe["gender"]["female"]) is Suppressed
+    assert '"female": "<5"' in json.dumps(safe)
+    assert list(safe)[-1] == "suppressed"

@@ -1,0 +1,87 @@
+"""One report file, made whole: the renderer its format calls for, its name and content type, and its writing."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .figures import ReportFigures
+from .models import ReportFormat
+from .presentation import Narrative
+from .render_json import render_json
+from .render_xlsx import render_xlsx
+from .suppression import shown_figures
+
+if TYPE_CHECKING:
+    from clients.models import Provider
+
+CONTENT_TYPES = {
+    ReportFormat.PDF: "application/pdf",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFormat.JSON: "application/json",
+}
+
+
+class PDFUnavailable(Exception):
+    """WeasyPrint cannot be loaded here (its system libraries are missing); the other formats still work."""
+
+
+def render_report(
+    figures: ReportFigures,
+    *,
+    format: ReportFormat,
+    language: str,
+    suppressed: bool,
+    narrative: Narrative | None = None,
+) -> bytes:
+    """The report file's bytes in `format`: the publication-safe version when `suppressed`, headings in
+    `language` (PDF and XLSX), the provider's text sections in the PDF."""
+    shown = shown_figures(figures, suppressed=suppressed)
+    if format == ReportFormat.JSON:
+        return render_json(shown).encode()
+    if format == ReportFormat.XLSX:
+        return render_xlsx(shown, language=language)
+    if format == ReportFormat.PDF:
+        # Imported here, not above: WeasyPrint loads Pango and Cairo, and where they are missing only the PDF
+        # is unavailable, not every page that imports this module.
+        try:
+            from .render_pdf import render_pdf  # noqa: PLC0415
+        except ImportError as error:
+            raise PDFUnavailable(str(error)) from error
+        return render_pdf(shown, language=language, narrative=narrative)
+    raise ValueError(f"no renderer for the format {format!r}")
+
+
+def file_name(
+    *,
+    provider: Provider | None,
+    start: datetime.date,
+    end: datetime.date,
+    language: str,
+    suppressed: bool,
+    format: ReportFormat,
+) -> str:
+    """The name a downloaded report file is given (`provider` None: all providers)."""
+    who = provider.code if provider is not None else "ALL"
+    suffix = "-publication" if suppressed else ""
+    return f"report-{who}-{start:%Y-%m-%d}-{end:%Y-%m-%d}-{language}{suffix}.{format.value}"
+
+
+def write_whole(path: Path, content: bytes, *, mode: int | None = None) -> None:
+    """Write to a temporary name beside `path` and move it into place only when complete, so that no
+    half-written report is ever seen. `mode`: the file's permissions (mkstemp's are its owner's only)."""
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.partial-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
