@@ -14,7 +14,6 @@ import re
 import time
 import tracemalloc
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -22,12 +21,12 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 
 from bench.common import PERIODS, Run, log, median, reset_peak_rss, rss_mb
-from reporting.figures import figures_for
-from reporting.presentation import build_report, definitions
+from reporting.figures import ReportFigures, figures_for
+from reporting.presentation import Narrative, build_report, definitions
 from reporting.render_pdf import STATIC_ORIGIN, StaticOnlyFetcher, render_html, render_pdf
 
 LANGUAGE = "lv"
-NARRATIVE = {"thematic": "Tematiskā informācija. " * 40, "challenges": "Izaicinājumi un grūtības. " * 40}
+NARRATIVE = Narrative(thematic="Tematiskā informācija. " * 40, challenges="Izaicinājumi un grūtības. " * 40)
 # pygal names each chart afresh, so two drawings of the same chart differ: compared without them.
 CHART = re.compile(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]*")
 
@@ -39,10 +38,10 @@ def run(bench: Run) -> None:
     bench.result["pdf"] = out
     out["with_charts"] = _measure(
         bench.args.repeat,
-        lambda: render_pdf(figures, language=LANGUAGE, suppressed=False, narrative=NARRATIVE),
+        lambda: render_pdf(figures, language=LANGUAGE, narrative=NARRATIVE),
     )
     log(f"pdf with_charts: {out['with_charts']}")
-    theirs = render_html(figures, language=LANGUAGE, suppressed=False, narrative=NARRATIVE)
+    theirs = render_html(figures, language=LANGUAGE, narrative=NARRATIVE)
     if CHART.sub("", _html(figures, with_charts=True)) != CHART.sub("", theirs):
         raise RuntimeError(
             "bench/steps/pdf.py no longer builds the PDF's HTML as reporting.render_pdf.render_html does: "
@@ -75,22 +74,22 @@ def _measure(repeat: int, render: Callable[[], bytes]) -> dict:
     }
 
 
-def _html(figures: Any, *, with_charts: bool) -> str:
+def _html(figures: ReportFigures, *, with_charts: bool) -> str:
     """The PDF's HTML as reporting.render_pdf.render_html makes it, with the charts or without."""
     with translation.override(LANGUAGE):
         context = {
-            "report": build_report(figures, suppressed=False, with_charts=with_charts),
+            "report": build_report(figures, with_charts=with_charts),
             "language": LANGUAGE,
             "static_base": STATIC_ORIGIN + "/" + settings.STATIC_URL.strip("/") + "/",
-            "thematic": NARRATIVE["thematic"].strip(),
-            "challenges": NARRATIVE["challenges"].strip(),
+            "thematic": NARRATIVE.thematic.strip(),
+            "challenges": NARRATIVE.challenges.strip(),
             "definitions": definitions(),
             "made_on": timezone.localdate(),
         }
         return render_to_string("reporting/pdf/report.html", context)
 
 
-def _pdf_without_charts(figures: Any) -> bytes:
+def _pdf_without_charts(figures: ReportFigures) -> bytes:
     """reporting.render_pdf.render_pdf's steps, on the HTML without the charts."""
     html = _html(figures, with_charts=False)
     return HTML(string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
