@@ -130,6 +130,12 @@ class ContactImport(FastImport):
         self.insert(Contact.clients.through, ("contact", "client"), links)
         self.insert(ContactTopic, ("contact", "topic"), topics)
 
+    def written_provider(self, row: Row) -> int:
+        """The provider of a row being written (its staff cell is valid, or it would not be)."""
+        provider_id = self.provider_of(row)
+        assert provider_id is not None
+        return provider_id
+
     def provider_of(self, row: Row) -> int | None:
         """The contact's provider: its staff member's (None while the staff cell has an error)."""
         staff_id = row.values.get(self.staff_attribute)
@@ -142,7 +148,7 @@ class ContactImport(FastImport):
             contacts = [
                 Contact(
                     contact_ref=self.key(row),
-                    provider_id=self.provider_of(row),
+                    provider_id=self.written_provider(row),
                     **{name: row.values.get(name, default) for name, default in defaults},
                 )
                 for row in rows
@@ -161,7 +167,7 @@ class ContactImport(FastImport):
                 (
                     row.id,
                     self.key(row),
-                    self.provider_of(row),
+                    self.written_provider(row),
                     "",
                     now,
                     *[row.values.get(name, default) for name, default in defaults],

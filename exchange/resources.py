@@ -26,7 +26,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from clients.choices import ArrivalRoute, Gender, LegalStatus, StaffRole
 from clients.models import Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
 from plans.choices import ContactForm, Topic
-from plans.models import Contact, ContactTopic
+from plans.models import Contact, ContactClient, ContactTopic
 
 from .bulk import bulk_update_rows
 from .formats import FILE_SPECS
@@ -77,9 +77,9 @@ class ExchangeLookups:
     """Ids to references, for export."""
 
     def __init__(self) -> None:
-        self.providers = dict(Provider.objects.values_list("id", "code"))
-        self.staff = dict(Staff.objects.values_list("id", "staff_ref"))
-        self.families = dict(Family.objects.values_list("id", "family_ref"))
+        self.providers: dict[int | None, str] = dict(Provider.objects.values_list("id", "code"))
+        self.staff: dict[int | None, str] = dict(Staff.objects.values_list("id", "staff_ref"))
+        self.families: dict[int | None, str] = dict(Family.objects.values_list("id", "family_ref"))
 
 
 class ExchangeResource(resources.ModelResource):
@@ -110,6 +110,12 @@ class ExchangeResource(resources.ModelResource):
         self.saved: list[tuple[models.Model, bool]] = []
         self._import_fields: list[Field] | None = None
         self._table_was_empty: bool | None = None
+
+    @property
+    def export_lookups(self) -> ExchangeLookups:
+        """The lookups an export is made with (import resources have none)."""
+        assert self.lookups is not None, "an export resource is made with lookups"
+        return self.lookups
 
     # Loading existing records.
 
@@ -196,7 +202,7 @@ class ExchangeResource(resources.ModelResource):
     def row_ref(self, row: dict) -> str:
         return (row.get(self.ref_column) or "").strip()
 
-    def check_row(self, instance: models.Model, row: dict, errors: dict[str, list[str]]) -> None:
+    def check_row(self, instance: Any, row: dict, errors: dict[str, list[str]]) -> None:
         """Rules across cells; adds messages to `errors` by column."""
 
     def skip_row(self, instance: models.Model, original: Any, row: dict, import_validation_errors: Any = None) -> bool:
@@ -316,7 +322,7 @@ class ContractResource(ExchangeResource):
             _add(errors, "end", _("The contract ends before it starts."))
 
     def dehydrate_provider(self, obj: Contract) -> str:
-        return self.lookups.providers[obj.provider_id]
+        return self.export_lookups.providers[obj.provider_id]
 
 
 class StaffResource(ExchangeResource):
@@ -343,7 +349,7 @@ class StaffResource(ExchangeResource):
             self.ctx.remember_staff(instance.staff_ref, StaffInfo(instance.pk, instance.role, instance.provider_id))
 
     def dehydrate_provider(self, obj: Staff) -> str:
-        return self.lookups.providers[obj.provider_id]
+        return self.export_lookups.providers[obj.provider_id]
 
 
 class FastImportedResource(ExchangeResource):
@@ -422,7 +428,7 @@ class ClientResource(FastImportedResource):
         return obj.__dict__.get("country") or ""
 
     def dehydrate_family_ref(self, obj: Client) -> str:
-        return self.lookups.families.get(obj.family_id, "")
+        return self.export_lookups.families.get(obj.family_id, "")
 
     def dehydrate_legal_status(self, obj: Client) -> str:
         return self._latest(self.status_history, obj)[0]
@@ -437,18 +443,18 @@ class ClientResource(FastImportedResource):
         return self._latest(self.residence_history, obj)[1]
 
     def dehydrate_provider(self, obj: Client) -> str:
-        return self.lookups.providers[obj.provider_id]
+        return self.export_lookups.providers[obj.provider_id]
 
     def dehydrate_social_worker(self, obj: Client) -> str:
-        return self.lookups.staff.get(obj.social_worker_id, "")
+        return self.export_lookups.staff.get(obj.social_worker_id, "")
 
     def dehydrate_mentor(self, obj: Client) -> str:
-        return self.lookups.staff.get(obj.mentor_id, "")
+        return self.export_lookups.staff.get(obj.mentor_id, "")
 
 
 def _history(model: type[models.Model], value_field: str, clients: Any) -> dict[int, list[tuple[datetime.date, str]]]:
     history: dict[int, list[tuple[datetime.date, str]]] = defaultdict(list)
-    rows = model.objects.filter(client__in=clients.values("pk")).order_by("client_id", "since")
+    rows = model._default_manager.filter(client__in=clients.values("pk")).order_by("client_id", "since")
     for client_id, since, value in rows.values_list("client_id", "since", value_field).iterator(chunk_size=5000):
         history[client_id].append((since, value))
     return history
@@ -504,7 +510,7 @@ class ContactResource(FastImportedResource):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.client_refs: dict[int, list[str]] = {}
+        self.refs_of_contact: dict[int, list[str]] = {}
         self.topic_codes: dict[int, tuple[str, ...]] = {}
 
     # Export: contacts are read a chunk at a time with their clients and topics.
@@ -516,13 +522,13 @@ class ContactResource(FastImportedResource):
             if not chunk:
                 return
             ids = [c.pk for c in chunk]
-            self.client_refs = defaultdict(list)
+            self.refs_of_contact = defaultdict(list)
             self.topic_codes = {}
             topics: dict[int, list[str]] = defaultdict(list)
             for part in _chunks(ids):
-                rows = Contact.clients.through.objects.filter(contact_id__in=part).order_by("client__client_ref")
+                rows = ContactClient.objects.filter(contact_id__in=part).order_by("client__client_ref")
                 for contact_id, ref in rows.values_list("contact_id", "client__client_ref"):
-                    self.client_refs[contact_id].append(ref)
+                    self.refs_of_contact[contact_id].append(ref)
                 for contact_id, topic in ContactTopic.objects.filter(contact_id__in=part).values_list(
                     "contact_id", "topic"
                 ):
@@ -532,13 +538,13 @@ class ContactResource(FastImportedResource):
             last = chunk[-1].pk
 
     def dehydrate_staff_ref(self, obj: Contact) -> str:
-        return self.lookups.staff[obj.staff_id]
+        return self.export_lookups.staff[obj.staff_id]
 
     def dehydrate_family_ref(self, obj: Contact) -> str:
-        return self.lookups.families.get(obj.family_id, "")
+        return self.export_lookups.families.get(obj.family_id, "")
 
     def dehydrate_client_refs(self, obj: Contact) -> str:
-        return ";".join(self.client_refs.get(obj.pk, ()))
+        return ";".join(self.refs_of_contact.get(obj.pk, ()))
 
     def dehydrate_topics(self, obj: Contact) -> str:
         return ";".join(self.topic_codes.get(obj.pk, ()))

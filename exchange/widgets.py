@@ -10,12 +10,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import widgets
 
 from clients.models import Client, Family, Provider, Staff
-from plans.models import Contact
+from plans.models import Contact, ContactClient
 
 REF_RE = re.compile(r"^[A-Za-z0-9_\-./]+$")
 CODE_RE = re.compile(r"^[A-Z0-9_-]{1,20}$")
@@ -74,7 +75,7 @@ class ImportContext:
             # Their own families and clients, and those their contacts served before a hand-over.
             named = Contact.objects.filter(provider_id=scope_provider_id, family__isnull=False).values("family_id")
             families = families.filter(Q(provider_id=scope_provider_id) | Q(pk__in=named))
-            served = Contact.clients.through.objects.filter(contact__provider_id=scope_provider_id).values("client_id")
+            served = ContactClient.objects.filter(contact__provider_id=scope_provider_id).values("client_id")
             clients = clients.filter(Q(provider_id=scope_provider_id) | Q(pk__in=served))
         for pk, ref, role, provider_id in staff.values_list("id", "staff_ref", "role", "provider_id"):
             info = StaffInfo(pk, role, provider_id)
@@ -204,7 +205,7 @@ class ChoiceWidget(CellWidget):
         super().__init__(required=required)
         self.codes = [value for value, _label in choices.choices]
 
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:  # a code; a tuple of codes in a list
         text = self.text(value)
         if text and text not in self.codes:
             raise ValueError(
@@ -254,7 +255,7 @@ class CountryWidget(CellWidget):
 
 
 class NumberWidget(CellWidget):
-    def __init__(self, *, minimum: int, maximum: int, message: str) -> None:
+    def __init__(self, *, minimum: int, maximum: int, message: str | Promise) -> None:
         super().__init__()
         self.minimum = minimum
         self.maximum = maximum
@@ -371,7 +372,7 @@ class ClientWidget(CellWidget):
         """The context holds only what the import may name (a manager's: their clients and those they served)."""
         return True
 
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | None:
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:  # an id; a tuple of ids in a list
         return self.lookup(self.text(value))
 
 

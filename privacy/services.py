@@ -33,9 +33,8 @@ ANONYMOUS_PREFIX = "ANON-"
 # --- Export ---------------------------------------------------------------------------------------------
 
 
-def _person_contacts(client: Client) -> QuerySet[Contact]:
-    """The contacts that served the person: those naming them, and those with their family."""
-
+def _person_contacts(client: Client) -> QuerySet[Any]:
+    """The contacts that served the person (`ContactQuerySet.serving`), each marked whether it names them."""
     return (
         Contact.objects.serving(client)
         .select_related("staff")

@@ -167,12 +167,6 @@ class ReportFigures:
     # The planned persons of each month, from the contract covering it; None without one.
     planned_persons_by_month: dict[str, int | None] | None = None
 
-    def percent(self, persons: int) -> int | None:
-        """A figure as a whole per cent of the unique persons (half up); None when nobody was served."""
-        if not self.unique_persons:
-            return None
-        return (200 * persons + self.unique_persons) // (2 * self.unique_persons)
-
     def as_json(self) -> dict[str, Any]:
         """The report's JSON as the spec gives it, plus the contract context."""
         return {

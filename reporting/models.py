@@ -157,12 +157,6 @@ class ReportJob(models.Model):
     def is_finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
 
-    @property
-    def download_name(self) -> str:
-        who = self.provider.code if self.provider_id and self.provider else "ALL"
-        suffix = "-publication" if self.suppressed else ""
-        return f"report-{who}-{self.start:%Y-%m-%d}-{self.end:%Y-%m-%d}-{self.language}{suffix}.{self.format}"
-
 
 class FiguresChange(models.Model):
     """A write to the records report figures are made from, noted by a database trigger in the writer's transaction.
