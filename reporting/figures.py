@@ -30,6 +30,7 @@ from plans.choices import ContactForm
 from plans.models import Contact, ContactClient, ContactTopic
 
 from .models import ALL_PROVIDERS, ContactsMonth, PersonsMonth, StaffMonth, TopicsMonth
+from .periods import Period, month_start
 
 SCHEMA = "report-figures/1"
 UNKNOWN = "unknown"
@@ -46,58 +47,6 @@ _GENDER_KEYS = {"F": "female", "M": "male", "X": "other"}
 ADULT_FROM, SENIOR_AFTER = 18, 60
 
 ClientContact = ContactClient
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date
-
-    @property
-    def months(self) -> list[tuple[str, datetime.date, datetime.date]]:
-        """Each calendar month the period touches: ("YYYY-MM", first day, last day), clipped to the period."""
-        months = []
-        year, month = self.start.year, self.start.month
-        while (year, month) <= (self.end.year, self.end.month):
-            first = datetime.date(year, month, 1)
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-            last = datetime.date(year, month, 1) - datetime.timedelta(days=1)
-            months.append((f"{first:%Y-%m}", max(first, self.start), min(last, self.end)))
-        return months
-
-    @property
-    def whole_months(self) -> tuple[datetime.date, datetime.date] | None:
-        """The first days of the first and last calendar months wholly inside the period, if any."""
-        first = self.start if self.start.day == 1 else _next_month(self.start)
-        after = _next_month(self.end)  # the first day after the end's month
-        last = _month_of(self.end) if self.end == after - datetime.timedelta(days=1) else _previous_month(self.end)
-        return (first, last) if first <= last else None
-
-    @property
-    def edges(self) -> list[Period]:
-        """The parts of the period outside its whole months (all of it when it has none)."""
-        whole = self.whole_months
-        if whole is None:
-            return [self]
-        edges = []
-        if self.start < whole[0]:
-            edges.append(Period(self.start, whole[0] - datetime.timedelta(days=1)))
-        after = _next_month(whole[1])
-        if self.end >= after:
-            edges.append(Period(after, self.end))
-        return edges
-
-
-def _month_of(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def _next_month(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year + 1, 1, 1) if day.month == 12 else datetime.date(day.year, day.month + 1, 1)
-
-
-def _previous_month(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year - 1, 12, 1) if day.month == 1 else datetime.date(day.year, day.month - 1, 1)
 
 
 @dataclass(frozen=True)
@@ -315,7 +264,7 @@ def _is_new(period: Period) -> Q:
     Correlated probes, each an index lookup for one served person: the month rollup of every provider for
     the months before the period's first, the contacts for the days of that month before its start.
     """
-    month = _month_of(period.start)
+    month = month_start(period.start)
     # Index: persons_month_client_idx (provider, client, month).
     new = _none_of(PersonsMonth.objects.filter(provider_id=ALL_PROVIDERS, client_id=OuterRef("pk"), month__lt=month))
     if period.start > month:

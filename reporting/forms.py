@@ -13,6 +13,7 @@ from accounts.capabilities import can_report_on_all_providers
 from clients.models import Contract, Provider
 
 from .models import LANGUAGE_CHOICES, ReportKind, ReportNarrative
+from .periods import add_months, month_before
 
 # Contracts run up to 36 months; a longer period is a mistake, and a heavy query.
 MAX_PERIOD_DAYS = 4 * 366
@@ -23,13 +24,8 @@ MAX_YEAR = 2100
 MONTHS_OF_KIND = {ReportKind.MONTH: 1, ReportKind.TWO_MONTHS: 2, ReportKind.INTERIM: 6}
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.month - 1 + months
-    return datetime.date(day.year + index // 12, index % 12 + 1, 1)
-
-
 def previous_month_start(today: datetime.date | None = None) -> datetime.date:
-    return add_months((today or timezone.localdate()).replace(day=1), -1)
+    return month_before(today or timezone.localdate()).start
 
 
 class MonthInput(forms.DateInput):

@@ -20,6 +20,7 @@ from clients.models import Provider
 
 from .figures_cache import cached_figures_for
 from .models import FailureReason, JobState, ReportFormat, ReportJob, ReportKind, ReportNarrative
+from .periods import month_before
 from .presentation import Narrative
 from .render import render_report, write_whole
 
@@ -239,14 +240,10 @@ def report_job_fail(*, job_id: int, reason: str) -> None:
         _mark_failed(job, reason)
 
 
-def _previous_month(today: date) -> tuple[date, date]:
-    end = today.replace(day=1) - timedelta(days=1)
-    return end.replace(day=1), end
-
-
 def report_jobs_monthly_create(*, today: date | None = None) -> list[ReportJob]:
     """The previous month's PDF (Latvian) of every provider with a contract in that month, once each."""
-    start, end = _previous_month(today or timezone.localdate())
+    month = month_before(today or timezone.localdate())
+    start, end = month.start, month.end
     providers = Provider.objects.filter(contracts__start__lte=end, contracts__end__gte=start).distinct()
     created = []
     for provider in providers:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeAlias, TypeVar
 
-from .figures import UNKNOWN, ContactFigures, ContractTarget, Period, ReportFigures, StaffFigures
+from .figures import UNKNOWN, ContactFigures, ContractTarget, ReportFigures, StaffFigures
+from .periods import Period
 
 THRESHOLD = 5  # counts of 1 .. THRESHOLD - 1 persons are hidden
 

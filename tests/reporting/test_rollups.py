@@ -10,8 +10,9 @@ import pytest
 from clients.models import Client, Provider
 from plans.models import Contact, ContactTopic
 from reporting import figures as report_figures
-from reporting.figures import Period, figures_for
+from reporting.figures import figures_for
 from reporting.models import ALL_PROVIDERS, PersonsMonth
+from reporting.periods import Period
 from tests.factories import ClientFactory, ContactFactory, FamilyFactory, ProviderFactory, StaffFactory
 
 from .report_world import contact
