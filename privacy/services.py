@@ -9,17 +9,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 from audit.models import Action, AuditEntry
 from audit.services import audit_record
 from clients.filters import HasNameWord
 from clients.models import Client, Family, NameWord, name_key
 from plans.models import Contact, ContactClient, Goal, Plan, PlanEvent, Task, TaskNote
-from reporting.render_pdf import STATIC_ORIGIN, StaticOnlyFetcher
+from reporting.render import pdf_from_template
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -171,13 +169,9 @@ def client_data_pdf(*, client: Client, language: str) -> bytes:
     """The export as an A4 PDF, drawn by WeasyPrint with the reports' static-only URL fetcher and fonts."""
 
     with translation.override(language):
-        context = {
-            "data": client_data_export(client=client),
-            "language": language,
-            "static_base": STATIC_ORIGIN + "/" + settings.STATIC_URL.strip("/") + "/",
-        }
-        html = render_to_string("privacy/export_pdf.html", context)
-    return HTML(string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
+        return pdf_from_template(
+            "privacy/export_pdf.html", {"data": client_data_export(client=client), "language": language}
+        )
 
 
 # --- Anonymisation --------------------------------------------------------------------------------------

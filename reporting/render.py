@@ -55,6 +55,15 @@ def render_report(
     raise ValueError(f"no renderer for the format {format!r}")
 
 
+def pdf_from_template(template: str, context: dict[str, object]) -> bytes:
+    """A page of ours other than a report as a PDF (`render_pdf.template_pdf`)."""
+    try:
+        from .render_pdf import template_pdf  # noqa: PLC0415 - as in render_report: only the PDF needs WeasyPrint
+    except ImportError as error:
+        raise PDFUnavailable(str(error)) from error
+    return template_pdf(template, context)
+
+
 def file_name(
     *,
     provider: Provider | None,

@@ -93,3 +93,13 @@ def render_html(figures: ShownFigures, *, language: str = "lv", narrative: Narra
             "made_on": timezone.localdate(),
         }
         return render_to_string("reporting/pdf/report.html", context)
+
+
+def template_pdf(template: str, context: dict[str, object]) -> bytes:
+    """Another page of ours as a PDF (a person's data export), with the reports' fonts and static-only fetcher.
+
+    The template finds the static files under `static_base`.
+    """
+    static_base = STATIC_ORIGIN + "/" + settings.STATIC_URL.strip("/") + "/"
+    html = render_to_string(template, {**context, "static_base": static_base})
+    return HTML(string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
