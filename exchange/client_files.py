@@ -190,10 +190,7 @@ class ClientImport(FastImport):
             bulk_update_rows(model, updated, [value_field])
 
     def insert_clients(self, rows: list[Row], now: datetime.datetime) -> None:
-        """Sets each row's id, by which the histories are written.
-
-        PostgreSQL: ids from the sequence and one INSERT of arrays; elsewhere bulk_create, which returns the ids.
-        """
+        """Sets each row's id, by which the histories are written: ids from the sequence, one INSERT of arrays."""
         values = [
             (
                 row.values["client_ref"],
@@ -205,13 +202,8 @@ class ClientImport(FastImport):
             for row in rows
         ]
         columns = ("client_ref", "name_key", "created_at", "updated_at", *self.defaults)
-        if self.postgres:
-            ids = new_ids(Client, len(rows))
-            insert_unnest(Client, ("id", *columns), [(pk, *row) for pk, row in zip(ids, values, strict=True)])
-        else:
-            clients = [Client(**dict(zip(columns, row, strict=True))) for row in values]
-            Client.objects.bulk_create(clients, batch_size=1000)
-            ids = [client.pk for client in clients]
+        ids = new_ids(Client, len(rows))
+        insert_unnest(Client, ("id", *columns), [(pk, *row) for pk, row in zip(ids, values, strict=True)])
         for row, pk in zip(rows, ids, strict=True):
             row.id = pk
 

@@ -142,21 +142,8 @@ class ContactImport(FastImport):
         return None if staff_id is None else self.ctx.staff_by_id[staff_id].provider_id
 
     def insert_contacts(self, rows: list[Row]) -> None:
-        """Sets each row's id. PostgreSQL: ids from the sequence, one binary COPY; elsewhere bulk_create."""
+        """Sets each row's id: ids from the sequence, one binary COPY."""
         defaults = list(self.defaults.items())
-        if not self.postgres:
-            contacts = [
-                Contact(
-                    contact_ref=self.key(row),
-                    provider_id=self.written_provider(row),
-                    **{name: row.values.get(name, default) for name, default in defaults},
-                )
-                for row in rows
-            ]
-            Contact.objects.bulk_create(contacts, batch_size=1000)
-            for row, contact in zip(rows, contacts, strict=True):
-                row.id = contact.pk
-            return
         for row, pk in zip(rows, new_ids(Contact, len(rows)), strict=True):
             row.id = pk
         now = timezone.now()

@@ -125,8 +125,6 @@ class FastImport:
         ]
         self.ref_index = self.headers.index(self.resource.ref_column)
         self.compare: tuple[str, ...] = self.resource.compare
-        # Always true: read by client_files.py and contacts.py until their pre-PostgreSQL-only branches go.
-        self.postgres = True
         # References are unique within a file, so a table empty before the file never holds a row's record.
         self.table_was_empty = not self.model._default_manager.exists()
         self.counts = FileCounts()
