@@ -1,5 +1,6 @@
 """The audit entry. Rows are only ever added: the database refuses updates and deletes."""
 
+import pgtrigger
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,11 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
+        triggers = [
+            # The database itself refuses to change or remove an entry, whoever asks (TRUNCATE, which only the
+            # test runner's flush uses, is not a row operation).
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
         indexes = [
             # A manager's audit page: their provider's entries, newest first.
             models.Index(fields=["provider_id", "-at"], name="audit_provider_at_idx"),

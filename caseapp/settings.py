@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     # Single-use recovery codes, for a lost authenticator.
     "django_otp.plugins.otp_static",
     "csp",
+    "pgtrigger",
     "accounts",
     "clients",
     "plans",
