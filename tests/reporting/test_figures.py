@@ -242,7 +242,7 @@ def test_new_persons_had_no_contact_before_the_period_of_any_provider_or_through
 
 
 def test_a_report_from_before_the_first_contact_counts_every_person_served_as_new(lsk, worker):
-    # No probe for each person then (reporting.figures._history_before); the figures are the same.
+    # No probe for each person then (reporting.figures.persons._history_before); the figures are the same.
     family = FamilyFactory(provider=lsk)
     ClientFactory.create_batch(2, provider=lsk, family=family)
     contact(worker, D(2026, 1, 5), ClientFactory(provider=lsk), family=family)

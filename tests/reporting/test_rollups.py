@@ -189,7 +189,7 @@ def test_the_histories_read_whole_give_the_figures_read_for_the_persons_served(s
         for start, end in periods()
         for p in providers
     }
-    monkeypatch.setattr(report_figures, "_READ_HISTORIES_WHOLE", 0)
+    monkeypatch.setattr(report_figures.persons, "_READ_HISTORIES_WHOLE", 0)
     whole = {
         (start, end, p): figures_for(start=start, end=end, provider=p).as_json()
         for start, end in periods()
