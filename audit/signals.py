@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import uuid
-from typing import Any
-
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models
@@ -14,7 +9,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from .models import Action
-from .services import audit_record
+from .services import audit_record, row_values
 
 # The records whose changes are audited, by model label.
 AUDITED_MODELS = {
@@ -34,26 +29,10 @@ AUDITED_MODELS = {
     "plans.tasknote",
     "reporting.reportnarrative",
 }
-# Never copied into the audit log.
-IGNORED_FIELDS = {"password", "last_login", "name_key", "updated_at", "created_at", "recorded_at", "version"}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime.date | datetime.datetime | decimal.Decimal | uuid.UUID):
-        return str(value)
-    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
 
 
 def _audited(sender: type[models.Model]) -> bool:
     return sender._meta.label_lower in AUDITED_MODELS
-
-
-def _values(instance: models.Model) -> dict[str, Any]:
-    return {
-        field.attname: _plain(getattr(instance, field.attname))
-        for field in instance._meta.concrete_fields
-        if field.attname not in IGNORED_FIELDS and not field.primary_key
-    }
 
 
 @receiver(pre_save)
@@ -61,14 +40,14 @@ def _remember_values_before(sender, instance, raw=False, **kwargs):
     if raw or not _audited(sender) or instance.pk is None:
         return
     before = sender._base_manager.filter(pk=instance.pk).first()
-    instance._audit_before = _values(before) if before is not None else None
+    instance._audit_before = row_values(before) if before is not None else None
 
 
 @receiver(post_save)
 def _record_change(sender, instance, created, raw=False, **kwargs):
     if raw or not _audited(sender):
         return
-    after = _values(instance)
+    after = row_values(instance)
     before = getattr(instance, "_audit_before", None)
     if created or before is None:
         audit_record(action=Action.CREATE, obj=instance, changes={"after": after})
@@ -88,7 +67,7 @@ def _record_change(sender, instance, created, raw=False, **kwargs):
 @receiver(post_delete)
 def _record_delete(sender, instance, **kwargs):
     if _audited(sender):
-        audit_record(action=Action.DELETE, obj=instance, changes={"before": _values(instance)})
+        audit_record(action=Action.DELETE, obj=instance, changes={"before": row_values(instance)})
 
 
 @receiver(m2m_changed)

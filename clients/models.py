@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from audit.querysets import AuditedQuerySet
+
 from .choices import RECEPTION_CENTRE, ArrivalRoute, Gender, LegalStatus, StaffRole
 from .querysets import ClientQuerySet, FamilyQuerySet, StaffQuerySet
 
@@ -66,6 +68,8 @@ class Provider(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("provider")
@@ -84,6 +88,8 @@ class Contract(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     planned_persons_per_month = models.PositiveIntegerField(_("planned persons a month"), null=True, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["provider", "start"]
@@ -296,6 +302,8 @@ class LegalStatusEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["client", "-since"]
         verbose_name = _("legal status")
@@ -318,6 +326,8 @@ class ResidenceEntry(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["client", "-since"]
@@ -347,6 +357,8 @@ class ProviderHandover(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["client", "-date"]

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, cast
 from django.apps import apps
 from django.db import models
 
+from audit.querysets import AuditedQuerySet
+
 if TYPE_CHECKING:
     from accounts.models import User
 
     from .models import Client
 
 
-class ClientQuerySet(models.QuerySet):
+class ClientQuerySet(AuditedQuerySet):
     def for_user(self, user: User) -> ClientQuerySet:
         """Social workers and managers: their provider's clients; mentors: assigned ones; else none."""
         if not user.is_authenticated or not user.is_active or not getattr(user, "works_with_clients", False):
@@ -23,7 +25,7 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(provider_id=user.provider_id)
 
 
-class FamilyQuerySet(models.QuerySet):
+class FamilyQuerySet(AuditedQuerySet):
     def for_user(self, user: User) -> FamilyQuerySet:
         """Social workers and managers: their provider's families; mentors: those with a member assigned to them.
 
@@ -39,7 +41,7 @@ class FamilyQuerySet(models.QuerySet):
         return own
 
 
-class StaffQuerySet(models.QuerySet):
+class StaffQuerySet(AuditedQuerySet):
     def for_user(self, user: User) -> StaffQuerySet:
         if not user.is_authenticated or not user.is_active or not getattr(user, "works_with_clients", False):
             return self.none()

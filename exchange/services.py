@@ -18,7 +18,7 @@ import tablib
 from django.db import transaction
 
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_record, unaudited_rows
 from clients.models import Client, Contract, LegalStatusEntry, Provider, Staff
 from plans.models import Contact
 
@@ -78,7 +78,8 @@ def dataset_import(
         sheets = read_path(Path(path), errors, streamed=STREAMED)
     sheets = sheets or {}
     result = ImportResult(dry_run=dry_run, errors=errors)
-    with transaction.atomic():
+    # Audited once, as a whole (below), not row by row.
+    with transaction.atomic(), unaudited_rows():
         ctx = ImportContext.load(scope_provider_id=provider_id)
         for name in IMPORT_ORDER:
             sheet = sheets.get(name)

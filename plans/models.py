@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.querysets import AuditedQuerySet
 from clients.models import Client, Family, Provider, Staff
 
 from .choices import OPEN_TASK_STATUSES, ContactForm, GoalArea, PlanEventKind, PlanStatus, TaskStatus, Topic
@@ -197,6 +198,8 @@ class Goal(models.Model):
     description = models.TextField(_("goal"))
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["plan", "id"]
         verbose_name = _("goal")
@@ -256,6 +259,8 @@ class TaskNote(models.Model):
     )
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
     text = models.TextField(_("note"))
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["task", "created_at", "id"]

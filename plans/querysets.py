@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.apps import apps
 from django.db import models
 
+from audit.querysets import AuditedQuerySet
 from clients.models import Client
 
 from .choices import OPEN_TASK_STATUSES
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(AuditedQuerySet):
     def for_user(self, user: User) -> ContactQuerySet:
         """Contacts that serve a client the user may see, delivered by the user's provider."""
         visible = Client.objects.for_user(user)
@@ -79,7 +80,7 @@ def _provider_subject(user: User, client_field: str, family_field: str) -> model
     )
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(AuditedQuerySet):
     def for_user(self, user: User) -> PlanQuerySet:
         """Social workers and managers: their provider's plans; mentors: plans of their clients
         and plans where they are responsible for a task; coordinators: none."""
@@ -95,7 +96,7 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class TaskQuerySet(models.QuerySet):
+class TaskQuerySet(AuditedQuerySet):
     def for_user(self, user: User) -> TaskQuerySet:
         """Social workers and managers: their provider's tasks; mentors: the tasks of their clients'
         plans and the tasks they are responsible for within their provider; coordinators: none."""

@@ -13,7 +13,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import Action, AuditEntry
-from audit.services import audit_record
+from audit.services import audit_record, unaudited_rows
 from clients.filters import HasNameWord
 from clients.models import Client, Family, NameWord, name_key
 from plans.models import Contact, ContactClient, Goal, Plan, PlanEvent, Task, TaskNote
@@ -212,6 +212,7 @@ def _fully_anonymised(client_ids: QuerySet[Any] | list[int]) -> bool:
 
 
 @transaction.atomic
+@unaudited_rows()  # its one entry names the fields removed, never their values
 def client_anonymise(*, client: Client, by: User | None, today: datetime.date | None = None) -> Client:
     """Remove what identifies the person, and keep what the reports count, so past reports keep their figures.
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 
 from accounts.capabilities import can_read_reports
+from audit.querysets import AuditedQuerySet
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -21,7 +22,7 @@ class ReportJobQuerySet(models.QuerySet):
         return self.filter(provider_id=user.provider_id)
 
 
-class ReportNarrativeQuerySet(models.QuerySet):
+class ReportNarrativeQuerySet(AuditedQuerySet):
     def for_user(self, user: User) -> ReportNarrativeQuerySet:
         if not can_read_reports(user):
             return self.none()
