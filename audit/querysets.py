@@ -29,7 +29,11 @@ class AuditedQuerySet(models.QuerySet):
             return super().update(**kwargs)
         fields = [_attname(self.model, name) for name in kwargs]
         with transaction.atomic(using=self.db):
-            before = {row["pk"]: row for row in self.select_for_update(of=("self",)).values("pk", *fields)}
+            # The lock the UPDATE takes anyway (FOR NO KEY UPDATE), taken first so that the values read are those
+            # it changes; a stronger FOR UPDATE would wait on the key-share locks of foreign-key checks (and
+            # deadlock with the rollup triggers' month locks).
+            locked = self.select_for_update(no_key=True, of=("self",))
+            before = {row["pk"]: row for row in locked.values("pk", *fields)}
             count = super().update(**kwargs)
             after = self.model._base_manager.filter(pk__in=list(before)).values("pk", *fields)
             audit_entries(Action.UPDATE, self.model, _changes(before, after, fields))
