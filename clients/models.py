@@ -59,6 +59,23 @@ def name_key(*parts: str) -> str:
     return " ".join(sorted(words))
 
 
+class LatvianSortKey(models.Func):
+    """A name's key in Latvian alphabetical order (Č after C, Š after S; migration 0007's SQL function)."""
+
+    function = "latvian_sort_key"
+    output_field = models.BinaryField()
+
+
+def by_name(prefix: str = "") -> tuple[models.Func | str, ...]:
+    """The order of persons by name: last name, then first name, in Latvian alphabetical order."""
+    return (
+        LatvianSortKey(f"{prefix}last_name"),
+        LatvianSortKey(f"{prefix}first_name"),
+        f"{prefix}last_name",
+        f"{prefix}first_name",
+    )
+
+
 class Provider(models.Model):
     code = models.CharField(
         _("code"),
@@ -125,7 +142,7 @@ class Staff(models.Model):
     objects = StaffQuerySet.as_manager()
 
     class Meta:
-        ordering = ["last_name", "first_name"]
+        ordering = [*by_name()]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         constraints = [
@@ -223,12 +240,17 @@ class Client(models.Model):
     objects = ClientQuerySet.as_manager()
 
     class Meta:
-        ordering = ["last_name", "first_name", "client_ref"]
+        ordering = [*by_name(), "client_ref"]
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         indexes = [
-            # The client list of a provider, sorted by name.
-            models.Index(fields=["provider", "last_name", "first_name"], name="client_provider_name_idx"),
+            # The client list of a provider, sorted by name (`by_name`, in Latvian alphabetical order).
+            models.Index(
+                models.F("provider"),
+                LatvianSortKey("last_name"),
+                LatvianSortKey("first_name"),
+                name="client_provider_lv_name_idx",
+            ),
             # The client list filtered on active or closed cases (`service_end` empty or not).
             models.Index(fields=["provider", "service_end"], name="client_provider_end_idx"),
             # Intake's duplicate search: the provider's clients born on the same day.

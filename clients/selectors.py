@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, cast
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from .models import Client, Family, LegalStatusEntry, Provider, ProviderHandover, ResidenceEntry, Staff, name_key
+from .models import (
+    Client,
+    Family,
+    LegalStatusEntry,
+    Provider,
+    ProviderHandover,
+    ResidenceEntry,
+    Staff,
+    by_name,
+    name_key,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -34,7 +44,7 @@ def client_list(*, user: User) -> QuerySet[Client]:
             current_legal_status=_latest(LegalStatusEntry, "legal_status"),
             current_residence=_latest(ResidenceEntry, "residence"),
         )
-        .order_by("last_name", "first_name", "client_ref")
+        .order_by(*by_name(), "client_ref")
     )
 
 
@@ -79,7 +89,7 @@ def family_members(*, user: User, family: Family) -> QuerySet[Client]:
 
 def family_list(*, user: User) -> QuerySet[Family]:
     return Family.objects.for_user(user).prefetch_related(
-        Prefetch("members", queryset=Client.objects.for_user(user).order_by("last_name", "first_name"))
+        Prefetch("members", queryset=Client.objects.for_user(user).order_by(*by_name()))
     )
 
 

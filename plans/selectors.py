@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
-from clients.models import Client, Contract, LegalStatusEntry, ProviderHandover, ResidenceEntry, Staff
+from clients.models import Client, Contract, LegalStatusEntry, ProviderHandover, ResidenceEntry, Staff, by_name
 
 from .choices import ContactForm
 from .models import Contact, ContactClient, Goal, Plan, PlanEvent, Task, TaskNote
@@ -181,7 +181,7 @@ def _longest_without_contact_first(qs: models.QuerySet[Client]) -> models.QueryS
     # Caseloads have no end in imported data (every client stays "active"), so the home pages page
     # them; the clients who wait longest for a contact, or never had one, come first.
     never_first = F("last_contact").asc(nulls_first=True)
-    return with_last_contact(qs).select_related("family").order_by(never_first, "last_name", "first_name", "pk")
+    return with_last_contact(qs).select_related("family").order_by(never_first, *by_name(), "pk")
 
 
 def caseload(*, user: User) -> models.QuerySet[Client]:
@@ -274,7 +274,7 @@ def month_at_a_glance(*, provider_id: int, today: datetime.date | None = None) -
             n_open_tasks=Coalesce(Subquery(open_tasks.annotate(n=Count("id")).values("n")), 0),
             can_sign_in=Exists(User.objects.filter(pk=OuterRef("user_id"), is_active=True)),
         )
-        .order_by("role", "last_name", "first_name")
+        .order_by("role", *by_name())
     )
     # Imported staff stay "active" for ever: the month lists those who work now, the rest are counted.
     working = [s for s in staff if s.can_sign_in or s.n_contacts or s.n_open_tasks]
