@@ -4,6 +4,8 @@ import re
 import time
 
 import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.middleware import SIGNED_IN_AT
@@ -74,9 +76,6 @@ def test_pages_carry_a_content_security_policy_that_allows_no_third_party(client
 
 
 def test_short_passwords_are_refused_by_the_validators(social_worker):
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         validate_password("short-pass1", social_worker)
     validate_password("a-much-longer-passphrase", social_worker)

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Action, AuditEntry
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +79,6 @@ def test_field_staff_may_work_without_a_second_factor_during_the_grace_period(pl
 
 
 def test_the_admin_requires_a_second_factor_too(plain_client, db):
-    from tests.factories import UserFactory
-
     UserFactory(username="root", role="", provider=None, is_superuser=True, is_staff=True)
     sign_in(plain_client, "root")
     response = plain_client.get(reverse("admin:index"))

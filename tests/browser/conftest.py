@@ -14,8 +14,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
+from axe_playwright_python.sync_playwright import Axe
+from celery.contrib.testing.worker import start_worker
 from django.utils import translation
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect, sync_playwright
 
+from caseapp.celery import app
+from reporting import tasks  # noqa: F401  (registers the tasks with the app)
 from tests.conftest import need_service
 
 CHROMIUM = "/usr/bin/chromium"
@@ -57,7 +65,6 @@ def browser(pytestconfig: pytest.Config):
     """One Chromium per module: Playwright's event loop (and the ORM switch below) must not outlive the journeys."""
     if not Path(CHROMIUM).exists():
         need_service(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import expect, sync_playwright
 
     pytestconfig.stash[_USED] = True
     expect.set_options(timeout=TIMEOUT_MS)
@@ -147,7 +154,6 @@ def axe_check(page, save_to: Path | None = None) -> list[dict]:
 
     All violations (minor and moderate too) are written to `save_to` as JSON when given, and returned.
     """
-    from axe_playwright_python.sync_playwright import Axe
 
     violations = Axe().run(page).response["violations"]
     if save_to is not None:
@@ -193,14 +199,10 @@ def t(lang: str) -> Callable[[str], str]:
 
 
 def totp_device(user):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
 
 
 def totp_code(device) -> str:
-    from django_otp.oath import TOTP
-
     token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
     return f"{token:06d}"
 
@@ -220,11 +222,6 @@ def report_worker(live_server, transactional_db, settings, tmp_path) -> Iterator
         return
     if not url.startswith("redis"):
         need_service("CELERY_BROKER_URL does not point at Redis")
-    import redis
-    from celery.contrib.testing.worker import start_worker
-
-    from caseapp.celery import app
-    from reporting import tasks  # noqa: F401  (registers the tasks with the app)
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()

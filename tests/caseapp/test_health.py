@@ -1,5 +1,7 @@
 """/healthz tells monitoring whether the database, the broker and the workers answer."""
 
+import os
+
 import pytest
 from django.urls import reverse
 
@@ -23,8 +25,6 @@ def test_health_reports_an_unreachable_broker(client, settings):
 
 
 def test_health_with_the_real_broker_answers_and_counts_workers(client, settings):
-    import os
-
     url = os.environ.get("CELERY_BROKER_URL")
     if not url:
         need_service("CELERY_BROKER_URL is not set")

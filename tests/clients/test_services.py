@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from clients import selectors, services
-from clients.models import Client, LegalStatusEntry, ProviderHandover, ResidenceEntry
+from clients.models import Client, Family, LegalStatusEntry, ProviderHandover, ResidenceEntry, Staff
+from plans.demo_records import build_demo_records
 from plans.models import Contact
 
 from ..factories import ClientFactory, ContactFactory, FamilyFactory, LegalStatusEntryFactory, ResidenceEntryFactory
@@ -239,9 +240,6 @@ def test_the_client_list_is_empty_for_a_coordinator(coordinator, assigned_client
 
 
 def test_the_demo_records_are_made_once_and_a_second_run_changes_nothing():
-    from clients.models import Family, Staff
-    from plans.demo_records import build_demo_records
-
     build_demo_records()
     counts = (Client.objects.count(), Family.objects.count(), Contact.objects.count(), LegalStatusEntry.objects.count())
     build_demo_records()

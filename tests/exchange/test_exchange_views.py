@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clients.models import Client, Provider
+from exchange.services import dataset_import
 from plans.models import Contact
 
 from .exchange_helpers import SAMPLE, client_row, contact_row, small_folder
@@ -163,8 +164,6 @@ def test_an_upload_over_the_size_limit_is_refused(english, manager, settings, tm
 
 
 def test_the_manager_downloads_a_workbook_of_their_providers_records(client, manager, provider, tmp_path):
-    from exchange.services import dataset_import
-
     dataset_import(path=SAMPLE)
     client.force_login(manager)
     response = client.get(reverse("exchange:export"))

@@ -12,6 +12,7 @@ from clients.models import Client, Contract, Family, LegalStatusEntry, Provider,
 from exchange.formats import escape_cell, unescape_cell
 from exchange.services import FILE_SPECS, dataset_export, dataset_import
 from plans.models import Contact
+from tests.factories import ProviderFactory
 
 from .exchange_helpers import SAMPLE, contact_row, dump, read_rows, small_folder
 
@@ -128,10 +129,6 @@ def test_the_export_command_writes_a_folder_or_a_workbook(tmp_path, capsys):
 
 
 def test_a_provider_without_any_status_history_exports(db, tmp_path):
-    from django.core.management import call_command
-
-    from tests.factories import ProviderFactory
-
     ProviderFactory(code="EMPTY")
     call_command("export_dataset", str(tmp_path / "out"))
     assert (

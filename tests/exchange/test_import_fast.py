@@ -15,6 +15,7 @@ from django.utils import translation
 from clients.models import Client, LegalStatusEntry, Staff
 from exchange import fast
 from exchange.formats import unescape_cell
+from exchange.resources import RESOURCES
 from exchange.services import FAST_IMPORTS, dataset_import, read_upload
 from plans.models import Contact, ContactTopic
 from tests.reporting.rollup_sums import added_up, rollups
@@ -438,8 +439,6 @@ def test_a_reference_holding_a_nul_is_an_error_of_its_cell_when_records_are_stor
 
 
 def test_the_large_files_are_not_imported_through_import_export_by_mistake():
-    from exchange.resources import RESOURCES
-
     assert set(FAST_IMPORTS) == {"clients", "status_history", "contacts"}
     for name in FAST_IMPORTS:
         with pytest.raises(NotImplementedError):

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import GoalFactory, PlanFactory, TaskFactory
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ["social_worker", "mentor", "manager", "coordinator", "outsider"]
@@ -85,8 +87,6 @@ def test_a_mentor_does_not_see_an_unassigned_client(client, mentor, unassigned_c
 
 
 def test_a_mentor_cannot_update_a_task_of_a_client_not_theirs(client, mentor, unassigned_client, social_worker):
-    from tests.factories import GoalFactory, PlanFactory, TaskFactory
-
     other = TaskFactory(goal=GoalFactory(plan=PlanFactory(client=unassigned_client)), responsible=social_worker.staff)
     client.force_login(mentor)
     url = reverse("plans:task_update", args=[other.pk])
@@ -98,8 +98,6 @@ def test_a_mentor_cannot_update_a_task_of_a_client_not_theirs(client, mentor, un
 def test_a_mentor_works_on_a_task_they_are_responsible_for_of_an_unassigned_client(
     client, mentor, unassigned_client, social_worker
 ):
-    from tests.factories import GoalFactory, PlanFactory, TaskFactory
-
     theirs = TaskFactory(goal=GoalFactory(plan=PlanFactory(client=unassigned_client)), responsible=mentor.staff)
     client.force_login(mentor)
     response = client.post(reverse("plans:task_update", args=[theirs.pk]), {"status": "done", "version": 1})

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from plans.models import Plan, PlanEvent, Task, TaskNote
+from plans.services import goal_add
 from tests.factories import PlanFactory, StaffFactory, TaskNoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -212,8 +213,6 @@ def test_a_task_edit_records_the_old_and_new_values(client, social_worker, mento
 
 
 def test_a_goal_added_is_described_with_the_goals_own_labels(plan, social_worker):
-    from plans.services import goal_add
-
     goal_add(plan=plan, actor=social_worker, area="language", description="A2")
     event = PlanEvent.objects.get(kind="goal_added")
     assert event.described_changes()[0]["new"] == "Language"

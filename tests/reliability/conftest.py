@@ -11,9 +11,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+import psycopg
 import pytest
+import redis
 from django.db import connection
 
+from caseapp.celery import app
+from reporting import tasks  # noqa: F401  (registers the tasks)
 from tests.conftest import need_service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +36,6 @@ def redis_url() -> str:
     url = os.environ.get("CELERY_BROKER_URL", "")
     if not url.startswith("redis"):
         need_service("CELERY_BROKER_URL does not point at Redis")
-    import redis
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
@@ -43,7 +46,6 @@ def redis_url() -> str:
 
 def admin_connection():
     """A connection of our own to the server (not Django's), to watch and end the application's sessions."""
-    import psycopg
 
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
@@ -80,8 +82,6 @@ def worker_media(settings, tmp_path) -> Path:
 @pytest.fixture
 def broker_app(redis_url):
     """The Celery app of this process sending to the real Redis (never eager), restored afterwards."""
-    from caseapp.celery import app
-    from reporting import tasks  # noqa: F401  (registers the tasks)
 
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     app.conf.update(task_always_eager=False, broker_url=redis_url)
@@ -105,7 +105,6 @@ def reset_producers(app) -> None:
 def _forget_unacked(url: str) -> None:
     # Messages of killed workers wait an hour (the visibility timeout) before Redis hands them out again;
     # this suite's are dropped so that they never reach a later run's worker.
-    import redis
 
     r = redis.Redis.from_url(url)
     r.delete("unacked", "unacked_index", "unacked_mutex", "celery")

@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.http.multipartparser import MultiPartParser
 from django.urls import reverse
 from django.utils import translation
 
@@ -149,7 +150,6 @@ HEADERS_ROW_LATIN = {
 
 def _body_parses(monkeypatch) -> list[int]:
     """Records each parse of a multipart body (which reads it whole, to memory or temporary files)."""
-    from django.http.multipartparser import MultiPartParser
 
     parses: list[int] = []
     original = MultiPartParser.parse

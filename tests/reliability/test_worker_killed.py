@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 from pathlib import Path
@@ -20,8 +21,6 @@ pytestmark = pytest.mark.services
 
 
 def _march_pdf(manager, provider):
-    import datetime
-
     return services.report_job_create(
         requested_by=manager,
         provider=provider,

@@ -35,7 +35,7 @@ def patched_render(job):
         os.kill(os.getpid(), signal.SIGKILL)
     elif mode == "db_outage_once" and not outage_done:
         outage_done = True
-        from django.db import connection
+        from django.db import connection  # noqa: PLC0415 - this script sets Django up before it runs
 
         with connection.cursor() as cursor:
             # The server ends this session, as a restart would; the next query meets OperationalError.

@@ -4,9 +4,14 @@ import os
 import time
 
 import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
+from caseapp.celery import app
+from reporting import tasks  # noqa: F401  (registers the tasks with the app)
 from reporting.models import JobState, ReportJob
+from tests.conftest import need_service
 
 from .report_world import MARCH, build_world
 
@@ -15,12 +20,9 @@ pytestmark = pytest.mark.services
 
 @pytest.fixture
 def broker_url():
-    from tests.conftest import need_service
-
     url = os.environ.get("CELERY_BROKER_URL", "")
     if not url.startswith("redis"):
         need_service("CELERY_BROKER_URL does not point at Redis")
-    import redis
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
@@ -31,11 +33,6 @@ def broker_url():
 
 @pytest.fixture
 def real_worker(broker_url, settings, tmp_path):
-    from celery.contrib.testing.worker import start_worker
-
-    from caseapp.celery import app
-    from reporting import tasks  # noqa: F401  (registers the tasks with the app)
-
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

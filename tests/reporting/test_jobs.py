@@ -2,15 +2,17 @@
 
 import datetime
 import hashlib
+import threading
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connections
 from django.utils import translation
 
 from reporting import services, tasks
 from reporting.models import FailureReason, JobState, ReportJob, ReportKind
 from reporting.services import report_job_create, report_job_run
+from tests.factories import ProviderFactory
 
 from .report_world import build_world
 
@@ -191,7 +193,6 @@ def test_the_monthly_beat_makes_last_months_report_of_each_provider_with_a_contr
 ):
     rendered = []
     monkeypatch.setattr(services, "_render", lambda job: rendered.append(job.pk) or b"%PDF-1.7 test")
-    from tests.factories import ProviderFactory
 
     ProviderFactory(code="NOCONTRACT", name="Without a contract")
     today = datetime.date(2026, 4, 1)
@@ -305,9 +306,6 @@ def test_the_monthly_beat_is_not_limited(world, manager, provider):
 @pytest.mark.parametrize("same", [True, False], ids=["the same request", "different requests"])
 def test_fifty_requests_at_once_make_at_most_three_jobs_and_no_error(manager, provider, monkeypatch, same):
     """Fifty requests of one person at the same moment (PostgreSQL): one job for one request, three for many."""
-    import threading
-
-    from django.db import connections
 
     monkeypatch.setattr(services, "_enqueue", lambda job_id: True)
     barrier = threading.Barrier(50)

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from audit.models import Action, AuditEntry
 from clients.models import Client
+from tests.security.test_url_policy import url_patterns
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,8 +83,6 @@ def test_no_template_or_module_marks_text_as_safe():
 
 
 def test_no_url_pattern_carries_a_name_or_a_birth_date():
-    from tests.security.test_url_policy import url_patterns
-
     for name, pattern in url_patterns():
         for keyword in pattern.pattern.regex.groupindex:
             assert keyword in (

@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
@@ -202,8 +203,6 @@ def test_a_hand_over_gives_a_free_reference_where_the_new_provider_uses_it(manag
 
 
 def test_a_family_of_another_provider_cannot_be_given_to_a_client(social_worker, assigned_client, foreign_family):
-    from django.core.exceptions import PermissionDenied, ValidationError
-
     with pytest.raises(ValidationError):
         services.client_update(client=assigned_client, by=social_worker, data={"family": foreign_family})
     with pytest.raises(PermissionDenied):
