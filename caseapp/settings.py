@@ -93,9 +93,12 @@ TEMPLATES = [
 ]
 
 # PostgreSQL 15 to 18 only. Without DATABASE_URL, the project's embedded server (caseapp/embedded_db.py),
-# started now if it is not running.
+# started now if it is not running: for development and tests only (DJANGO_DEBUG=1, which `make install`
+# writes to .env). Production without DATABASE_URL stops here rather than keep records in a folder of the code.
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
+elif not DEBUG:
+    raise ImproperlyConfigured("Set DATABASE_URL: with DJANGO_DEBUG=0 the embedded development database is not used.")
 else:
     from caseapp import embedded_db
 

@@ -6,6 +6,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Production settings need a database address; these commands never connect to it.
+UNUSED_DATABASE = "postgres://unused@127.0.0.1:9/unused"
+# Loads the settings alone, from outside the project folder.
+IMPORT_SETTINGS = f"import os, sys; os.chdir('/'); sys.path.insert(0, {str(ROOT)!r}); import caseapp.settings"
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -24,6 +28,7 @@ def test_check_deploy_passes_with_debug_off():
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS-wE4rT7yU9iO2pA6sD8f",
         DJANGO_ALLOWED_HOSTS="case.example.org",
+        DATABASE_URL=os.environ.get("DATABASE_URL") or UNUSED_DATABASE,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -31,15 +36,29 @@ def test_check_deploy_passes_with_debug_off():
 def test_a_missing_secret_key_stops_production_start(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
     env["DJANGO_DEBUG"] = "0"
-    # Run outside the project folder's .env by pointing at an empty one.
+    # An empty key in the environment wins over the project's .env (read_env never overrides).
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import environ, os; os.chdir('/'); import caseapp.settings"],
+        [sys.executable, "-c", IMPORT_SETTINGS],
         cwd=ROOT,
         env={**env, "DJANGO_SECRET_KEY": ""},
         capture_output=True,
         text=True,
     )
     assert result.returncode != 0
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_without_a_database_address_stops_instead_of_starting_the_embedded_server():
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(  # noqa: S603 - our own settings, fixed arguments
+        [sys.executable, "-c", IMPORT_SETTINGS],
+        cwd=ROOT,
+        env={**env, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "Set DATABASE_URL" in result.stderr
 
 
 def test_collectstatic_works_with_the_production_storage(tmp_path):
@@ -49,6 +68,7 @@ def test_collectstatic_works_with_the_production_storage(tmp_path):
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS-wE4rT7yU9iO2pA6sD8f",
         STATIC_ROOT=str(tmp_path / "static"),
+        DATABASE_URL=UNUSED_DATABASE,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert list((tmp_path / "static" / "vendor" / "bootstrap").glob("bootstrap.min.*.css"))
