@@ -128,6 +128,18 @@ class ContactTopic(models.Model):
         return self.get_topic_display()
 
 
+class PlanCloseReason(models.TextChoices):
+    """Why a plan was closed: asked on closing, kept on the plan."""
+
+    GOALS_ACHIEVED = "goals_achieved", _("The goals were achieved")
+    SERVICE_ENDED = "service_ended", _("The service ended")
+    CLIENT_DECLINED = "client_declined", _("The client declined further support")
+    MOVED_AWAY = "moved_away", _("The client moved away or cannot be reached")
+    HANDED_OVER = "handed_over", _("Handed over to another provider")
+    REPLACED = "replaced", _("Replaced by a new plan")
+    OTHER = "other", _("Other")
+
+
 class Plan(models.Model):
     """An individual socio-economic inclusion plan of one client or of a whole family."""
 
@@ -157,6 +169,21 @@ class Plan(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    # Written once, by `plans.services.plan_close`; a closed plan is read-only (`PlanClosedError`).
+    closed_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=PlanCloseReason.choices, blank=True, editable=False
+    )
+    closed_note = models.TextField(_("note on closing"), blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -173,6 +200,11 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=models.Q(review_date__isnull=True) | models.Q(review_date__gte=models.F("start_date")),
                 name="plan_review_after_start",
+            ),
+            # Only a closed plan has a closing (plans closed before the reason was asked have none).
+            models.CheckConstraint(
+                condition=models.Q(status=PlanStatus.CLOSED) | models.Q(closed_at__isnull=True, closed_reason=""),
+                name="plan_closing_only_when_closed",
             ),
         ]
 
