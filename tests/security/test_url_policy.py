@@ -21,7 +21,7 @@ METHODS_OTHER_RECORDS = ("GET", "POST", "HEAD", "OPTIONS")
 
 @dataclass(frozen=True)
 class Rule:
-    kind: str  # the record the URL's argument names: client, family, plan, goal, task, job or none
+    kind: str  # the record the URL's argument names: client, family, plan, goal, task, job, staff or none
     methods: frozenset[str]
     allowed: dict[str, str] = field(default_factory=dict)  # role -> relations it may use ("X" for none)
     public: bool = False  # reachable without signing in
@@ -44,6 +44,8 @@ JOB_READERS = {"social_worker": "AS", "manager": "AS", "coordinator": "ASF"}
 
 POLICY: dict[str, Rule] = {
     "home": rule("none", "GET", **EVERYONE),
+    # A staff member's caseload and open tasks: their provider's managers only (issue 17).
+    "home:staff_caseload": rule("staff", "GET", manager="AS"),
     "healthz": rule("none", "GET", public=True),
     # Django's language switch sends any request back, changing the language only on POST.
     "set_language": rule("none", "GET POST PUT PATCH DELETE", public=True),
@@ -52,12 +54,15 @@ POLICY: dict[str, Rule] = {
     "accounts:logout": rule("none", "POST", **EVERYONE),
     "accounts:two_factor_setup": rule("none", "GET POST", **EVERYONE),
     "accounts:two_factor_verify": rule("none", "GET POST", **EVERYONE),
+    # "Stay signed in" before the idle limit: JSON for the page's script.
+    "accounts:session_keepalive": rule("none", "POST", **EVERYONE),
     "accounts:password_change": rule("none", "GET POST PUT", **EVERYONE),
     "accounts:recovery_codes": rule("none", "GET POST", **EVERYONE),
     "accounts:staff": rule("none", "GET", manager="X"),
     "accounts:staff_two_factor_reset": rule("none", "POST", manager="X"),
     "accounts:staff_unlock": rule("none", "POST", manager="X"),
     "audit:list": rule("none", "GET", manager="X"),
+    "audit:export": rule("none", "GET", manager="X"),
     "clients:list": rule("none", "GET", **CLIENT_AREA),
     "clients:create": rule("none", "GET POST", social_worker="X", manager="X"),
     "clients:detail": rule("client", "GET", **READERS),
@@ -86,7 +91,7 @@ POLICY: dict[str, Rule] = {
     "plans:plan_detail": rule("plan", "GET", **READERS),
     "plans:plan_edit": rule("plan", "GET POST", **WRITERS),
     "plans:plan_activate": rule("plan", "POST", **WRITERS),
-    "plans:plan_close": rule("plan", "POST", **WRITERS),
+    "plans:plan_close": rule("plan", "GET POST", **WRITERS),
     "plans:goal_add": rule("plan", "GET POST", **WRITERS),
     "plans:task_add": rule("goal", "GET POST", **WRITERS),
     "plans:my_tasks": rule("none", "GET", **CLIENT_AREA),
