@@ -91,6 +91,11 @@ def can_write_family(user: AnyUser, family: OfProvider) -> bool:
     return can_write_records_of(user, family.provider_id)
 
 
+def can_set_client_ref(user: AnyUser) -> bool:
+    """The provider's manager sets a client's reference; for anyone else it is generated, and shown read-only."""
+    return _of_provider(user, Role.MANAGER)
+
+
 def can_hand_over(user: AnyUser, client: OfProvider) -> bool:
     """The provider's manager hands its client (with the family) over to another provider."""
     return _of_provider(user, Role.MANAGER) and _own(user, client.provider_id)
@@ -180,6 +185,11 @@ def can_manage_staff_accounts(user: AnyUser) -> bool:
     return bool(getattr(user, "is_superuser", False)) or _of_provider(user, Role.MANAGER)
 
 
+def can_read_staff_caseloads(user: AnyUser) -> bool:
+    """A provider's manager opens each of their staff's caseload and open tasks (the month at a glance)."""
+    return _of_provider(user, Role.MANAGER)
+
+
 # For templates: `{% load capabilities %}`, `user|can:"import"`, `{% can user "hand_over" client as x %}`.
 
 USER_CAPABILITIES: dict[str, Callable[[Any], bool]] = {
@@ -187,6 +197,7 @@ USER_CAPABILITIES: dict[str, Callable[[Any], bool]] = {
     "read_provider_clients": can_read_provider_clients,
     "see_assigned_clients_only": sees_assigned_clients_only,
     "write_clients": can_write_clients,
+    "set_client_ref": can_set_client_ref,
     "manage_privacy": can_manage_privacy,
     "import": can_import,
     "export": can_export,
@@ -198,6 +209,7 @@ USER_CAPABILITIES: dict[str, Callable[[Any], bool]] = {
     "write_narrative": can_write_narrative,
     "read_audit": can_read_audit,
     "manage_staff_accounts": can_manage_staff_accounts,
+    "read_staff_caseloads": can_read_staff_caseloads,
 }
 
 OBJECT_CAPABILITIES: dict[str, Callable[[Any, Any], bool]] = {

@@ -4,12 +4,20 @@ from django.contrib import admin
 from django.urls import include, path
 
 from caseapp.health import healthz
+from clients import urls as clients_urls
 from home.views import home
+from plans.client_page import client_page
+
+# The client's one page is `clients:detail` (clients/<pk>/) like every record page of the client, but it shows
+# the plan, the tasks and the contacts too, so its view is the plans app's: joined here, on top of both apps,
+# to the clients namespace (the clients app may not import plans).
+clients_patterns = [path("<int:pk>/", client_page, name="detail"), *clients_urls.urlpatterns]
 
 urlpatterns = [
     path("", home, name="home"),
+    path("", include("home.urls")),
     path("accounts/", include("accounts.urls")),
-    path("clients/", include("clients.urls")),
+    path("clients/", include((clients_patterns, clients_urls.app_name))),
     path("clients/", include("privacy.urls")),
     path("clients/", include("exchange.urls")),
     path("plans/", include("plans.urls")),

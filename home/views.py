@@ -3,13 +3,14 @@
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from accounts.capabilities import works_with_clients
+from accounts.capabilities import can_read_staff_caseloads, works_with_clients
 from accounts.models import Role
+from clients.models import Staff
 from plans import selectors
 from plans.choices import TaskStatus
 
@@ -22,7 +23,6 @@ def _social_worker_home(user, page_number: str | None) -> dict:
         "caseload": selectors.caseload_page(user=user, number=page_number),
         "tasks_due": selectors.tasks_due_this_week(user=user),
         "week_end": selectors.week_end(timezone.localdate()),
-        "no_contact_days": selectors.NO_CONTACT_DAYS,
     }
 
 
@@ -55,3 +55,23 @@ def home(request: HttpRequest) -> HttpResponse:
     if home_context is None or not works_with_clients(request.user):
         return render(request, template, {})
     return render(request, template, home_context(request.user, request.GET.get("page")))
+
+
+def _get_staff_for_manager(user, pk: int) -> Staff:
+    # Only a provider's manager follows their staff's work; for anyone else the page does not exist.
+    if not can_read_staff_caseloads(user):
+        raise Http404
+    return get_object_or_404(Staff.objects.for_user(user), pk=pk)
+
+
+@login_required
+@require_safe
+def staff_caseload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A staff member's clients (the longest without a contact first) and open tasks, for their manager."""
+    staff = _get_staff_for_manager(request.user, pk)
+    context = {
+        "staff": staff,
+        "clients": selectors.staff_clients_page(user=request.user, staff=staff, number=request.GET.get("page")),
+        "tasks": selectors.staff_open_tasks_page(user=request.user, staff=staff, number=request.GET.get("tasks")),
+    }
+    return render(request, "home/staff_caseload.html", context)

@@ -9,13 +9,13 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client, Contract, LegalStatusEntry, ProviderHandover, ResidenceEntry, Staff, by_name
 
-from .choices import ContactForm
+from .choices import ContactForm, PlanStatus
 from .models import Contact, ContactClient, Goal, Plan, PlanEvent, Task, TaskNote
 
 # A client without a contact for this many days is flagged on the social worker's home page.
@@ -31,8 +31,16 @@ def _tasks_with_context(qs: models.QuerySet[Task]) -> models.QuerySet[Task]:
     )
 
 
+def in_live_plans(qs: models.QuerySet[Task]) -> models.QuerySet[Task]:
+    """Tasks of plans not closed: a closed plan's tasks keep their status but leave every task list."""
+    return qs.exclude(goal__plan__status=PlanStatus.CLOSED)
+
+
 def my_tasks(*, user: User) -> models.QuerySet[Task]:
-    """The open tasks the user is responsible for or whose client is assigned to them, overdue first."""
+    """The open tasks the user is responsible for or whose client is assigned to them, overdue first.
+
+    Also the social worker's "tasks due this week"; never the tasks of a closed plan.
+    """
     if user.provider_id is None:
         return Task.objects.none()
     assigned = Client.objects.filter(Q(mentor__user=user) | Q(social_worker__user=user), provider_id=user.provider_id)
@@ -41,7 +49,7 @@ def my_tasks(*, user: User) -> models.QuerySet[Task]:
         | Q(Exists(assigned.filter(pk=OuterRef("goal__plan__client_id"))))
         | Q(Exists(assigned.filter(family_id=OuterRef("goal__plan__family_id"))))
     )
-    qs = Task.objects.for_user(user).open().filter(mine)
+    qs = in_live_plans(Task.objects.for_user(user).open().filter(mine))
     # Overdue tasks have the earliest due dates, so the soonest due come first; undated last.
     return _tasks_with_context(qs).order_by(F("due_date").asc(nulls_last=True), "id")
 
@@ -56,6 +64,19 @@ def plan_with_goals(*, plan_id: int, user: User) -> Plan:
         .prefetch_related(goals, events)
         .get(pk=plan_id)
     )
+
+
+def plan_open_task_count(*, plan: Plan) -> int:
+    """The tasks that closing the plan takes off the task lists."""
+    return Task.objects.open().filter(goal__plan=plan).count()
+
+
+def task_subjects(*, tasks: models.QuerySet[Task], user: User) -> models.QuerySet[Client]:
+    """The clients whose tasks (their own plans' or their family's) are among `tasks`, for a filter."""
+    condition = Q(pk__in=tasks.order_by().values("goal__plan__client_id")) | Q(
+        family_id__in=tasks.order_by().filter(goal__plan__family_id__isnull=False).values("goal__plan__family_id")
+    )
+    return Client.objects.for_user(user).filter(condition).order_by(*by_name(), "pk")
 
 
 def plans_of_client(*, client: Client) -> models.QuerySet[Plan]:
@@ -132,30 +153,69 @@ def mark_visible_on_contacts(*, user: User, contacts: list[Contact]) -> None:
         contact.named_family = family  # type: ignore[attr-defined]
 
 
-def timeline_for(*, client: Client, user: User) -> list[TimelineEntry]:
-    """Everything that happened to the client, newest first, in a fixed number of queries.
-
-    Others named on the client's contacts appear by name only when `user` may see them.
-    """
-    tz = timezone.get_current_timezone()
-    entries: list[TimelineEntry] = []
-    contacts = list(
+def _contacts_of(*, client: Client, user: User, limit: int | None) -> list[Contact]:
+    """The contacts that served the client, newest first (the latest `limit`), each marked with whom the user sees."""
+    qs = (
         Contact.objects.serving(client)
         .select_related("staff", "family", "provider")
         .prefetch_related("topics", named_links())
+        .order_by("-date", "-id")
     )
+    contacts = list(qs if limit is None else qs[:limit])
     mark_visible_on_contacts(user=user, contacts=contacts)
+    return contacts
+
+
+def recent_contacts(*, client: Client, user: User, limit: int = 10) -> list[Contact]:
+    """The client's latest contacts (the client page), in a fixed number of queries."""
+    return _contacts_of(client=client, user=user, limit=limit)
+
+
+def timeline_for(*, client: Client, user: User, limit: int | None = None) -> list[TimelineEntry]:
+    """Everything that happened to the client, newest first (the latest `limit`), in a fixed number of queries.
+
+    Others named on the client's contacts appear by name only when `user` may see them. With a `limit` each
+    kind is read only as far as its latest `limit` rows: the newest `limit` of all are among them.
+    """
+
+    def latest(qs: models.QuerySet, *order: str) -> models.QuerySet:
+        return qs if limit is None else qs.order_by(*order)[:limit]
+
+    tz = timezone.get_current_timezone()
+    entries: list[TimelineEntry] = []
+    contacts = _contacts_of(client=client, user=user, limit=limit)
     entries += [TimelineEntry("contact", c.date, None, c) for c in contacts]
     plan_ids = plans_of_client(client=client).values("pk")
     events = PlanEvent.objects.filter(plan_id__in=plan_ids).select_related("actor", "task", "plan")
-    entries += [TimelineEntry("plan_event", e.at.astimezone(tz).date(), e.at, e) for e in events]
+    entries += [TimelineEntry("plan_event", e.at.astimezone(tz).date(), e.at, e) for e in latest(events, "-at", "-id")]
     notes = TaskNote.objects.filter(task__goal__plan_id__in=plan_ids).select_related("author", "task")
-    entries += [TimelineEntry("task_note", n.created_at.astimezone(tz).date(), n.created_at, n) for n in notes]
-    entries += [TimelineEntry("legal_status", e.since, None, e) for e in LegalStatusEntry.objects.filter(client=client)]
-    entries += [TimelineEntry("residence", e.since, None, e) for e in ResidenceEntry.objects.filter(client=client)]
+    entries += [
+        TimelineEntry("task_note", n.created_at.astimezone(tz).date(), n.created_at, n)
+        for n in latest(notes, "-created_at", "-id")
+    ]
+    statuses = latest(LegalStatusEntry.objects.filter(client=client), "-since")
+    entries += [TimelineEntry("legal_status", e.since, None, e) for e in statuses]
+    residences = latest(ResidenceEntry.objects.filter(client=client), "-since")
+    entries += [TimelineEntry("residence", e.since, None, e) for e in residences]
     handovers = ProviderHandover.objects.filter(client=client).select_related("from_provider", "to_provider")
-    entries += [TimelineEntry("handover", h.date, None, h) for h in handovers]
-    return sorted(entries, key=lambda e: e.sort_key, reverse=True)
+    entries += [TimelineEntry("handover", h.date, None, h) for h in latest(handovers, "-date", "-id")]
+    entries.sort(key=lambda e: e.sort_key, reverse=True)
+    return entries if limit is None else entries[:limit]
+
+
+def active_plan_of(*, client: Client) -> Plan | None:
+    """The client's active plan (their own before their family's, the latest first) with its goals and tasks.
+
+    Only for a client fetched through `Client.objects.for_user`, as `plans_of_client`. Three queries.
+    """
+    tasks = Prefetch(
+        "tasks",
+        queryset=Task.objects.select_related("responsible").order_by(F("due_date").asc(nulls_last=True), "id"),
+    )
+    goals = Prefetch("goals", queryset=Goal.objects.order_by("id").prefetch_related(tasks))
+    own_first = F("client_id").asc(nulls_last=True)
+    active = plans_of_client(client=client).filter(status=PlanStatus.ACTIVE)
+    return active.prefetch_related(goals).order_by(own_first, "-start_date", "-id").first()
 
 
 def _last_contact_date() -> Greatest:
@@ -173,15 +233,58 @@ def _last_contact_date() -> Greatest:
     return Greatest(named, family)
 
 
-def with_last_contact(qs: models.QuerySet[Client]) -> models.QuerySet[Client]:
-    return qs.annotate(last_contact=_last_contact_date())
+def _taken_in() -> Greatest:
+    """The day the client was taken in: the later of the service start and the day the record was made.
+
+    A record typed in today for a service begun earlier had no contact logged here before today.
+    """
+    return Greatest("service_start", TruncDate("created_at"))
+
+
+class _DaysSince(models.Func):
+    """Whole days from a date to a later one: PostgreSQL's `date - date` is an integer."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = models.IntegerField()
+
+
+def with_last_contact(qs: models.QuerySet[Client], *, today: datetime.date | None = None) -> models.QuerySet[Client]:
+    """Each client with `last_contact` (None: never) and `days_without_contact`, in the same query.
+
+    The gap counts from the last contact or, for a client never contacted, from the day they were taken
+    in (`_taken_in`); never below 0. The probes are evaluated again for the gap, but PostgreSQL computes
+    an output column that no sort needs after the page's LIMIT, for its rows only.
+    """
+    today = today or timezone.localdate()
+    since = Coalesce(_last_contact_date(), _taken_in())
+    gap = Greatest(_DaysSince(models.Value(today, output_field=models.DateField()), since), models.Value(0))
+    return qs.annotate(last_contact=_last_contact_date(), days_without_contact=gap)
+
+
+def mark_contact_gaps(clients: list[Client]) -> list[Client]:
+    """Flag each client (annotated by `with_last_contact`): `no_recent_contact` when the gap exceeds
+    `NO_CONTACT_DAYS`, `new_client` when never contacted and taken in since. No query."""
+    for c in clients:
+        days = c.days_without_contact  # type: ignore[attr-defined]
+        c.no_recent_contact = days > NO_CONTACT_DAYS  # type: ignore[attr-defined]
+        c.new_client = c.last_contact is None and not c.no_recent_contact  # type: ignore[attr-defined]
+    return clients
 
 
 def _longest_without_contact_first(qs: models.QuerySet[Client]) -> models.QuerySet[Client]:
     # Caseloads have no end in imported data (every client stays "active"), so the home pages page
-    # them; the clients who wait longest for a contact, or never had one, come first.
+    # them; the clients who never had a contact come first (taken in earliest first), then those
+    # who wait longest for one.
     never_first = F("last_contact").asc(nulls_first=True)
-    return with_last_contact(qs).select_related("family").order_by(never_first, *by_name(), "pk")
+    order = (never_first, _taken_in().asc(), *by_name(), "pk")
+    return with_last_contact(qs).select_related("family").order_by(*order)
+
+
+def _contact_gap_page(qs: models.QuerySet[Client], number: str | int | None) -> Page:
+    page = Paginator(qs, HOME_PAGE_SIZE).get_page(number)
+    page.object_list = mark_contact_gaps(list(page.object_list))
+    return page
 
 
 def caseload(*, user: User) -> models.QuerySet[Client]:
@@ -192,13 +295,8 @@ def caseload(*, user: User) -> models.QuerySet[Client]:
 
 
 def caseload_page(*, user: User, number: str | int | None) -> Page:
-    """One page of the caseload; `no_recent_contact` flags the clients without a contact for `NO_CONTACT_DAYS`."""
-    page = Paginator(caseload(user=user), HOME_PAGE_SIZE).get_page(number)
-    since = timezone.localdate() - datetime.timedelta(days=NO_CONTACT_DAYS)
-    page.object_list = list(page.object_list)
-    for c in page.object_list:
-        c.no_recent_contact = c.last_contact is None or c.last_contact < since  # type: ignore[attr-defined]
-    return page
+    """One page of the caseload, each client's contact gap flagged (`mark_contact_gaps`)."""
+    return _contact_gap_page(caseload(user=user), number)
 
 
 def week_end(today: datetime.date) -> datetime.date:
@@ -216,7 +314,31 @@ def mentor_clients(*, user: User) -> models.QuerySet[Client]:
 
 
 def mentor_clients_page(*, user: User, number: str | int | None) -> Page:
-    return Paginator(mentor_clients(user=user), HOME_PAGE_SIZE).get_page(number)
+    return _contact_gap_page(mentor_clients(user=user), number)
+
+
+def staff_clients(*, user: User, staff: Staff) -> models.QuerySet[Client]:
+    """A staff member's active clients (as their social worker or mentor), the longest without a contact first."""
+    assigned = Q(social_worker=staff) | Q(mentor=staff)
+    return _longest_without_contact_first(Client.objects.for_user(user).filter(assigned, service_end__isnull=True))
+
+
+def staff_clients_page(*, user: User, staff: Staff, number: str | int | None) -> Page:
+    return _contact_gap_page(staff_clients(user=user, staff=staff), number)
+
+
+def staff_open_tasks(*, user: User, staff: Staff) -> models.QuerySet[Task]:
+    """The open tasks a staff member is responsible for (not of a closed plan), the soonest due first.
+
+    The tasks the manager's month counts in the staff member's "open tasks".
+    """
+    qs = in_live_plans(Task.objects.for_user(user).open().filter(responsible=staff))
+    subject = ("goal__plan__client", "goal__plan__family")
+    return qs.select_related(*subject).order_by(F("due_date").asc(nulls_last=True), "id")
+
+
+def staff_open_tasks_page(*, user: User, staff: Staff, number: str | int | None) -> Page:
+    return Paginator(staff_open_tasks(user=user, staff=staff), HOME_PAGE_SIZE).get_page(number)
 
 
 @dataclass(frozen=True)
@@ -265,7 +387,9 @@ def month_at_a_glance(*, provider_id: int, today: datetime.date | None = None) -
     )
     # Index: contact_staff_date_idx, the staff member's contacts of the month.
     staff_contacts = contacts.filter(staff_id=OuterRef("pk")).order_by().values("staff_id")
-    open_tasks = Task.objects.open().filter(responsible_id=OuterRef("pk")).order_by().values("responsible_id")
+    open_tasks = (
+        in_live_plans(Task.objects.open()).filter(responsible_id=OuterRef("pk")).order_by().values("responsible_id")
+    )
     staff = (
         Staff.objects.filter(provider_id=provider_id, is_active=True)
         .annotate(

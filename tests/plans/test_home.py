@@ -3,7 +3,11 @@
 import datetime
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.models import Client
 from plans import selectors
@@ -241,3 +245,109 @@ def test_the_managers_month_lists_the_staff_who_work_now_and_counts_the_rest(
     assert {row.staff for row in glance.staff_activity} == {mentor.staff, social_worker.staff, logged, tasked}
     assert glance.staff_not_listed == 4
     assert "4 more staff members have no account" in response.content.decode()
+
+
+# The contact gap (issue 17): the real number of days, "new" for a client just taken in.
+
+
+def _row(response, first_name):
+    return next(c for c in response.context["caseload"] if c.first_name == first_name)
+
+
+def test_a_client_taken_in_minutes_ago_is_new_not_overdue(client, social_worker, provider):
+    ClientFactory(provider=provider, social_worker=social_worker.staff, first_name="Fresh", service_start=None)
+    # Typed in today for a service begun months ago: no contact could be logged here before today.
+    ClientFactory(provider=provider, social_worker=social_worker.staff, first_name="Typed")
+    client.force_login(social_worker)
+    response = client.get(reverse("home"))
+    for name in ("Fresh", "Typed"):
+        row = _row(response, name)
+        assert (row.last_contact, row.days_without_contact) == (None, 0)
+        assert row.new_client and not row.no_recent_contact
+    page = response.content.decode()
+    assert page.count('data-testid="new-client"') == 2
+    assert 'data-testid="no-recent-contact"' not in page
+    assert "no contact for 30 days" not in page
+
+
+def test_the_caseload_shows_the_real_gap_and_flags_only_a_gap_over_the_threshold(
+    client, social_worker, mentor, provider, today
+):
+    def person(name, *, contact_days_ago=None, taken_in_days_ago=0):
+        taken_in = today - datetime.timedelta(days=taken_in_days_ago)
+        c = ClientFactory(provider=provider, social_worker=social_worker.staff, first_name=name, service_start=taken_in)
+        Client.objects.filter(pk=c.pk).update(created_at=timezone.now() - datetime.timedelta(days=taken_in_days_ago))
+        if contact_days_ago is not None:
+            ContactFactory(staff=mentor.staff, date=today - datetime.timedelta(days=contact_days_ago)).clients.add(c)
+
+    person("Recent", contact_days_ago=5, taken_in_days_ago=90)
+    person("Limit", contact_days_ago=selectors.NO_CONTACT_DAYS, taken_in_days_ago=90)
+    person("Late", contact_days_ago=45, taken_in_days_ago=90)
+    person("Forgotten", taken_in_days_ago=40)
+    person("Newish", taken_in_days_ago=12)
+    client.force_login(social_worker)
+    response = client.get(reverse("home"))
+    gaps = {
+        c.first_name: (c.days_without_contact, c.no_recent_contact, c.new_client) for c in response.context["caseload"]
+    }
+    assert gaps == {
+        "Recent": (5, False, False),
+        "Limit": (30, False, False),
+        "Late": (45, True, False),
+        "Forgotten": (40, True, False),  # never contacted, taken in 40 days ago: counted from the intake
+        "Newish": (12, False, True),
+    }
+    page = response.content.decode()
+    assert "no contact for 45 days" in page and "no contact for 40 days" in page
+    assert "5 days ago" in page and "30 days ago" in page
+    assert page.count('data-testid="no-recent-contact"') == 2
+    assert page.count('data-testid="new-client"') == 1
+    # Never contacted, the longest since their intake first; then the longest since a contact.
+    assert [c.first_name for c in response.context["caseload"]] == ["Forgotten", "Newish", "Late", "Limit", "Recent"]
+
+
+def test_the_gap_says_day_and_days_in_english_and_latvian_plurals(client, social_worker, mentor, provider, today):
+    for days in (31, 32, 41, 111):
+        c = ClientFactory(provider=provider, social_worker=social_worker.staff, first_name=f"P{days}")
+        ContactFactory(staff=mentor.staff, date=today - datetime.timedelta(days=days)).clients.add(c)
+    for days in (1, 2, 21):
+        c = ClientFactory(provider=provider, social_worker=social_worker.staff, first_name=f"R{days}")
+        ContactFactory(staff=mentor.staff, date=today - datetime.timedelta(days=days)).clients.add(c)
+    client.force_login(social_worker)
+    english = client.get(reverse("home")).content.decode()
+    for text in ("no contact for 31 days", "no contact for 41 days", "1 day ago", "2 days ago", "21 days ago"):
+        assert text in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "lv"
+    latvian = client.get(reverse("home")).content.decode()
+    # Latvian: the singular after 1, 21, 31, 41 … (not 11, 111), the plural after the rest.
+    for text in (
+        "31 diena bez kontakta",
+        "41 diena bez kontakta",
+        "32 dienas bez kontakta",
+        "111 dienas bez kontakta",
+        "pirms 1 dienas",
+        "pirms 21 dienas",
+        "pirms 2 dienām",
+    ):
+        assert text in latvian, text
+    assert "d. bez kontakta" not in latvian
+
+
+def test_the_caseload_takes_the_same_queries_whatever_its_size(
+    client, social_worker, mentor, provider, today, django_assert_max_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            c = ClientFactory(provider=provider, social_worker=social_worker.staff)
+            ContactFactory(staff=mentor.staff, date=today - datetime.timedelta(days=40)).clients.add(c)
+
+    client.force_login(social_worker)
+    add(2)
+    client.get(reverse("home"))  # the session and the user's caches warm
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    add(20)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(reverse("home"))
+    assert len(response.context["caseload"]) == 22
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -62,5 +62,7 @@ def world(db, settings, tmp_path):
             "goal": goal,
             "task": task,
             "job": job,
+            # A staff member: the mentor of A (the signed-in mentor), of S, of F.
+            "staff": assigned_mentor,
         }
     return users, records
