@@ -159,8 +159,13 @@ def _m2m_field(model: type[models.Model] | None, through: str) -> models.ManyToM
     if model is None:
         return None
     for field in model._meta.many_to_many:
-        if isinstance(field, models.ManyToManyField) and field.remote_field.through._meta.label_lower == through:
-            return field
+        through_model = field.remote_field.through if isinstance(field, models.ManyToManyField) else None
+        if (
+            through_model is not None
+            and not isinstance(through_model, str)
+            and through_model._meta.label_lower == through
+        ):
+            return field  # type: ignore[return-value]
     return None
 
 

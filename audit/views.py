@@ -41,7 +41,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered entries as CSV (`?format=csv`, the default) or XLSX; the download is audited."""
     audit_filter = _filtered(request)
     file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"

@@ -309,7 +309,7 @@ def test_the_export_has_the_filtered_entries_as_the_page_reads_them(manager_clie
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="audit-')
     rows = _csv(response)
-    assert rows[0] == ["Time", "User", "Action", "Record kind", "Record", "Changes", "Detail", "IP address"]
+    assert rows[0] == ["Time", "User", "Action", "Record kind", "Record label", "Changes", "Detail", "IP address"]
     assert len(rows) == 2
     assert rows[1][1:6] == [
         "Anna Bērziņa (sw)",
