@@ -4,11 +4,13 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
+from django.shortcuts import redirect, resolve_url
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django_otp import user_has_device
 
 from .grace import grace_days_left
@@ -32,7 +34,8 @@ class SessionLifetimeMiddleware:
             signed_in_at = request.session.get(SIGNED_IN_AT)
             if signed_in_at is None or time.time() - signed_in_at > settings.SESSION_MAX_LIFETIME_SECONDS:
                 logout(request)
-                return redirect(settings.LOGIN_URL)
+                # Back to this page after signing in; a form sent now is kept (accounts/session_timeout.py).
+                return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 
 
@@ -47,6 +50,7 @@ class TwoFactorRequiredMiddleware:
         "accounts:two_factor_setup",
         "accounts:two_factor_verify",
         "accounts:logout",
+        "accounts:session_keepalive",
         "set_language",
         "healthz",
     }
@@ -63,7 +67,12 @@ class TwoFactorRequiredMiddleware:
                 view_name = ""
             if view_name not in self.ALLOWED:
                 if user_has_device(user):
-                    return redirect("accounts:two_factor_verify")
+                    # The page asked for comes after the code, as after the password.
+                    verify = reverse("accounts:two_factor_verify")
+                    home = resolve_url(settings.LOGIN_REDIRECT_URL)
+                    if request.method == "GET" and view_name and request.path != home:
+                        verify += "?" + urlencode({"next": request.get_full_path()})
+                    return redirect(verify)
                 if not grace_days_left(user):
                     return redirect("accounts:two_factor_setup")
         return self.get_response(request)

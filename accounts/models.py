@@ -56,3 +56,24 @@ class User(AbstractUser):
     def works_with_clients(self) -> bool:
         """Social workers, mentors and managers see clients; coordinators never do."""
         return self.role in (Role.SOCIAL_WORKER, Role.MENTOR, Role.MANAGER) and self.provider_id is not None
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, spent by its first successful submission (accounts/formtokens.py).
+
+    The unique token makes a second submission of the same form wait for the first and then find it, so a
+    double click or a resent form creates one row; `redirect_to` is where the first went (a path, ids only).
+    Rows live a day.
+    """
+
+    token = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    redirect_to = models.CharField(max_length=500, blank=True)
+    # Serves the clean-up of a user's old tokens: WHERE user_id = %s AND created_at < %s.
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="formsubmission_user_created")]
+
+    def __str__(self) -> str:
+        return self.token

@@ -16,6 +16,7 @@ urlpatterns = [
     path("two-factor/", twofactor.setup, name="two_factor_setup"),
     path("two-factor/verify/", twofactor.verify, name="two_factor_verify"),
     path("two-factor/recovery-codes/", twofactor.recovery_codes, name="recovery_codes"),
+    path("session/keep-alive/", views.session_keepalive, name="session_keepalive"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("staff/", views.staff_accounts, name="staff"),
     path("staff/two-factor-reset/", views.staff_two_factor_reset, name="staff_two_factor_reset"),

@@ -1,15 +1,15 @@
-"""The password change and the manager's staff accounts page."""
+"""The password change, the session keep-alive and the manager's staff accounts page."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from . import lockout, services
+from . import lockout, services, session_timeout
 from .capabilities import can_manage_staff_accounts
 from .forms import StaffAccountForm
 from .selectors import get_staff_account_for_user, staff_account_rows
@@ -28,6 +28,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if form.has_error("old_password", "password_incorrect") and lockout.count_failure(self.request):
             return lockout.lockout_response(self.request)
         return super().form_invalid(form)
+
+
+@login_required
+@require_POST
+def session_keepalive(request: HttpRequest) -> HttpResponse:
+    """The "Stay signed in" button: the request itself renews the session; the page learns how long it has."""
+    return JsonResponse({"seconds_left": session_timeout.seconds_left(request)})
 
 
 @login_required
