@@ -7,6 +7,7 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,14 +17,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.capabilities import can_edit_plans, can_log_contact, works_with_clients
+from accounts.formtokens import once_per_form_token
 from accounts.models import User
+from accounts.session_timeout import kept_work
 from clients.models import Client, Family, Staff
 from clients.selectors import _get_client_for_user, _get_family_for_user
 
 from . import selectors, services
+from .filters import MyTaskFilter
 from .forms import (
     ContactLogForm,
     GoalForm,
+    PlanCloseForm,
     PlanEditForm,
     PlanForm,
     TaskEditForm,
@@ -32,6 +37,9 @@ from .forms import (
     TaskStatusForm,
 )
 from .models import Goal, Plan, Task
+
+# Entries a page of a client's full timeline (the client page shows the latest few).
+TIMELINE_PAGE_SIZE = 50
 
 
 def _get_plan_for_user(user: User, pk: int) -> Plan:
@@ -86,7 +94,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 def _contact_page(request: HttpRequest, *, client: Client | None, family: Family | None) -> HttpResponse:
     staff = _staff_of(request.user)
-    form = ContactLogForm(request.POST or None, user=request.user, client=client, family=family)
+    form = ContactLogForm(request.POST or kept_work(request) or None, user=request.user, client=client, family=family)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.contact_log(
@@ -111,12 +119,14 @@ def _contact_page(request: HttpRequest, *, client: Client | None, family: Family
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form_token
 def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     return _contact_page(request, client=_get_client_for_user(request.user, client_pk), family=None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form_token
 def contact_create_family(request: HttpRequest, family_pk: int) -> HttpResponse:
     return _contact_page(request, client=None, family=_get_family_for_user(request.user, family_pk))
 
@@ -125,9 +135,12 @@ def contact_create_family(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_GET
 def timeline(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _get_client_for_user(request.user, client_pk)
+    entries = selectors.timeline_for(client=client, user=request.user)
+    page = Paginator(entries, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
     ctx = {
         "client": client,
-        "entries": selectors.timeline_for(client=client, user=request.user),
+        "page": page,
+        "entries": page.object_list,
         "plans": selectors.plans_of_client(client=client),
     }
     return render(request, "plans/timeline.html", ctx)
@@ -138,7 +151,7 @@ def timeline(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 def _plan_create_page(request: HttpRequest, *, client: Client | None, family: Family | None) -> HttpResponse:
     _require_plan_editor(request.user)
-    form = PlanForm(request.POST or None)
+    form = PlanForm(request.POST or kept_work(request) or None)
     if request.method == "POST" and form.is_valid():
         plan = services.plan_create(actor=request.user, client=client, family=family, **form.cleaned_data)
         messages.success(request, _("The plan was drafted. Add its goals and tasks."))
@@ -148,12 +161,14 @@ def _plan_create_page(request: HttpRequest, *, client: Client | None, family: Fa
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form_token
 def plan_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     return _plan_create_page(request, client=_get_client_for_user(request.user, client_pk), family=None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form_token
 def plan_create_family(request: HttpRequest, family_pk: int) -> HttpResponse:
     return _plan_create_page(request, client=None, family=_get_family_for_user(request.user, family_pk))
 
@@ -166,7 +181,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Plan.DoesNotExist:
         raise Http404 from None
     editable = can_edit_plans(request.user) and not plan.is_closed
-    workable = set(Task.objects.for_user(request.user).filter(goal__plan=plan).values_list("pk", flat=True))
+    workable: set[int] = set()
+    if not plan.is_closed:  # a closed plan is read-only for everyone (plans.services refuses any change)
+        workable = set(Task.objects.for_user(request.user).filter(goal__plan=plan).values_list("pk", flat=True))
     ctx = {
         "plan": plan,
         "editable": editable,
@@ -181,8 +198,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request.user, pk)
     _require_plan_editor(request.user)
+    if refused := _refuse_closed(request, plan):
+        return refused
     # The form gets a copy, so that `plan` keeps the saved values the service compares against.
-    form = PlanEditForm(request.POST or None, instance=copy.copy(plan))
+    form = PlanEditForm(request.POST or kept_work(request) or None, instance=copy.copy(plan))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -191,6 +210,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ConflictError as exc:
             conflict = exc.current
             form = _conflict_form(PlanEditForm, request, conflict)
+        except services.PlanClosedError:
+            return _closed(request, plan)
         else:
             messages.success(request, _("The plan was saved."))
             return redirect("plans:plan_detail", plan.pk)
@@ -240,28 +261,61 @@ def plan_activate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_status(request, pk, services.plan_close)
+    """Closing asks first: why, with a note, after saying what closing does."""
+    plan = _get_plan_for_user(request.user, pk)
+    _require_plan_editor(request.user)
+    if refused := _refuse_closed(request, plan):
+        return refused
+    form = PlanCloseForm(request.POST or None, initial={"version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_close(
+                plan=plan, actor=request.user, version=data["version"], reason=data["reason"], note=data["note"]
+            )
+        except services.ConflictError as exc:
+            if exc.current.is_closed:
+                return _closed(request, exc.current)
+            # Their reason and note kept; the plan as it is now is shown, to be closed again on purpose.
+            plan = exc.current
+            form = PlanCloseForm({**request.POST.dict(), "version": plan.version})
+            form.is_valid()
+            form.add_error(None, _("Someone else changed this plan meanwhile. Check it and close it again."))
+        except services.TransitionError:
+            return _closed(request, plan)
+        else:
+            messages.success(request, _("The plan was closed. It is kept, read-only, with the client's history."))
+            return redirect("plans:plan_detail", plan.pk)
+    ctx = {"plan": plan, "form": form, "open_tasks": selectors.plan_open_task_count(plan=plan)}
+    return render(request, "plans/plan_close.html", ctx)
+
+
+def _closed(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """Back to the plan, saying that it is closed (the services refuse every change: `PlanClosedError`)."""
+    messages.error(request, str(services.PlanClosedError().message))
+    return redirect("plans:plan_detail", plan.pk)
 
 
 def _refuse_closed(request: HttpRequest, plan: Plan) -> HttpResponse | None:
-    if plan.is_closed:
-        messages.error(request, _("This plan is closed: it can no longer change."))
-        return redirect("plans:plan_detail", plan.pk)
-    return None
+    return _closed(request, plan) if plan.is_closed else None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form_token
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request.user, pk)
     _require_plan_editor(request.user)
     if refused := _refuse_closed(request, plan):
         return refused
-    form = GoalForm(request.POST or None)
+    form = GoalForm(request.POST or kept_work(request) or None)
     if request.method == "POST" and form.is_valid():
-        services.goal_add(plan=plan, actor=request.user, **form.cleaned_data)
+        try:
+            services.goal_add(plan=plan, actor=request.user, **form.cleaned_data)
+        except services.PlanClosedError:
+            return _closed(request, plan)
         messages.success(request, _("The goal was added."))
         return redirect("plans:plan_detail", plan.pk)
     return render(request, "plans/goal_form.html", {"form": form, "plan": plan})
@@ -269,15 +323,19 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form_token
 def task_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
     goal = _get_goal_for_user(request.user, goal_pk)
     _require_plan_editor(request.user)
     plan = goal.plan
     if refused := _refuse_closed(request, plan):
         return refused
-    form = TaskForm(request.POST or None, user=request.user, plan=plan)
+    form = TaskForm(request.POST or kept_work(request) or None, user=request.user, plan=plan)
     if request.method == "POST" and form.is_valid():
-        services.task_add(goal=goal, actor=request.user, **form.cleaned_data)
+        try:
+            services.task_add(goal=goal, actor=request.user, **form.cleaned_data)
+        except services.PlanClosedError:
+            return _closed(request, plan)
         messages.success(request, _("The task was added."))
         return redirect("plans:plan_detail", plan.pk)
     return render(request, "plans/task_form.html", {"form": form, "plan": plan, "goal": goal})
@@ -292,7 +350,11 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = _get_task_for_user(request.user, pk)
     _require_plan_editor(request.user)
     plan = task.goal.plan
-    form = TaskEditForm(request.POST or None, instance=copy.copy(task), user=request.user, plan=plan)
+    if refused := _refuse_closed(request, plan):
+        return refused
+    form = TaskEditForm(
+        request.POST or kept_work(request) or None, instance=copy.copy(task), user=request.user, plan=plan
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -310,6 +372,8 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ConflictError as exc:
             conflict = exc.current
             form = _conflict_form(TaskEditForm, request, conflict, user=request.user, plan=plan)
+        except services.PlanClosedError:
+            return _closed(request, plan)
         else:
             messages.success(request, _("The task was saved."))
             return redirect("plans:plan_detail", plan.pk)
@@ -319,7 +383,10 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """A status change from "my tasks" or a plan: JSON for the page's script, else back to the page."""
+    """The task card's "Save": the status and the note typed with it, in one service call.
+
+    JSON for the page's script, else back to the page.
+    """
     task = _get_task_for_user(request.user, pk)
     form = TaskStatusForm(request.POST)
     if not form.is_valid():
@@ -327,22 +394,32 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
             return JsonResponse({"ok": False, "errors": form.errors}, status=400)
         messages.error(request, _("Choose a status."))
         return _back(request, reverse("plans:my_tasks"))
+    data = form.cleaned_data
     try:
-        services.task_update(task=task, actor=request.user, **form.cleaned_data)
+        note = services.task_record_progress(
+            task=task, actor=request.user, version=data["version"], status=data["status"], note=data["note"]
+        )
     except services.ConflictError as exc:
         current = exc.current
         error = _("%(who)s changed this task meanwhile: it is now “%(status)s”. Yours was not saved.") % {
             "who": current.updated_by or _("Someone"),
             "status": current.get_status_display(),
         }
-        if _wants_json(request):
-            return JsonResponse({"ok": False, "error": error, **_task_state(current)}, status=409)
-        messages.error(request, error)
-        return _back(request, reverse("plans:my_tasks"))
+        return _task_refused(request, error, _task_state(current))
+    except services.PlanClosedError as exc:
+        return _task_refused(request, str(exc.message), {})
     if _wants_json(request):
-        return JsonResponse({"ok": True, "message": _("Saved."), **_task_state(task)})
+        html = render_to_string("plans/includes/task_note.html", {"note": note}, request=request) if note else ""
+        return JsonResponse({"ok": True, "message": _("Saved."), "html": html, **_task_state(task)})
     status = task.get_status_display()
     messages.success(request, _("“%(task)s” is now “%(status)s”.") % {"task": task, "status": status})
+    return _back(request, reverse("plans:my_tasks"))
+
+
+def _task_refused(request: HttpRequest, error: str, state: dict) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "error": error, **state}, status=409)
+    messages.error(request, error)
     return _back(request, reverse("plans:my_tasks"))
 
 
@@ -357,6 +434,7 @@ def _task_state(task: Task) -> dict:
 
 @login_required
 @require_POST
+@once_per_form_token
 def task_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     task = _get_task_for_user(request.user, pk)
     form = TaskNoteForm(request.POST)
@@ -365,7 +443,10 @@ def task_note_add(request: HttpRequest, pk: int) -> HttpResponse:
             return JsonResponse({"ok": False, "errors": form.errors}, status=400)
         messages.error(request, _("Write the note first."))
         return _back(request, reverse("plans:my_tasks"))
-    note = services.task_note_add(task=task, actor=request.user, text=form.cleaned_data["text"])
+    try:
+        note = services.task_note_add(task=task, actor=request.user, text=form.cleaned_data["text"])
+    except services.PlanClosedError as exc:
+        return _task_refused(request, str(exc.message), {})
     if _wants_json(request):
         html = render_to_string("plans/includes/task_note.html", {"note": note}, request=request)
         return JsonResponse({"ok": True, "html": html, "message": _("Note added.")})
@@ -378,6 +459,6 @@ def task_note_add(request: HttpRequest, pk: int) -> HttpResponse:
 def my_tasks(request: HttpRequest) -> HttpResponse:
     if not works_with_clients(request.user):
         raise Http404
-    tasks = selectors.my_tasks(user=request.user)
-    ctx = {"tasks": tasks, "status_choices": TaskStatusForm.base_fields["status"].choices}
+    tasks = MyTaskFilter(request.GET or None, queryset=selectors.my_tasks(user=request.user), user=request.user)
+    ctx = {"filter": tasks, "tasks": tasks.qs, "status_choices": TaskStatusForm.base_fields["status"].choices}
     return render(request, "plans/my_tasks.html", ctx)

@@ -23,11 +23,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.capabilities import can_make_reports, can_read_reports, can_report_on_all_providers, can_write_narrative
+from accounts.formtokens import once_per_form_token
 
 from . import selectors, services
 from .figures_cache import cached_figures_for
 from .forms import NarrativeForm, ReportForm
-from .models import JobState, ReportFormat, ReportJob, ReportKind
+from .models import NARRATIVE_SECTIONS, JobState, ReportFormat, ReportJob, ReportKind, missing_narrative_sections
 from .presentation import build_report
 from .render import CONTENT_TYPES, file_name, render_report
 from .suppression import shown_figures
@@ -107,10 +108,27 @@ def index(request: HttpRequest) -> HttpResponseBase:
         ctx["narrative"] = services.report_narrative_for(
             provider=data["provider"], start=data["start"], end=data["end"]
         )
+        ctx["missing_sections"] = _unwritten(data["provider"], ctx["narrative"])
     user: Any = request.user
     provider_id = None if can_report_on_all_providers(user) else user.provider_id
     ctx["recent_jobs"] = selectors.report_job_list(user=request.user, provider_id=provider_id)[:10]
     return render(request, "reporting/index.html", ctx)
+
+
+def _unwritten(provider: Any, narrative: Any) -> list[str]:
+    """The names of the narrative's unwritten sections for a provider's PDF (none for the report of all)."""
+    if provider is None:
+        return []
+    texts = {"thematic": narrative.thematic, "challenges": narrative.challenges} if narrative else {}
+    missing = missing_narrative_sections(thematic=texts.get("thematic", ""), challenges=texts.get("challenges", ""))
+    return [str(NARRATIVE_SECTIONS[code]) for code in missing]
+
+
+def _back_to_the_form(request: HttpRequest) -> HttpResponseBase:
+    chosen = request.POST.copy()
+    for name in ("csrfmiddlewaretoken", "draft"):
+        chosen.pop(name, None)
+    return redirect(reverse("reporting:index") + "?" + chosen.urlencode())
 
 
 @login_required
@@ -129,6 +147,7 @@ def figures_json(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@once_per_form_token
 def job_create(request: HttpRequest) -> HttpResponseBase:
     _require_reader(request)
     if not can_make_reports(request.user):
@@ -137,6 +156,16 @@ def job_create(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return render(request, "reporting/index.html", {"form": form, "can_make": True}, status=400)
     data = form.cleaned_data
+    narrative = services.report_narrative_for(provider=data["provider"], start=data["start"], end=data["end"])
+    missing = _unwritten(data["provider"], narrative)
+    if missing and request.POST.get("draft") != "1":
+        # Made now, the PDF would lack these sections: it is made only as a draft, once the person confirms.
+        messages.warning(
+            request,
+            _("Not yet written: %(sections)s. Confirm that the PDF is made as a draft, or write the narrative first.")
+            % {"sections": ", ".join(missing)},
+        )
+        return _back_to_the_form(request)
     try:
         job = services.report_job_create(
             requested_by=request.user,
@@ -158,9 +187,7 @@ def job_create(request: HttpRequest) -> HttpResponseBase:
             )
             % {"count": limit},
         )
-        chosen = request.POST.copy()
-        chosen.pop("csrfmiddlewaretoken", None)
-        return redirect(reverse("reporting:index") + "?" + chosen.urlencode())
+        return _back_to_the_form(request)
     if job.reused:
         messages.info(request, _("This report is already being made; here it is."))
     elif getattr(job, "sent", True) is False:
@@ -223,6 +250,7 @@ def job_download(request: HttpRequest, job_id: int) -> HttpResponseBase:
         language=job.language,
         suppressed=job.suppressed,
         format=fmt,
+        draft=job.is_draft,
     )
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
     response["X-Checksum-SHA256"] = job.sha256

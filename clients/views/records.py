@@ -1,4 +1,7 @@
-"""Client records in the browser: the list, a client's page, intake, edits, histories, families."""
+"""Client records in the browser: the list, intake, edits, histories, families.
+
+The client's own page (`clients:detail`) shows plans and contacts too: its view is plans/client_page.py.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,6 +24,8 @@ from accounts.capabilities import (
     can_write_family,
     works_with_clients,
 )
+from accounts.formtokens import once_per_form_token
+from accounts.session_timeout import kept_work
 
 from .. import selectors, services
 from ..filters import ClientFilter
@@ -46,14 +50,6 @@ def _require_client_area(user) -> None:
         raise Http404
 
 
-def _optional_url(name: str, *args) -> str | None:
-    """A link to a page of another app, when that app has it."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def _add_service_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -73,26 +69,9 @@ def client_list(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/list.html", ctx)
 
 
-@require_safe
-@login_required
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_client_area(request.user)
-    client = selectors.client_detail(user=request.user, pk=pk)
-    if client is None:
-        raise Http404
-    family_members = selectors.family_members(user=request.user, family=client.family) if client.family_id else []
-    ctx = {
-        "client": client,
-        "family_members": family_members,
-        "can_write": can_write_client(request.user, client),
-        "timeline_url": _optional_url("plans:timeline", client.pk),
-        "contact_create_url": _optional_url("plans:contact_create", client.pk),
-    }
-    return render(request, "clients/detail.html", ctx)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@once_per_form_token
 def client_create(request: HttpRequest) -> HttpResponse:
     _require_client_area(request.user)
     if not can_write_clients(request.user):
@@ -129,11 +108,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("The client's record was opened."))
                     return redirect(client)
     else:
-        initial = {
-            "client_ref": selectors.client_ref_suggestion(provider=provider),
-            "service_start": timezone.localdate(),
-        }
-        form = IntakeForm(user=request.user, initial=initial)
+        form = IntakeForm(kept_work(request), user=request.user, initial=selectors.intake_defaults(user=request.user))
     return render(request, "clients/create.html", {"form": form, "duplicates": duplicates})
 
 
@@ -143,7 +118,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = selectors._get_client_for_user(request.user, pk)
     if not can_write_client(request.user, client):
         raise PermissionDenied
-    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    form = ClientForm(request.POST or kept_work(request) or None, instance=client, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.client_update(client=client, by=request.user, data=form.cleaned_data)
@@ -162,7 +137,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     client = selectors._get_client_for_user(request.user, pk)
     if not can_write_client(request.user, client):
         raise PermissionDenied
-    form = LegalStatusChangeForm(request.POST or None, initial={"since": timezone.localdate()})
+    form = LegalStatusChangeForm(request.POST or kept_work(request) or None, initial={"since": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.legal_status_change(client=client, by=request.user, **form.cleaned_data)
@@ -181,7 +156,7 @@ def residence_change(request: HttpRequest, pk: int) -> HttpResponse:
     client = selectors._get_client_for_user(request.user, pk)
     if not can_write_client(request.user, client):
         raise PermissionDenied
-    form = ResidenceChangeForm(request.POST or None, initial={"since": timezone.localdate()})
+    form = ResidenceChangeForm(request.POST or kept_work(request) or None, initial={"since": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -268,13 +243,14 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@once_per_form_token
 def family_create(request: HttpRequest) -> HttpResponse:
     _require_client_area(request.user)
     if not can_write_clients(request.user):
         raise PermissionDenied
     # From a client's page, the client is ticked already.
     initial = {"members": [request.GET["client"]]} if request.GET.get("client", "").isdigit() else None
-    form = FamilyForm(request.POST or None, user=request.user, initial=initial)
+    form = FamilyForm(request.POST or kept_work(request) or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -291,11 +267,12 @@ def family_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@once_per_form_token
 def family_add_member(request: HttpRequest, pk: int) -> HttpResponse:
     family = selectors._get_family_for_user(request.user, pk)
     if not can_write_family(request.user, family):
         raise PermissionDenied
-    form = FamilyAddMemberForm(request.POST or None, user=request.user, family=family)
+    form = FamilyAddMemberForm(request.POST or kept_work(request) or None, user=request.user, family=family)
     if request.method == "POST" and form.is_valid():
         services.family_add_member(family=family, client=form.cleaned_data["client"], by=request.user)
         messages.success(request, _("The member was added to the family."))
