@@ -34,7 +34,7 @@ def _header() -> list[str]:
         _("User"),
         _("Action"),
         _("Record kind"),
-        _("Record"),
+        _("Record label"),
         _("Changes"),
         _("Detail"),
         _("IP address"),
