@@ -35,6 +35,7 @@ USER_TABLE: dict[str, set[str]] = {
     "can_read_provider_clients": {"social_worker", "manager", "outsider"},
     "sees_assigned_clients_only": {"mentor"},
     "can_write_clients": {"social_worker", "manager", "outsider"},
+    "can_set_client_ref": {"manager"},
     "can_manage_privacy": {"manager"},
     "can_import": {"manager"},
     "can_export": {"manager"},
@@ -46,6 +47,7 @@ USER_TABLE: dict[str, set[str]] = {
     "can_write_narrative": {"manager"},
     "can_read_audit": {"manager"},
     "can_manage_staff_accounts": {"manager", "superuser"},
+    "can_read_staff_caseloads": {"manager"},
 }
 
 # Who may, for every capability about a record: of the provider ("own") and of the other provider ("other").
