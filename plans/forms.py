@@ -15,7 +15,7 @@ from accounts.models import User
 from clients.models import Client, Family, Staff
 
 from .choices import ContactForm, TaskStatus, Topic
-from .models import Goal, Plan, Task
+from .models import Goal, Plan, PlanCloseReason, Task
 
 DURATION_MESSAGE = _("Enter a duration between 1 and 1440 minutes (24 hours).")
 
@@ -188,7 +188,28 @@ class TaskEditForm(VersionedForm, TaskForm):
 
 
 class TaskStatusForm(forms.Form):
+    """The task card's one form: the status and, optionally, a progress note saved with it."""
+
     status = forms.ChoiceField(label=_("Status"), choices=TaskStatus.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(
+        label=_("Progress note"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}), strip=True
+    )
+
+
+class PlanCloseForm(forms.Form):
+    """Closing a plan: why, and a note. Goals have no status yet; once they do, their fields go here."""
+
+    reason = forms.ChoiceField(
+        label=_("Why is the plan closed?"), choices=PlanCloseReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: what was reached, what is left, where the client went."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 

@@ -7,14 +7,16 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models import Client, Family, Staff
 
 from .choices import PlanEventKind, PlanStatus
-from .models import Contact, ContactTopic, Goal, Plan, PlanEvent, Task, TaskNote
+from .models import Contact, ContactTopic, Goal, Plan, PlanCloseReason, PlanEvent, Task, TaskNote
 
 
 class ConflictError(Exception):
@@ -27,6 +29,24 @@ class ConflictError(Exception):
 
 class TransitionError(Exception):
     """A plan status change that its current status does not allow."""
+
+
+class PlanClosedError(ValidationError):
+    """A change to a closed plan, to its goals or to its tasks: a closed plan is read-only, whoever asks."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This plan is closed: it can no longer change."), code="plan_closed")
+
+
+def _refuse_if_closed(plan_id: int) -> None:
+    """Every change to a plan, its goals, tasks and notes passes here first.
+
+    The plan's row is locked as an UPDATE locks it (FOR NO KEY UPDATE), so that a change and the plan's
+    closing cannot pass each other: whichever comes second sees the other's result.
+    """
+    status = Plan.objects.select_for_update(no_key=True).values_list("status", flat=True).get(pk=plan_id)
+    if status == PlanStatus.CLOSED:
+        raise PlanClosedError
 
 
 def new_contact_ref() -> str:
@@ -137,6 +157,7 @@ def plan_update(
     review_date: datetime.date | None,
     summary: str,
 ) -> Plan:
+    _refuse_if_closed(plan.pk)
     fields = {"start_date": start_date, "review_date": review_date, "summary": summary}
     changes = _changes(plan, fields)
     _save_versioned(plan, version=version, actor=actor, fields=fields)
@@ -151,12 +172,15 @@ _TRANSITIONS = {
 }
 
 
-def _plan_set_status(*, plan: Plan, actor: User, version: int, status: PlanStatus) -> Plan:
+def _plan_set_status(
+    *, plan: Plan, actor: User, version: int, status: PlanStatus, extra: dict[str, Any] | None = None
+) -> Plan:
     allowed, kind = _TRANSITIONS[status]
     if plan.version == version and plan.status not in allowed:
         raise TransitionError(plan.status)
-    changes = _changes(plan, {"status": status})
-    _save_versioned(plan, version=version, actor=actor, fields={"status": status})
+    fields = {"status": status, **(extra or {})}
+    changes = _changes(plan, {name: value for name, value in fields.items() if name in ("status", "closed_reason")})
+    _save_versioned(plan, version=version, actor=actor, fields=fields)
     PlanEvent.objects.create(plan=plan, kind=kind, actor=actor, changes=changes)
     return plan
 
@@ -167,12 +191,22 @@ def plan_activate(*, plan: Plan, actor: User, version: int) -> Plan:
 
 
 @transaction.atomic
-def plan_close(*, plan: Plan, actor: User, version: int) -> Plan:
-    return _plan_set_status(plan=plan, actor=actor, version=version, status=PlanStatus.CLOSED)
+def plan_close(*, plan: Plan, actor: User, version: int, reason: str, note: str = "") -> Plan:
+    """Close the plan for good, saying why: it becomes read-only (`PlanClosedError`), and its open tasks
+    leave every task list (`selectors.open_tasks`) while keeping their status. There is no reopening.
+
+    Goals have no status yet: once they have one, the closing sets each goal's status here, in this
+    transaction (the confirmation form, `forms.PlanCloseForm`, will ask for them).
+    """
+    if reason not in PlanCloseReason.values:
+        raise ValueError(f"Unknown reason for closing a plan: {reason!r}")
+    closing = {"closed_reason": reason, "closed_note": note, "closed_at": timezone.now(), "closed_by": actor}
+    return _plan_set_status(plan=plan, actor=actor, version=version, status=PlanStatus.CLOSED, extra=closing)
 
 
 @transaction.atomic
 def goal_add(*, plan: Plan, actor: User, area: str, description: str) -> Goal:
+    _refuse_if_closed(plan.pk)
     goal = Goal.objects.create(plan=plan, area=area, description=description)
     PlanEvent.objects.create(plan=plan, kind=PlanEventKind.GOAL_ADDED, actor=actor, changes={"area": [None, area]})
     return goal
@@ -180,6 +214,7 @@ def goal_add(*, plan: Plan, actor: User, area: str, description: str) -> Goal:
 
 @transaction.atomic
 def task_add(*, goal: Goal, actor: User, title: str, responsible: Staff, due_date: datetime.date | None = None) -> Task:
+    _refuse_if_closed(goal.plan_id)
     task = Task.objects.create(goal=goal, title=title, responsible=responsible, due_date=due_date, updated_by=actor)
     PlanEvent.objects.create(
         plan_id=goal.plan_id,
@@ -204,6 +239,7 @@ def task_update(
     clear_due_date: bool = False,
 ) -> Task:
     """Change a task's status (anyone who may work on it) or its details (plan editors)."""
+    _refuse_if_closed(task.goal.plan_id)
     fields: dict[str, Any] = {}
     if status is not None:
         fields["status"] = status
@@ -224,4 +260,18 @@ def task_update(
 
 @transaction.atomic
 def task_note_add(*, task: Task, actor: User, text: str) -> TaskNote:
+    _refuse_if_closed(task.goal.plan_id)
     return TaskNote.objects.create(task=task, author=actor, text=text)
+
+
+@transaction.atomic
+def task_record_progress(*, task: Task, actor: User, version: int, status: str, note: str = "") -> TaskNote | None:
+    """The task card's one "Save": the status and the progress note typed with it, both or neither.
+
+    A stale `version` (someone changed the task meanwhile) raises `ConflictError` and keeps nothing,
+    the note included, so that the editor sees the other change and saves again with their note.
+    """
+    task_update(task=task, actor=actor, version=version, status=status)
+    if not note.strip():
+        return None
+    return TaskNote.objects.create(task=task, author=actor, text=note.strip())

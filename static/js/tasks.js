@@ -1,5 +1,5 @@
-// Task cards: change a status or add a progress note without leaving the page.
-// Without this script the same forms post normally and the server redirects back.
+// Task cards: save a status with the progress note typed before it, in place, in one request.
+// Without this script the same form posts normally and the server redirects back.
 (function () {
   "use strict";
 
@@ -7,7 +7,7 @@
     var box = card.querySelector("[data-role=message]");
     if (!box) return;
     box.textContent = text || "";
-    box.className = "small " + (isError ? "text-danger" : "text-success");
+    box.className = "small mt-1 " + (isError ? "text-danger" : "text-success");
   }
 
   function applyState(card, data) {
@@ -20,13 +20,12 @@
     if (version && data.version) version.value = data.version;
     var select = card.querySelector("select[name=status]");
     if (select && data.status) select.value = data.status;
-    card.classList.toggle("task-finished", data.is_open === false);
+    if (typeof data.is_open === "boolean") card.classList.toggle("task-finished", !data.is_open);
   }
 
   function submit(event) {
     var form = event.target;
-    var kind = form.getAttribute("data-async");
-    if (!kind || !window.fetch) return;
+    if (form.getAttribute("data-async") !== "progress" || !window.fetch) return;
     event.preventDefault();
     var card = form.closest("[data-task]");
     var button = form.querySelector("button[type=submit]");
@@ -42,17 +41,16 @@
         return response.json().catch(function () { return { ok: false }; });
       })
       .then(function (data) {
-        if (kind === "status") {
-          if (data.status) applyState(card, data);
-          show(card, data.ok ? data.message : (data.error || card.getAttribute("data-error")), !data.ok);
-        } else if (data.ok) {
+        // A refused save (someone else changed the task) shows the task as it is now;
+        // the note stays in its box, to be saved again.
+        if (data.status) applyState(card, data);
+        if (data.ok) {
           var notes = card.querySelector("[data-role=notes]");
-          if (notes) notes.insertAdjacentHTML("beforeend", data.html);
-          form.reset();
-          show(card, data.message, false);
-        } else {
-          show(card, data.error || card.getAttribute("data-error"), true);
+          if (notes && data.html) notes.insertAdjacentHTML("beforeend", data.html);
+          var note = form.querySelector("textarea[name=note]");
+          if (note) note.value = "";
         }
+        show(card, data.ok ? data.message : (data.error || card.getAttribute("data-error")), !data.ok);
       })
       .catch(function () {
         // The network failed: fall back to the ordinary form post.
@@ -64,5 +62,15 @@
       });
   }
 
+  // A link to one task (plan#task-12) opens its card.
+  function openLinked() {
+    var id = window.location.hash.slice(1);
+    if (!/^task-\d+$/.test(id)) return;
+    var card = document.getElementById(id);
+    if (card && card.tagName === "DETAILS") card.open = true;
+  }
+
   document.addEventListener("submit", submit);
+  window.addEventListener("hashchange", openLinked);
+  openLinked();
 })();

@@ -20,7 +20,7 @@ VIEWS = [
     ("plan_detail", "plan", "get", {"social_worker": 200, "mentor": 200, "manager": 200}),
     ("plan_edit", "plan", "get", {"social_worker": 200, "mentor": 403, "manager": 200}),
     ("plan_activate", "plan", "post", {"social_worker": 302, "mentor": 403, "manager": 302}),
-    ("plan_close", "plan", "post", {"social_worker": 302, "mentor": 403, "manager": 302}),
+    ("plan_close", "plan", "get", {"social_worker": 200, "mentor": 403, "manager": 200}),
     ("goal_add", "plan", "get", {"social_worker": 200, "mentor": 403, "manager": 200}),
     ("task_add", "goal", "get", {"social_worker": 200, "mentor": 403, "manager": 200}),
     ("task_edit", "task", "get", {"social_worker": 200, "mentor": 403, "manager": 200}),

@@ -128,5 +128,5 @@ def test_the_task_cards_script_is_served_from_the_site(client, mentor, task):
     client.force_login(mentor)
     page = client.get(reverse("plans:my_tasks")).content.decode()
     assert "/static/js/tasks.js" in page
-    assert 'data-async="status"' in page
+    assert 'data-async="progress"' in page
     assert "csrfmiddlewaretoken" in page

@@ -71,7 +71,7 @@ def test_only_the_providers_active_staff_are_offered_as_responsible(client, soci
 def test_a_plan_is_activated_and_closed_and_each_change_is_recorded(client, social_worker, plan):
     client.force_login(social_worker)
     client.post(reverse("plans:plan_activate", args=[plan.pk]), {"version": 1})
-    client.post(reverse("plans:plan_close", args=[plan.pk]), {"version": 2})
+    client.post(reverse("plans:plan_close", args=[plan.pk]), {"version": 2, "reason": "goals_achieved"})
     plan.refresh_from_db()
     assert (plan.status, plan.version) == ("closed", 3)
     assert list(plan.events.order_by("at", "id").values_list("kind", flat=True)) == ["activated", "closed"]
