@@ -22,6 +22,16 @@ MAX_PERIOD_DAYS = 4 * 366
 MIN_YEAR = 2000
 MAX_YEAR = 2100
 MONTHS_OF_KIND = {ReportKind.MONTH: 1, ReportKind.TWO_MONTHS: 2, ReportKind.INTERIM: 6}
+# The fields each kind of report asks for, besides the kind, provider, language and publication-safe version that
+# every kind has. The form reads and validates only these (what the others hold is dropped); the page shows only
+# these with a script, and every field without one.
+FIELDS_OF_KIND: dict[str, tuple[str, ...]] = {
+    ReportKind.MONTH: ("month",),
+    ReportKind.TWO_MONTHS: ("month",),
+    ReportKind.INTERIM: ("month",),
+    ReportKind.FINAL: ("month",),
+    ReportKind.CUSTOM: ("start", "end"),
+}
 
 
 def previous_month_start(today: datetime.date | None = None) -> datetime.date:
@@ -76,7 +86,10 @@ class ReportForm(forms.Form):
     month = MonthField(
         label=_("First month"),
         required=False,
-        help_text=_("For a final evaluation: a month of the contract (or leave empty for the latest contract)."),
+        help_text=_(
+            "The report starts at this month. For a final evaluation: a month of the contract, "
+            "or leave it empty for the latest contract."
+        ),
     )
     start = ReportDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = ReportDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -90,14 +103,28 @@ class ReportForm(forms.Form):
         help_text=_('Figures of 1 to 4 persons are shown as "<5".'),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any = None, *args: Any, user: Any, **kwargs: Any) -> None:
+        if data is not None:
+            data = _of_chosen_kind(data)
+        super().__init__(data, *args, **kwargs)
         self.user = user
         self.fields["month"].initial = previous_month_start()
         if not can_report_on_all_providers(user):
             # Managers and social workers report on their own provider only.
             del self.fields["provider"]
         _bootstrap(self)
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
+
+    def groups(self) -> list[tuple[forms.BoundField, str]]:
+        """Each field with the kinds it belongs to (space-separated, for the page's script; "" for every kind)."""
+        kinds_of = {
+            name: " ".join(kind for kind, names in FIELDS_OF_KIND.items() if name in names)
+            for names in FIELDS_OF_KIND.values()
+            for name in names
+        }
+        return [(self[name], kinds_of.get(name, "")) for name in self.fields if name != "suppressed"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -140,6 +167,18 @@ class ReportForm(forms.Form):
         if month:
             contracts = contracts.filter(start__lte=add_months(month, 1) - datetime.timedelta(days=1), end__gte=month)
         return contracts.order_by("-start").first()
+
+
+def _of_chosen_kind(data: Any) -> Any:
+    """The submitted data without the fields the chosen kind does not ask for (another kind's leftovers)."""
+    kind_fields = FIELDS_OF_KIND.get(data.get("kind"))
+    if kind_fields is None:
+        return data
+    other = {name for names in FIELDS_OF_KIND.values() for name in names} - set(kind_fields)
+    kept = data.copy()
+    for name in other:
+        kept.pop(name, None)
+    return kept
 
 
 class NarrativeForm(forms.ModelForm):

@@ -49,6 +49,18 @@ class FailureReason(models.TextChoices):
 
 LANGUAGE_CHOICES = [("lv", _("Latvian")), ("en", _("English"))]
 
+# The text sections a provider writes for a report, in the PDF's order.
+NARRATIVE_SECTIONS = {"thematic": _("Thematic information"), "challenges": _("Challenges and difficulties")}
+
+
+def missing_narrative_sections(*, thematic: str, challenges: str) -> list[str]:
+    """The sections (NARRATIVE_SECTIONS' codes) left unwritten: a provider's PDF made without one is a draft.
+
+    The one home of the rule; `ReportJobQuerySet.with_draft` says the same in SQL (the texts are stored stripped).
+    """
+    texts = {"thematic": thematic, "challenges": challenges}
+    return [code for code in NARRATIVE_SECTIONS if not texts[code].strip()]
+
 
 class ReportNarrative(models.Model):
     """The text sections a provider's manager writes for a period before the PDF is made."""
@@ -156,6 +168,13 @@ class ReportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def is_draft(self) -> bool:
+        """A provider's PDF asked for while a narrative section was unwritten (the report of all providers has none)."""
+        if self.provider_id is None or self.format != ReportFormat.PDF:
+            return False
+        return bool(missing_narrative_sections(thematic=self.narrative_thematic, challenges=self.narrative_challenges))
 
 
 class FiguresChange(models.Model):

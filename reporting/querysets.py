@@ -14,6 +14,12 @@ if TYPE_CHECKING:
 
 
 class ReportJobQuerySet(models.QuerySet):
+    def with_draft(self) -> ReportJobQuerySet:
+        """`draft`: `ReportJob.is_draft` in SQL (the narrative copies are stored stripped, so blank is empty)."""
+        unwritten = models.Q(narrative_thematic="") | models.Q(narrative_challenges="")
+        draft = models.Q(provider__isnull=False, format="pdf") & unwritten
+        return self.annotate(draft=models.ExpressionWrapper(draft, output_field=models.BooleanField()))
+
     def for_user(self, user: User) -> ReportJobQuerySet:
         if not can_read_reports(user):
             return self.none()

@@ -72,10 +72,12 @@ def file_name(
     language: str,
     suppressed: bool,
     format: ReportFormat,
+    draft: bool = False,
 ) -> str:
-    """The name a downloaded report file is given (`provider` None: all providers)."""
+    """The name a downloaded report file is given (`provider` None: all providers; `draft`: made without its
+    narrative, `ReportJob.is_draft`)."""
     who = provider.code if provider is not None else "ALL"
-    suffix = "-publication" if suppressed else ""
+    suffix = ("-publication" if suppressed else "") + ("-draft" if draft else "")
     return f"report-{who}-{start:%Y-%m-%d}-{end:%Y-%m-%d}-{language}{suffix}.{format.value}"
 
 

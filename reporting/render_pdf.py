@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .models import NARRATIVE_SECTIONS, missing_narrative_sections
 from .presentation import Narrative, build_report, definitions
 from .suppression import ShownFigures
 
@@ -81,9 +82,15 @@ def render_pdf(figures: ShownFigures, *, language: str = "lv", narrative: Narrat
 def render_html(figures: ShownFigures, *, language: str = "lv", narrative: Narrative | None = None) -> str:
     """The PDF's HTML (also what the tests read): the same template, in the given language."""
     narrative = narrative or Narrative()
+    # A provider's report without its text sections is a draft, marked on every page and in the title (the
+    # PDF's metadata); the report of all providers has no narrative to wait for.
+    missing = missing_narrative_sections(thematic=narrative.thematic, challenges=narrative.challenges)
+    draft = figures.provider is not None and bool(missing)
     with translation.override(language):
         report = build_report(figures, with_charts=True)
         context = {
+            "draft": draft,
+            "missing_sections": [str(NARRATIVE_SECTIONS[code]) for code in missing] if draft else [],
             "report": report,
             "language": language,
             "static_base": STATIC_ORIGIN + "/" + settings.STATIC_URL.strip("/") + "/",

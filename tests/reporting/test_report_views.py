@@ -200,7 +200,7 @@ def test_make_the_pdf_queues_a_job_and_the_job_page_follows_it(
 ):
     user = sign_in(client, request, "manager")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reporting:job_create"), MARCH)
+        response = client.post(reverse("reporting:job_create"), {**MARCH, "draft": "1"})  # no narrative: a draft
     job = ReportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("reporting:job_detail", args=[job.pk])
@@ -230,7 +230,7 @@ def test_make_the_pdf_queues_a_job_and_the_job_page_follows_it(
     job.refresh_from_db()
     assert hashlib.sha256(first_bytes).hexdigest() == job.sha256
     assert first["Content-Disposition"].startswith("attachment;")
-    assert "report-LSK-2026-03-01-2026-03-31-en.pdf" in first["Content-Disposition"]
+    assert "report-LSK-2026-03-01-2026-03-31-en-draft.pdf" in first["Content-Disposition"]
     assert "no-store" in first["Cache-Control"]
 
 
@@ -407,8 +407,8 @@ def test_the_archive_takes_one_query_for_one_job_or_many(done_job, manager, coor
 def test_asking_again_for_a_pdf_being_made_shows_that_job(client, request, world, django_capture_on_commit_callbacks):
     sign_in(client, request, "manager")
     with django_capture_on_commit_callbacks(execute=False):
-        first = client.post(reverse("reporting:job_create"), MARCH)
-        second = client.post(reverse("reporting:job_create"), MARCH, follow=True)
+        first = client.post(reverse("reporting:job_create"), {**MARCH, "draft": "1"})
+        second = client.post(reverse("reporting:job_create"), {**MARCH, "draft": "1"}, follow=True)
     job = ReportJob.objects.get()
     assert first["Location"] == reverse("reporting:job_detail", args=[job.pk])
     assert second.redirect_chain[-1][0] == first["Location"]
@@ -421,8 +421,10 @@ def test_a_fourth_pdf_in_flight_is_refused_with_a_message_on_the_report_page(
     sign_in(client, request, "manager")
     with django_capture_on_commit_callbacks(execute=False):
         for month in ("2026-01", "2026-02", "2026-03"):
-            assert client.post(reverse("reporting:job_create"), {**MARCH, "month": month}).status_code == 302
-        response = client.post(reverse("reporting:job_create"), {**MARCH, "month": "2026-04"}, follow=True)
+            draft = {**MARCH, "month": month, "draft": "1"}
+            assert client.post(reverse("reporting:job_create"), draft).status_code == 302
+        draft = {**MARCH, "month": "2026-04", "draft": "1"}
+        response = client.post(reverse("reporting:job_create"), draft, follow=True)
     assert ReportJob.objects.count() == 3
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].startswith(reverse("reporting:index") + "?")
