@@ -24,15 +24,15 @@ def record_kind_choices() -> list[tuple[str, str]]:
 
 class AuditFilter(django_filters.FilterSet):
     since = django_filters.DateFilter(
-        label=_("from"), field_name="at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), field_name="at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
     )
     until = django_filters.DateFilter(
-        label=_("until"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
     )
-    actor_username = django_filters.ChoiceFilter(label=_("user"), choices=[])
-    action = django_filters.ChoiceFilter(label=_("action"), choices=Action.choices)
-    object_type = django_filters.ChoiceFilter(label=_("record kind"), choices=[])
-    object_id = django_filters.CharFilter(label=_("record id"), widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    actor_username = django_filters.ChoiceFilter(label=_("User"), choices=[])
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=Action.choices)
+    object_type = django_filters.ChoiceFilter(label=_("Record kind"), choices=[])
+    object_id = django_filters.CharFilter(label=_("Record ID"), widget=forms.TextInput(attrs={"inputmode": "numeric"}))
 
     class Meta:
         model = AuditEntry
