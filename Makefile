@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck messages worker bench stop-db
+.PHONY: install run test lint typecheck messages worker bench stop-db screens
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,10 @@ stop-db: install
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/caseapp_bench
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Screenshots of every page of every role, 1366 and 390 px, lv and en, into docs/screens/ (scripts/screens.py).
+# Drops and re-creates its own scratch database: SCREENS_DATABASE_URL (its name must contain "screens"), or
+# "caseapp_screens" on the embedded server when unset; the developer's database and media are never touched.
+SCREENS_DATABASE_URL ?=
+screens: install
+	SCREENS_DATABASE_URL=$(SCREENS_DATABASE_URL) $(BIN)/python scripts/screens.py $(SCREENS_ARGS)
