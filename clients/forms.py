@@ -9,8 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import can_set_client_ref
+
 from .choices import RECEPTION_CENTRE, LegalStatus, StaffRole
-from .models import Client, Family, Provider
+from .models import Client, Family, Provider, Staff, by_name
 from .selectors import merge_candidates, staff_choices
 
 if TYPE_CHECKING:
@@ -64,14 +66,24 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self._setup_helper()
-        self.fields["social_worker"].queryset = staff_choices(user=user, role=StaffRole.SOCIAL_WORKER)
-        self.fields["mentor"].queryset = staff_choices(user=user, role=StaffRole.MENTOR)
+        for field, role in (("social_worker", StaffRole.SOCIAL_WORKER), ("mentor", StaffRole.MENTOR)):
+            self.fields[field].queryset = staff_choices(user=user, role=role)
+            self.fields[field].label_from_instance = _staff_label
         self.fields["family"].queryset = Family.objects.for_user(user)
         self.fields["country"].error_messages["invalid_choice"] = _(
             "Unknown country: choose a country from the list (ISO 3166 code)."
         )
+        if not can_set_client_ref(user):
+            # Generated at intake (services.client_create) and kept after: shown, never taken from the request.
+            ref = self.fields["client_ref"]
+            ref.disabled = True
+            ref.required = False
+            ref.help_text = _("Given by the system; only a manager changes it.")
 
     def clean_client_ref(self):
+        if self.fields["client_ref"].disabled:
+            # The stored reference of a record; at intake "" and the service gives the next one.
+            return self.instance.client_ref if self.instance.pk else ""
         ref = self.cleaned_data["client_ref"].strip()
         # References are the provider's own: another provider's use of one is neither a clash nor told.
         taken = Client.objects.filter(
@@ -99,6 +111,15 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
         if start and end and end < start:
             self.add_error("service_end", _("The service cannot end before it starts."))
         return cleaned
+
+
+def _staff_label(staff: Staff) -> str:
+    return staff.display_name
+
+
+def _client_label(client: Client) -> str:
+    """A record in a choice of records: the reference and the name."""
+    return f"{client.client_ref} · {client.display_name}"
 
 
 class IntakeForm(ClientForm):
@@ -192,7 +213,8 @@ class HandoverForm(_CrispyMixin, forms.Form):
         if client.family_id is None:
             del self.fields["with_family"]
         else:
-            members = ", ".join(str(m) for m in client.family.members.exclude(pk=client.pk).order_by("last_name"))
+            others = client.family.members.exclude(pk=client.pk).order_by(*by_name())
+            members = ", ".join(m.display_name for m in others)
             self.fields["with_family"].help_text = _("The other members: %(members)s.") % {"members": members or "—"}
 
     def clean(self):
@@ -214,7 +236,7 @@ class MergeForm(_CrispyMixin, forms.Form):
         self._setup_helper()
         self.fields["other"].queryset = merge_candidates(user=user, client=client)
         self.fields["other"].label_from_instance = lambda c: (
-            f"{c.client_ref} · {c.first_name} {c.last_name}"
+            _client_label(c)
             + (f" · {c.birth_date:%Y-%m-%d}" if c.birth_date else "")
             + (f" · {c.country.name}" if c.country else "")
         )
@@ -234,7 +256,8 @@ class FamilyForm(_CrispyMixin, forms.ModelForm):
         self._setup_helper()
         self.fields["family_ref"].required = False
         self.fields["family_ref"].help_text = _("Empty: a reference is made for you.")
-        self.fields["members"].queryset = Client.objects.for_user(user).filter(family__isnull=True)
+        self.fields["members"].queryset = Client.objects.for_user(user).filter(family__isnull=True).order_by(*by_name())
+        self.fields["members"].label_from_instance = _client_label
 
 
 class FamilyAddMemberForm(_CrispyMixin, forms.Form):
@@ -244,4 +267,5 @@ class FamilyAddMemberForm(_CrispyMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self._setup_helper()
         self.fields["client"].queryset = Client.objects.for_user(user).exclude(family=family)
-        self.fields["client"].label_from_instance = lambda c: f"{c.client_ref} · {c.first_name} {c.last_name}"
+        self.fields["client"].queryset = self.fields["client"].queryset.order_by(*by_name(), "pk")
+        self.fields["client"].label_from_instance = _client_label

@@ -76,6 +76,14 @@ def by_name(prefix: str = "") -> tuple[models.Func | str, ...]:
     )
 
 
+def person_name(first_name: str, last_name: str) -> str:
+    """A person's name on the screen: "Surname First" ("Uzvārds Vārds"), as Latvian lists write it.
+
+    The one convention of every list, page and choice, in the order the lists sort by (`by_name`).
+    """
+    return " ".join(part for part in (last_name, first_name) if part)
+
+
 class Provider(models.Model):
     code = models.CharField(
         _("code"),
@@ -155,6 +163,11 @@ class Staff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in lists and choices (`person_name`), in the order they are sorted by (`by_name`)."""
+        return person_name(self.first_name, self.last_name)
 
 
 class Family(models.Model):
@@ -273,7 +286,7 @@ class Client(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return self.display_name
 
     def save(self, *args, **kwargs) -> None:
         self.name_key = name_key(self.first_name, self.last_name)
@@ -284,6 +297,11 @@ class Client(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("clients:detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name as every screen shows it (`person_name`)."""
+        return person_name(self.first_name, self.last_name)
 
     @property
     def is_active(self) -> bool:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
+from .choices import StaffRole
 from .models import (
     Client,
     Family,
@@ -149,17 +152,46 @@ def client_duplicates(
     return list(client_list(user=user).filter(pk__in=matching))
 
 
+# A reference that ends in a number: the provider's pattern is what comes before it ("LSK-", "C", "2026/").
+_NUMBERED_REF = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+
+
 def client_ref_suggestion(*, provider: Provider) -> str:
-    """A free reference for intake: the provider's code and the next number."""
-    number = Client.objects.filter(provider=provider).count() + 1
-    while Client.objects.filter(provider=provider, client_ref=f"{provider.code}-{number:04d}").exists():
-        number += 1
-    return f"{provider.code}-{number:04d}"
+    """The next free reference in the provider's pattern: that of its latest client, with the next number.
+
+    "LSK-0041" is followed by "LSK-0042" (the highest number of that pattern plus one, the digits' width kept); a
+    provider without a numbered reference yet starts at its code and 0001.
+    """
+    latest = Client.objects.filter(provider=provider).order_by("-created_at", "-pk")
+    match = _NUMBERED_REF.match(latest.values_list("client_ref", flat=True).first() or "")
+    prefix, width = (match["prefix"], len(match["number"])) if match else (f"{provider.code}-", 4)
+    # Index: client_ref_per_provider, the provider's references from the prefix on.
+    taken = set(
+        Client.objects.filter(provider=provider, client_ref__startswith=prefix).values_list("client_ref", flat=True)
+    )
+    numbers = [int(m["number"]) for ref in taken if (m := _NUMBERED_REF.match(ref)) and m["prefix"] == prefix]
+    return f"{prefix}{max(numbers, default=0) + 1:0{width}d}"
 
 
 def staff_choices(*, user: User, role: str) -> QuerySet[Staff]:
-    """Active staff of the user's provider in one role, for the assignment fields."""
-    return Staff.objects.for_user(user).filter(role=role, is_active=True)
+    """Active staff of the user's provider in one role, for the assignment fields, in Latvian alphabetical order."""
+    return Staff.objects.for_user(user).filter(role=role, is_active=True).order_by(*by_name(), "pk")
+
+
+def intake_defaults(*, user: User) -> dict[str, Any]:
+    """A new record's starting values: the next reference, today, and the social worker taking the client in.
+
+    The social worker is the user's own staff record when they are an active social worker of the provider
+    (a manager taking a client in chooses one).
+    """
+    defaults: dict[str, Any] = {
+        "client_ref": client_ref_suggestion(provider=user.provider),
+        "service_start": timezone.localdate(),
+    }
+    own = staff_choices(user=user, role=StaffRole.SOCIAL_WORKER).filter(user=user).first()
+    if own is not None:
+        defaults["social_worker"] = own.pk
+    return defaults
 
 
 def merge_candidates(*, user: User, client: Client) -> QuerySet[Client]:

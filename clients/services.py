@@ -13,9 +13,17 @@ from django.db.models import UniqueConstraint
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.capabilities import can_hand_over, can_merge, can_write_client, can_write_family, can_write_records_of
+from accounts.capabilities import (
+    can_hand_over,
+    can_merge,
+    can_set_client_ref,
+    can_write_client,
+    can_write_family,
+    can_write_records_of,
+)
 
 from .models import Client, Family, LegalStatusEntry, Provider, ProviderHandover, ResidenceEntry, Staff
+from .selectors import client_ref_suggestion
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -102,6 +110,9 @@ def client_create(
     """Open a new client's record, with the first legal status and residence when known."""
     _require(can_write_records_of(by, provider.pk))
     client = Client(provider=provider, **{k: v for k, v in data.items() if k in CLIENT_FIELDS})
+    if not can_set_client_ref(by) or not client.client_ref:
+        # The reference is generated (the next in the provider's pattern); only a manager chooses one.
+        client.client_ref = client_ref_suggestion(provider=provider)
     _check_staff(client)
     _clean_unique_ref(client, "client_ref")
     client.save()
@@ -126,6 +137,8 @@ def client_update(*, client: Client, by: User, data: Mapping[str, Any]) -> Clien
     stored = Client.objects.select_for_update().get(pk=client.pk)
     changed = []
     for field, value in data.items():
+        if field == "client_ref" and not can_set_client_ref(by):
+            continue  # only a manager changes the reference (the form shows it read-only to others)
         if field in CLIENT_FIELDS and getattr(stored, field) != value:
             setattr(stored, field, value)
             changed.append(field)

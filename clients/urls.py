@@ -1,4 +1,8 @@
-"""clients: the records' URLs."""
+"""clients: the records' URLs.
+
+`clients:detail`, the client's one page, is joined to these by caseapp/urls.py: its view is the plans app's
+(plans/client_page.py), which this app, below plans, may not import.
+"""
 
 from audit.middleware import audited_view
 

@@ -7,7 +7,6 @@ from .views import records
 urlpatterns = [
     path("", records.client_list, name="list"),
     path("new/", records.client_create, name="create"),
-    path("<int:pk>/", records.client_detail, name="detail"),
     path("<int:pk>/edit/", records.client_edit, name="edit"),
     path("<int:pk>/legal-status/", records.status_change, name="status_change"),
     path("<int:pk>/residence/", records.residence_change, name="residence_change"),

@@ -54,18 +54,18 @@ def test_an_unknown_country_is_refused(social_worker):
     assert "Unknown country" in form.errors["country"][0]
 
 
-def test_a_duplicate_reference_is_refused_beside_the_field(social_worker, provider):
+def test_a_duplicate_reference_is_refused_beside_the_field(manager, provider):
     ClientFactory(provider=provider, client_ref="LSK-0700")
-    form = IntakeForm(_data(), user=social_worker)
+    form = IntakeForm(_data(), user=manager)
     assert not form.is_valid()
     assert form.errors["client_ref"] == [
         "Your provider already has a client with the reference LSK-0700. Choose another reference."
     ]
 
 
-def test_a_reference_differing_only_in_case_is_a_duplicate(social_worker, provider):
+def test_a_reference_differing_only_in_case_is_a_duplicate(manager, provider):
     ClientFactory(provider=provider, client_ref="LSK-0700")
-    form = IntakeForm(_data(client_ref="lsk-0700"), user=social_worker)
+    form = IntakeForm(_data(client_ref="lsk-0700"), user=manager)
     assert "client_ref" in form.errors
 
 

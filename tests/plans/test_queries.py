@@ -76,10 +76,11 @@ def test_my_tasks_shows_overdue_tasks_first(client, provider, mentor, social_wor
     assert 'class="card task-card overdue' in client.get(reverse("plans:my_tasks")).content.decode()
 
 
-def test_the_timeline_takes_the_same_queries_for_3_and_20_rows_of_each_kind(
-    client, social_worker, mentor, assigned_client, family, outsider, today
+@pytest.mark.parametrize("page", ["plans:timeline", "clients:detail"])
+def test_the_timeline_and_the_client_page_take_the_same_queries_for_3_and_20_rows_of_each_kind(
+    client, social_worker, mentor, assigned_client, family, outsider, today, page
 ):
-    plan = PlanFactory(client=assigned_client)
+    plan = PlanFactory(client=assigned_client, status="active")
     task = TaskFactory(goal=GoalFactory(plan=plan), responsible=mentor.staff)
 
     def build(n):
@@ -96,13 +97,24 @@ def test_the_timeline_takes_the_same_queries_for_3_and_20_rows_of_each_kind(
             client=assigned_client, from_provider=outsider.provider, to_provider=social_worker.provider, date=day
         )
 
+    def build_more(n):
+        build(n)
+        # Another goal and task a row, each on the client page's active plan.
+        TaskFactory(goal=GoalFactory(plan=plan), responsible=social_worker.staff)
+
     client.force_login(social_worker)
-    before, after, response = _grow(
-        build, lambda: _queries(client, reverse("plans:timeline", args=[assigned_client.pk]))
-    )
+    before, after, response = _grow(build_more, lambda: _queries(client, reverse(page, args=[assigned_client.pk])))
     assert before == after
     entries = response.context["entries"]
-    assert len(entries) == 20 * 7
+    if page == "plans:timeline":
+        # The full timeline, a page at a time.
+        assert response.context["page"].paginator.count == 20 * 7
+        assert len(entries) == 50
+    else:
+        # The client page: the latest entries and contacts, every goal and task of the active plan.
+        assert len(entries) == 10
+        assert len(response.context["contacts"]) == 10
+        assert sum(len(g.tasks.all()) for g in response.context["plan"].goals.all()) == 21
     assert [e.date for e in entries] == sorted((e.date for e in entries), reverse=True)
 
 

@@ -73,7 +73,7 @@ def test_the_mentor_sees_the_name_of_the_assigned_clients_own_family(client, men
 
     _, html = _timeline(client, assigned_client)
 
-    assert "family Ahmadi" in html
+    assert "Family: Ahmadi" in html
     assert "another family" not in html
 
 
@@ -145,6 +145,6 @@ def test_a_family_contact_does_not_list_a_member_who_has_left_the_family_since(
 
     _, html = _timeline(client, assigned_client)
 
-    assert "family Ahmadi" in html
+    assert "Family: Ahmadi" in html
     assert "Departed" not in html
     assert "another person" not in html
