@@ -71,6 +71,7 @@ class EntryRow:
     kind: str
     record: str  # the record's label, or its kind and id
     record_named: bool  # False: the reader may not see the record now, or it is gone
+    record_url: str  # the record's own page, where it has one and the reader may see it
     changes: list[ChangeLine]
     detail: str
 
@@ -280,6 +281,11 @@ def _want_values(model: type[models.Model] | None, entry: AuditEntry, labels: _L
                 labels.want(m2m.related_model, pk)
 
 
+def _url(record: models.Model | None) -> str:
+    get_url = getattr(record, "get_absolute_url", None)
+    return str(get_url()) if callable(get_url) else ""
+
+
 def clean_detail(detail: str) -> str:
     """The entry's note without hashes, cut to a line."""
     return Truncator(_HASH_IN_TEXT.sub("", detail).strip()).chars(DETAIL_LENGTH)
@@ -321,6 +327,7 @@ def entry_rows(entries: Iterable[AuditEntry], *, user: Any) -> list[EntryRow]:
                 kind=kind_label(entry.object_type),
                 record=record_text,
                 record_named=record is not None,
+                record_url=_url(record),
                 changes=[
                     *_value_changes(model, changes, labels, show_values),
                     *_other_changes(model, entry, labels, show_values),

@@ -78,6 +78,7 @@ def test_the_lines_are_label_before_after(manager_client, social_worker, assigne
     assert "Amira" in row.record
     assert [(line.label, line.before, line.after) for line in row.changes] == [("First name", "Amina", "Amira")]
     assert row.actor == "Anna Bērziņa (sw)"
+    assert row.record_url == reverse("clients:detail", args=[assigned_client.pk])
 
 
 def test_a_foreign_key_reads_as_the_records_label(manager_client, social_worker, mentor, unassigned_client):
@@ -162,6 +163,7 @@ def test_a_client_handed_to_another_provider_is_shown_by_kind_and_id_only(
     row = _page(manager_client).context["rows"][0]
     assert row.record == f"Client #{assigned_client.pk}"
     assert not row.record_named
+    assert row.record_url == ""
     assert [(line.label, line.before, line.after, line.kind) for line in row.changes] == [
         ("First name", None, None, "withheld")
     ]
@@ -360,3 +362,28 @@ def test_only_managers_export(client, request, role):
 
 def test_the_export_takes_no_post(manager_client):
     assert manager_client.post(reverse("audit:export")).status_code == 405
+
+
+def test_an_anonymisation_names_the_fields_it_removed_never_their_values(manager_client, manager, assigned_client):
+    with unaudited_rows():
+        Client.objects.filter(pk=assigned_client.pk).update(anonymised_at=timezone.now())
+    _entry(
+        manager.provider_id,
+        action=Action.UPDATE,
+        object_type="clients.client",
+        object_id=str(assigned_client.pk),
+        changes={"anonymised": ["client_ref", "first_name", "last_name"], "contacts_cleared": 2},
+        detail="anonymised",
+    )
+    row = next(row for row in _page(manager_client).context["rows"] if row.detail == "anonymised")
+    assert row.record == f"Client #{assigned_client.pk}"
+    assert [(line.label, line.after) for line in row.changes] == [
+        ("Anonymised fields", "Client reference, First name, Last name"),
+        ("Contacts cleared", "2"),
+    ]
+
+
+def test_a_record_of_no_model_reads_by_its_kind(manager_client, manager):
+    _entry(manager.provider_id, action=Action.IMPORT, object_type="exchange", detail="clients: +3 ~0")
+    row = next(row for row in _page(manager_client).context["rows"] if row.entry.action == Action.IMPORT)
+    assert (row.action, row.kind, row.record, row.detail) == ("Imported", "Exchange format", "", "clients: +3 ~0")
