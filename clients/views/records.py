@@ -65,7 +65,14 @@ def client_list(request: HttpRequest) -> HttpResponse:
     clients = selectors.client_list(user=request.user)
     client_filter = ClientFilter(request.GET or None, queryset=clients, user=request.user)
     page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    ctx = {"filter": client_filter, "page": page, "can_write": can_write_clients(request.user)}
+    # The filters beside the name search: folded on a phone unless one of them is set.
+    filters_active = any(request.GET.get(name) for name in client_filter.form.fields if name != "q")
+    ctx = {
+        "filter": client_filter,
+        "page": page,
+        "can_write": can_write_clients(request.user),
+        "filters_active": filters_active,
+    }
     return render(request, "clients/list.html", ctx)
 
 
