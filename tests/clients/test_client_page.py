@@ -157,3 +157,13 @@ def test_the_home_pages_and_the_plan_page_link_to_the_client_page(
         assert f'href="{reverse("plans:timeline", args=[assigned_client.pk])}"' not in html
     plan_page = client.get(reverse("plans:plan_detail", args=[active_task.goal.plan_id])).content.decode()
     assert f'href="{page_url}"' in plan_page
+
+
+def test_the_client_lists_filters_are_folded_on_a_phone_unless_one_is_set(client, mentor, assigned_client):
+    client.force_login(mentor)
+    folded = client.get(reverse("clients:list")).content.decode()
+    assert 'class="col-12 col-lg collapse d-md-block" id="client-filters"' in folded
+    searched = client.get(reverse("clients:list"), {"q": "amina"}).content.decode()
+    assert 'class="col-12 col-lg collapse d-md-block" id="client-filters"' in searched
+    filtered = client.get(reverse("clients:list"), {"country": "AF"}).content.decode()
+    assert 'class="col-12 col-lg collapse d-md-block show" id="client-filters"' in filtered
