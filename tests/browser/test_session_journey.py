@@ -163,3 +163,17 @@ def test_stay_signed_in_keeps_the_session_on_a_phone(phone_page, lang, t, step, 
     page.reload()
     expect(main(page).locator("h1")).to_have_text(heading)
     step(page, "still-signed-in")
+
+
+def test_a_double_click_on_log_the_contact_logs_one_contact(page, lang, t, step, ilze, amina):
+    user, _staff = ilze
+    open_sign_in(page, lang, t)
+    sign_in(page, user.username, t)
+    page.goto(f"/plans/clients/{amina.pk}/contacts/new/")
+    form = main(page).locator("form[method=post]").first
+    form.locator("input[name=form][value=phone]").check()
+    form.locator("#id_note").fill(NOTE)
+    form.get_by_role("button", name=t("Log the contact")).dblclick()
+    expect(main(page).locator(".alert-success")).to_contain_text(t("The contact was logged."))
+    step(page, "logged-once")
+    assert Contact.objects.count() == 1
