@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from accounts.capabilities import can_read_staff_caseloads, works_with_clients
+from accounts.capabilities import can_read_staff_caseloads, can_report_on_all_providers, works_with_clients
 from accounts.models import Role
 from clients.models import Staff
 from plans import selectors
 from plans.choices import TaskStatus
+from reporting.selectors import providers_overview
 
 # The mentor's home page shows the soonest tasks; "my tasks" shows them all.
 MENTOR_HOME_TASKS = 10
@@ -38,13 +39,17 @@ def _manager_home(user, page_number: str | None) -> dict:
     return {"glance": selectors.month_at_a_glance(provider_id=user.provider_id)}
 
 
+def _coordinator_home(user, page_number: str | None) -> dict:
+    return {"overview": providers_overview(user=user, today=timezone.localdate())}
+
+
 # Each role lands on its own page, with what it shows (a fixed number of queries whatever the rows).
 # A page, not an access rule: what the pages link to asks `accounts.capabilities`.
 HOME_PAGES: dict[str, tuple[str, Callable[..., dict] | None]] = {
     Role.SOCIAL_WORKER: ("home/social_worker.html", _social_worker_home),
     Role.MENTOR: ("home/mentor.html", _mentor_home),
     Role.MANAGER: ("home/manager.html", _manager_home),
-    Role.COORDINATOR: ("home/coordinator.html", None),
+    Role.COORDINATOR: ("home/coordinator.html", _coordinator_home),
 }
 
 
@@ -52,7 +57,7 @@ HOME_PAGES: dict[str, tuple[str, Callable[..., dict] | None]] = {
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     template, home_context = HOME_PAGES.get(request.user.role, ("home/no_role.html", None))
-    if home_context is None or not works_with_clients(request.user):
+    if home_context is None or not (works_with_clients(request.user) or can_report_on_all_providers(request.user)):
         return render(request, template, {})
     return render(request, template, home_context(request.user, request.GET.get("page")))
 

@@ -1,13 +1,23 @@
-"""Reads of the reporting app: the archive a user may see, one job, the narrative of a period."""
+"""Reads of the reporting app: the archive a user may see, one job, the narrative of a period, the providers'
+reports due and their month's figures side by side (the coordinator's home)."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import JobState, ReportJob
+from accounts.capabilities import can_report_on_all_providers
+from clients.models import Contract, Provider
+
+from .due import DUE_DAYS, DUE_KINDS, DueReport, contract_reports, made_by_period, shown_report
+from .figures.by_provider import MonthFigures, month_figures_by_provider
+from .models import ALL_PROVIDERS, JobState, ReportJob
+from .periods import Period, month_before
+from .presentation import percent
 
 
 def report_job_list(*, user: Any, provider_id: int | None = None, done_only: bool = False) -> QuerySet[ReportJob]:
@@ -26,3 +36,81 @@ def _get_job_for_user(user: Any, job_id: int) -> ReportJob:
     if job is None:
         raise Http404
     return job
+
+
+@dataclass(frozen=True)
+class DueCell:
+    """One kind of report of a provider's contract: the one to show now, and how many others of it are late."""
+
+    report: DueReport | None
+    late_before: int = 0
+
+
+@dataclass(frozen=True)
+class ProviderReports:
+    provider: Provider
+    contract: Contract | None
+    due: list[DueCell] = field(default_factory=list)  # in DUE_KINDS' order
+    figures: MonthFigures | None = None
+    planned: int | None = None  # the contract's persons a month in the figures' month
+
+    @property
+    def of_target(self) -> int | None:
+        return percent(self.figures.persons, self.planned) if self.figures and self.planned else None
+
+
+@dataclass(frozen=True)
+class ProvidersOverview:
+    month: Period
+    providers: list[ProviderReports]
+    total: MonthFigures | None
+    # The days after its period a report is due (the page says how due dates are derived).
+    due_days: dict[str, int] = field(default_factory=lambda: {str(kind): days for kind, days in DUE_DAYS.items()})
+
+
+def _current(contracts: list[Contract], today: datetime.date) -> Contract | None:
+    """The contract the provider works under now: the latest begun, else the first to begin."""
+    begun = [contract for contract in contracts if contract.start <= today]
+    return begun[-1] if begun else (contracts[0] if contracts else None)
+
+
+def providers_overview(*, user: Any, today: datetime.date) -> ProvidersOverview:
+    """Every provider's reports due under its current contract (made, waiting or late) and the headline figures of
+    the latest whole month; for the fund's coordinators only, with a fixed number of queries whatever the providers.
+    Nothing about any person: counts only."""
+    month = month_before(today)
+    if not can_report_on_all_providers(user):
+        return ProvidersOverview(month=month, providers=[], total=None)
+    providers = list(Provider.objects.order_by("name"))
+    contracts: dict[int, list[Contract]] = {}
+    for contract in Contract.objects.filter(provider__in=providers).order_by("start", "pk"):
+        contracts.setdefault(contract.provider_id, []).append(contract)
+    current = {provider.pk: _current(contracts.get(provider.pk, []), today) for provider in providers}
+    begun = [contract.start for contract in current.values() if contract is not None]
+    jobs = ReportJob.objects.for_user(user).filter(state=JobState.DONE, provider__isnull=False)
+    if begun:
+        jobs = jobs.filter(end__gte=min(begun))
+    made = made_by_period(
+        jobs.with_draft().order_by("created_at", "pk").values_list("pk", "provider_id", "start", "end", "draft")
+    )
+    figures = month_figures_by_provider(month.start)
+    rows = []
+    for provider in providers:
+        contract = current[provider.pk]
+        cells = []
+        if contract is not None:
+            reports = contract_reports(contract.start, contract.end, today=today, made=made.get(provider.pk, {}))
+            for kind in DUE_KINDS:
+                shown, late = shown_report((r for r in reports if r.kind == kind), today=today)
+                cells.append(DueCell(shown, late))
+        covering = [c for c in contracts.get(provider.pk, []) if c.start <= month.end and c.end >= month.start]
+        rows.append(
+            ProviderReports(
+                provider=provider,
+                contract=contract,
+                due=cells,
+                figures=figures.get(provider.pk),
+                planned=covering[-1].planned_persons_per_month if covering else None,
+            )
+        )
+    return ProvidersOverview(month=month, providers=rows, total=figures.get(ALL_PROVIDERS))

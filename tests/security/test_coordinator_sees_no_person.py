@@ -119,7 +119,8 @@ def test_a_coordinators_pdf_and_downloads_hold_no_person(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("reporting:job_create"),
-            {"kind": "month", "month": "2026-03", "provider": provider.pk, "language": "lv"},
+            # No narrative is written: the coordinator confirms a draft (issue 17).
+            {"kind": "month", "month": "2026-03", "provider": provider.pk, "language": "lv", "draft": "1"},
         )
     job = ReportJob.objects.get()
     assert job.state == JobState.DONE

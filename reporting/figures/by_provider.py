@@ -1,0 +1,80 @@
+"""One whole month's headline figures of every provider side by side, read from the month rollups.
+
+A query per rollup whatever the number of providers (the coordinator's home), not `figures_for` once per
+provider; for a whole calendar month these are the numbers `figures_for` gives each provider (persons served
+that month, contacts and their hours, the staff who delivered them), and a test holds them equal.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Subquery, Sum
+
+from clients.choices import StaffRole
+from clients.models import Staff
+
+from ..models import ALL_PROVIDERS, ContactsMonth, PersonsMonth, StaffMonth
+from .types import round_half_up
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    persons: int = 0
+    contacts: int = 0
+    hours: float = 0.0
+    social_workers: int = 0
+    mentors: int = 0
+
+
+def month_figures_by_provider(month: datetime.date) -> dict[int, MonthFigures]:
+    """{provider id: its figures of the calendar month of `month`}, with ALL_PROVIDERS for them all together
+    (a person served by two providers counts once there); a provider without contacts that month is absent."""
+    first = month.replace(day=1)
+    persons = dict(
+        PersonsMonth.objects.filter(month=first)
+        .values("provider_id")
+        .annotate(n=Count("*"))
+        .order_by()
+        .values_list("provider_id", "n")
+    )
+    contacts = {
+        row["provider_id"]: row
+        for row in ContactsMonth.objects.filter(month=first)
+        .values("provider_id")
+        .annotate(n=Sum("contacts"), minutes=Sum("minutes"))
+        .order_by()
+    }
+    role = Subquery(Staff.objects.filter(pk=OuterRef("staff_id")).values("role")[:1])
+    staff: dict[int, dict[str, int]] = {}
+    rows = StaffMonth.objects.filter(month=first).annotate(role=role).values("provider_id", "role")
+    for row in rows.annotate(n=Count("*")).order_by():
+        staff.setdefault(row["provider_id"], {})[row["role"]] = row["n"]
+
+    every = {"n": 0, "minutes": 0}
+    for row in contacts.values():
+        every["n"] += row["n"]
+        every["minutes"] += row["minutes"] or 0
+    # A staff member works for one provider: the providers' staff add up.
+    every_staff = {code: sum(roles.get(code, 0) for roles in staff.values()) for code in StaffRole.values}
+    figures = {}
+    for provider_id in (set(persons) | set(contacts) | set(staff)) - {ALL_PROVIDERS}:
+        counted = contacts.get(provider_id, {"n": 0, "minutes": 0})
+        roles = staff.get(provider_id, {})
+        figures[provider_id] = MonthFigures(
+            persons=persons.get(provider_id, 0),
+            contacts=counted["n"],
+            hours=round_half_up(counted["minutes"] or 0, 60) or 0.0,
+            social_workers=roles.get(StaffRole.SOCIAL_WORKER, 0),
+            mentors=roles.get(StaffRole.MENTOR, 0),
+        )
+    if figures:
+        figures[ALL_PROVIDERS] = MonthFigures(
+            persons=persons.get(ALL_PROVIDERS, 0),
+            contacts=every["n"],
+            hours=round_half_up(every["minutes"], 60) or 0.0,
+            social_workers=every_staff[StaffRole.SOCIAL_WORKER],
+            mentors=every_staff[StaffRole.MENTOR],
+        )
+    return figures
