@@ -278,12 +278,31 @@ def save_picture(png: bytes, path: Path) -> str:
     return note
 
 
+# The outermost elements that reach past the right edge with no scrolling box around them (or positioned out of it).
+OVERFLOWING = r"""() => {
+  const width = document.documentElement.clientWidth, found = [];
+  const clipped = (el) => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX; if (o !== 'visible') return true; } return false; };
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    const loose = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+    if (box.width === 0 || box.right <= width + 1 || (clipped(el) && !loose)) continue;
+    if (found.some((other) => other.contains(el))) continue;
+    found.push(el);
+  }
+  return found.slice(0, 3).map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + [...el.classList].slice(0, 3).map((c) => '.' + c).join('')
+    + ' "' + el.textContent.trim().replace(/\s+/g, ' ').slice(0, 30) + '"');
+}"""
+
+
 def look(tab, width: int) -> list[str]:
     """What is wrong with the page shown, as far as a script can tell."""
     notes = []
     scroll_width = tab.evaluate("document.documentElement.scrollWidth")
     if scroll_width > width + 1:
-        notes.append(f"wider than the screen at {width} px ({scroll_width} px)")
+        culprits = tab.evaluate(OVERFLOWING)
+        notes.append(f"wider than the screen at {width} px ({scroll_width} px: {', '.join(culprits) or '?'})")
     if width >= 992:
         navbar = tab.locator("nav.navbar").first
         if navbar.count() and (box := navbar.bounding_box()) and box["height"] >= ONE_LINE_MENU_PX:
