@@ -63,6 +63,12 @@ def _already_sent(request: HttpRequest, token: str) -> HttpResponse | None:
     return redirect(first.redirect_to)
 
 
+def spent_form_tokens_clear() -> int:
+    """Tokens older than a day (run hourly by accounts.tasks): a form is not sent twice a day apart."""
+    deleted, _by_model = FormSubmission.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()
+    return deleted
+
+
 def once_per_form_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """For a create view: a submission with a token already spent goes where the first one went."""
 
@@ -80,7 +86,6 @@ def once_per_form_token(view: Callable[..., HttpResponse]) -> Callable[..., Http
             if isinstance(response, HttpResponseRedirectBase):
                 claim.redirect_to = response.url[:500]
                 claim.save(update_fields=["redirect_to"])
-                FormSubmission.objects.filter(user=request.user, created_at__lt=timezone.now() - KEEP_FOR).delete()
             else:
                 claim.delete()
             return response

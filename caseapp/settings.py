@@ -253,6 +253,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Re-send report jobs left queued while the broker was down, or whose worker died.
     "report-jobs-sweep": {"task": "reporting.tasks.report_jobs_sweep_task", "schedule": 300.0},
+    # Expired sessions (with the typed work kept across a timeout) and spent form tokens.
+    "short-lived-rows-clear": {"task": "accounts.tasks.short_lived_rows_clear_task", "schedule": 3600.0},
 }
 
 LOGGING = {

@@ -13,12 +13,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import session_timeout
 from accounts.middleware import SIGNED_IN_AT
+from accounts.tasks import short_lived_rows_clear_task
 from plans.models import Contact
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"
 NOTE = "Amina asked about the language course; she brings her papers on Monday."
+
+
+@pytest.fixture(autouse=True)
+def _in_english(client, plain_client):
+    for each in (client, plain_client):
+        each.cookies["django_language"] = "en"
 
 
 def _contact_url(person) -> str:
@@ -120,6 +127,13 @@ def test_the_work_is_kept_half_an_hour_at_most(client, social_worker, assigned_c
     session.save()
     client.force_login(social_worker)
     assert NOTE not in client.get(_contact_url(assigned_client)).content.decode()
+
+
+def test_the_kept_work_leaves_the_database_with_its_expired_session(client, social_worker, assigned_client):
+    _time_out_while_typing(client, social_worker, assigned_client)
+    _idle_past_the_limit(client)
+    short_lived_rows_clear_task()
+    assert not Session.objects.filter(session_data__isnull=False).exists()
 
 
 def test_a_form_sent_without_a_signed_in_user_on_that_browser_is_not_kept(plain_client, assigned_client):
