@@ -44,6 +44,7 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": selectors.active_plan_of(client=client),
         "plans": list(selectors.plans_of_client(client=client)),
         "contacts": selectors.recent_contacts(client=client, user=request.user, limit=RECENT_CONTACTS),
-        "entries": selectors.timeline_for(client=client, user=request.user, limit=RECENT_ENTRIES),
+        # The rest of the timeline: its contacts are those above.
+        "entries": selectors.timeline_for(client=client, user=request.user, limit=RECENT_ENTRIES, with_contacts=False),
     }
     return render(request, "clients/detail.html", ctx)

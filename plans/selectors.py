@@ -171,11 +171,14 @@ def recent_contacts(*, client: Client, user: User, limit: int = 10) -> list[Cont
     return _contacts_of(client=client, user=user, limit=limit)
 
 
-def timeline_for(*, client: Client, user: User, limit: int | None = None) -> list[TimelineEntry]:
+def timeline_for(
+    *, client: Client, user: User, limit: int | None = None, with_contacts: bool = True
+) -> list[TimelineEntry]:
     """Everything that happened to the client, newest first (the latest `limit`), in a fixed number of queries.
 
     Others named on the client's contacts appear by name only when `user` may see them. With a `limit` each
-    kind is read only as far as its latest `limit` rows: the newest `limit` of all are among them.
+    kind is read only as far as its latest `limit` rows: the newest `limit` of all are among them. Without
+    contacts: the rest, for a page that lists the contacts beside it (the client page).
     """
 
     def latest(qs: models.QuerySet, *order: str) -> models.QuerySet:
@@ -183,8 +186,9 @@ def timeline_for(*, client: Client, user: User, limit: int | None = None) -> lis
 
     tz = timezone.get_current_timezone()
     entries: list[TimelineEntry] = []
-    contacts = _contacts_of(client=client, user=user, limit=limit)
-    entries += [TimelineEntry("contact", c.date, None, c) for c in contacts]
+    if with_contacts:
+        contacts = _contacts_of(client=client, user=user, limit=limit)
+        entries += [TimelineEntry("contact", c.date, None, c) for c in contacts]
     plan_ids = plans_of_client(client=client).values("pk")
     events = PlanEvent.objects.filter(plan_id__in=plan_ids).select_related("actor", "task", "plan")
     entries += [TimelineEntry("plan_event", e.at.astimezone(tz).date(), e.at, e) for e in latest(events, "-at", "-id")]
