@@ -140,6 +140,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@once_per_form_token
 def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     client = selectors._get_client_for_user(request.user, pk)
     if not can_write_client(request.user, client):
@@ -159,6 +160,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@once_per_form_token
 def residence_change(request: HttpRequest, pk: int) -> HttpResponse:
     client = selectors._get_client_for_user(request.user, pk)
     if not can_write_client(request.user, client):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.formtokens import FIELD
 from accounts.models import FormSubmission
 from accounts.tasks import short_lived_rows_clear_task
-from clients.models import Client, Family
+from clients.models import Client, Family, LegalStatusEntry, ResidenceEntry
 from plans.models import Contact, Goal, Plan, Task, TaskNote
 from tests.factories import FamilyFactory, GoalFactory, PlanFactory, TaskFactory
 
@@ -74,6 +74,16 @@ CASES = {
         reverse("clients:family_add_member", args=[f["family"].pk]),
         {"client": f["unassigned_client"].pk},
         Client.objects.filter(family=f["family"], pk=f["unassigned_client"].pk),
+    ),
+    "clients:status_change": lambda f: (
+        reverse("clients:status_change", args=[f["assigned_client"].pk]),
+        {"legal_status": "refugee", "since": TODAY},
+        LegalStatusEntry.objects.filter(client=f["assigned_client"], legal_status="refugee"),
+    ),
+    "clients:residence_change": lambda f: (
+        reverse("clients:residence_change", args=[f["assigned_client"].pk]),
+        {"municipality": "Valmiera", "since": TODAY},
+        ResidenceEntry.objects.filter(client=f["assigned_client"], since=TODAY),
     ),
     "plans:contact_create": lambda f: (
         reverse("plans:contact_create", args=[f["assigned_client"].pk]),
