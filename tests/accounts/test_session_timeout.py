@@ -81,6 +81,15 @@ def test_the_sign_in_page_shows_that_the_session_ended(client, social_worker, as
     assert NOTE not in page
 
 
+def test_a_page_opened_after_the_idle_limit_says_the_session_ended(client, social_worker, assigned_client):
+    client.force_login(social_worker)
+    client.get(reverse("home"))
+    _idle_past_the_limit(client)
+    response = client.get(_contact_url(assigned_client), follow=True)
+    assert response.redirect_chain[0][0] == f"{reverse('accounts:login')}?next={_contact_url(assigned_client)}"
+    assert "Your session ended after a while without activity. Sign in again to go on." in response.content.decode()
+
+
 def test_the_same_user_signing_in_again_finds_the_form_filled_in_and_saves_it(client, social_worker, assigned_client):
     _time_out_while_typing(client, social_worker, assigned_client)
     client.force_login(social_worker)
