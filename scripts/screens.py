@@ -51,6 +51,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 WIDTHS = {1366: 900, 390: 844}
 LANGUAGES = ("lv", "en")
+# The browser's locale of each language: date fields show dd.mm.yyyy in Latvian.
+LOCALES = {"lv": "lv-LV", "en": "en-GB"}
 PASSWORD = "demo-parole-2026"  # noqa: S105 - the demo accounts' password, printed by demo_data
 # The demo accounts (home/management/commands/demo_data.py) by the POLICY table's role names.
 ACCOUNTS = {"social_worker": "socialais", "mentor": "mentors", "manager": "vaditajs", "coordinator": "koordinators"}
@@ -310,12 +312,32 @@ def look(tab, width: int) -> list[str]:
     return notes
 
 
-def photograph(context, tab, page: Page, folder: Path, errors: list[str], with_errors: bool) -> Shot:
+@dataclass
+class Tab:
+    """A browser context in one language (its locale too: date fields show the browser's format) and its tab."""
+
+    context: object
+    page: object
+    errors: list[str]
+
+
+def new_tab(browser, base_url: str, lang: str, cookies: list | None = None) -> Tab:
+    context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900}, locale=LOCALES[lang])
+    context.set_default_timeout(30_000)
+    context.add_cookies([*(cookies or []), {"name": "django_language", "value": lang, "url": base_url}])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return Tab(context, page, errors)
+
+
+def photograph(tabs: dict[str, Tab], page: Page, folder: Path, with_errors: bool) -> Shot:
     shot = Shot(folder.name, page.name)
     if page.url is None:
         shot.notes.append(page.note)
         return shot
-    answer = context.request.get(page.url, max_redirects=0)
+    answer = tabs[LANGUAGES[0]].context.request.get(page.url, max_redirects=0)
     kind = answer.headers.get("content-type", "")
     if 300 <= answer.status < 400:
         shot.notes.append(f"redirects to {answer.headers.get('location', '?')}")
@@ -323,32 +345,31 @@ def photograph(context, tab, page: Page, folder: Path, errors: list[str], with_e
     if not kind.startswith("text/html"):
         shot.notes.append(f"a download ({kind.split(';')[0]})")
         return shot
-    for lang in LANGUAGES:
-        context.add_cookies([{"name": "django_language", "value": lang, "url": BASE_URL[0]}])
+    for lang, tab in tabs.items():
         for width, height in WIDTHS.items():
-            tab.set_viewport_size({"width": width, "height": height})
-            errors.clear()
-            response = tab.goto(page.url, wait_until="load")
+            tab.page.set_viewport_size({"width": width, "height": height})
+            tab.errors.clear()
+            response = tab.page.goto(page.url, wait_until="load")
             if response is not None and response.status >= 400:
                 shot.notes.append(f"HTTP {response.status} ({lang}, {width} px)")
-            shot.notes += [f"{note} ({lang})" for note in look(tab, width)]
+            shot.notes += [f"{note} ({lang})" for note in look(tab.page, width)]
             stem = f"{file_stem(page.name)}-{lang}-{width}"
-            note = save_picture(tab.screenshot(full_page=True), folder / f"{stem}.png")
+            note = save_picture(tab.page.screenshot(full_page=True), folder / f"{stem}.png")
             shot.files[f"{lang}-{width}"] = f"{stem}.png"
             if note:
                 shot.notes.append(f"{note} ({lang}, {width} px)")
             if with_errors:
-                sent = tab.evaluate(
+                sent = tab.page.evaluate(
                     """() => { const form = document.querySelector('main form[method=post]');
                         if (!form) return false; form.noValidate = true; form.requestSubmit(); return true; }"""
                 )
                 if sent:
-                    tab.wait_for_load_state("load")
+                    tab.page.wait_for_load_state("load")
                     stem = f"{file_stem(page.name)}-errors-{lang}-{width}"
-                    save_picture(tab.screenshot(full_page=True), folder / f"{stem}.png")
+                    save_picture(tab.page.screenshot(full_page=True), folder / f"{stem}.png")
                     shot.files[f"errors-{lang}-{width}"] = f"{stem}.png"
-            if errors:
-                shot.notes.append(f"script errors ({lang}, {width} px): {'; '.join(sorted(set(errors)))[:300]}")
+            if tab.errors:
+                shot.notes.append(f"script errors ({lang}, {width} px): {'; '.join(sorted(set(tab.errors)))[:300]}")
     return shot
 
 
@@ -369,41 +390,36 @@ def sign_in(tab, username: str, device) -> None:
         raise SystemExit(f"{username} could not sign in: still on {tab.url}")
 
 
-def new_context(browser, base_url: str):
-    context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(30_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    return context, tab, errors
-
-
 def photograph_anonymous(browser, base_url: str, out: Path) -> list[Shot]:
-    context, tab, errors = new_context(browser, base_url)
-    tab.goto("/accounts/login/")
+    tabs = {lang: new_tab(browser, base_url, lang) for lang in LANGUAGES}
     folder = out / "anonymous"
     folder.mkdir(parents=True, exist_ok=True)
-    shot = photograph(context, tab, Page("accounts:login", "/accounts/login/"), folder, errors, False)
-    context.close()
+    shot = photograph(tabs, Page("accounts:login", "/accounts/login/"), folder, False)
+    for tab in tabs.values():
+        tab.context.close()
     return [shot]
 
 
 def photograph_role(browser, base_url: str, role: str, demo: Demo, out: Path, only: set[str]) -> list[Shot]:
-    context, tab, errors = new_context(browser, base_url)
+    """Signed in once (a two-factor code is good once); the other language's context shares the session cookie."""
+    first = new_tab(browser, base_url, LANGUAGES[0])
+    sign_in(first.page, ACCOUNTS[role], demo.devices[role])
+    tabs = {LANGUAGES[0]: first}
+    for lang in LANGUAGES[1:]:
+        tabs[lang] = new_tab(browser, base_url, lang, cookies=first.context.cookies())
     folder = out / role
     folder.mkdir(parents=True, exist_ok=True)
-    sign_in(tab, ACCOUNTS[role], demo.devices[role])
     shots = []
     for page in pages_for(role, demo):
         if only and page.name not in only:
             continue
         log(f"{role}: {page.name}")
         try:
-            shots.append(photograph(context, tab, page, folder, errors, page.name in FORMS_WITH_ERRORS))
+            shots.append(photograph(tabs, page, folder, page.name in FORMS_WITH_ERRORS))
         except Exception as exc:  # noqa: BLE001 - one page's failure is noted in the index; the others go on
             shots.append(Shot(role, page.name, notes=[f"failed: {type(exc).__name__}: {str(exc)[:200]}"]))
-    context.close()
+    for tab in tabs.values():
+        tab.context.close()
     return shots
 
 
