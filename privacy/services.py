@@ -80,6 +80,10 @@ def _plan_row(plan: Plan) -> dict[str, Any]:
         "start_date": plan.start_date,
         "review_date": plan.review_date,
         "summary": plan.summary,
+        "closed_at": plan.closed_at,
+        "closed_reason": plan.closed_reason,
+        "closed_reason_label": plan.get_closed_reason_display() if plan.closed_reason else "",
+        "closed_note": plan.closed_note,
         "goals": [
             {
                 "area": goal.area,
@@ -274,6 +278,8 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
     concerns = Q(client_id=client.pk) | (Q(family_id=client.family_id) if family_done else Q(pk__in=[]))
     plans = Plan.objects.filter(concerns)
     plans.exclude(summary="").update(summary="")
+    # The note on closing is free text about the person too; the reason (a choice) stays for the figures.
+    plans.exclude(closed_note="").update(closed_note="")
     Goal.objects.filter(plan__in=plans).update(description=REMOVED_TEXT)
     Task.objects.filter(goal__plan__in=plans).update(title=REMOVED_TEXT)
     # A progress note is never edited through save(); clearing its text on anonymisation is the exception.

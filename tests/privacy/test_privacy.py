@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 
 from audit.models import Action, AuditEntry
 from clients.models import Client, Family, NameWord, Provider
-from plans.models import Contact, ContactTopic, Goal, Plan, Task, TaskNote
+from plans.models import Contact, ContactTopic, Goal, Plan, PlanCloseReason, Task, TaskNote
+from plans.services import plan_close
 from privacy.services import (
     client_anonymise,
     client_data_export,
@@ -95,12 +96,23 @@ def test_the_export_holds_the_person_their_histories_contacts_and_plans(person, 
     assert set(notes) == {"Amina asked about the flat", "Visited the whole family"}
     assert notes["Amina asked about the flat"]["topics"] == ["housing"]
     assert notes["Amina asked about the flat"]["place"] == "Saldus novada dome"
-    assert notes["Amina asked about the flat"]["staff"] == "Jānis Ozoliņš"
+    assert notes["Amina asked about the flat"]["staff"] == "Ozoliņš Jānis"
     assert notes["Visited the whole family"]["with"] == "family"
     [plan] = data["plans"]
     assert plan["goals"][0]["description"] == "A flat for Amina"
     assert plan["goals"][0]["tasks"][0]["notes"][0]["text"] == "Amina signed the lease"
     assert {e["action"] for e in data["record_history"]} >= {Action.CREATE, Action.UPDATE}
+
+
+def test_the_export_says_why_and_when_a_plan_was_closed(person, manager):
+    plan = Plan.objects.get(client=person)
+    plan_close(plan=plan, actor=manager, version=plan.version, reason=PlanCloseReason.MOVED_AWAY, note="Left for Rīga")
+
+    [closed] = client_data_export(client=person)["plans"]
+
+    assert closed["closed_reason"] == PlanCloseReason.MOVED_AWAY
+    assert closed["closed_note"] == "Left for Rīga"
+    assert closed["closed_at"] is not None
 
 
 def test_the_export_names_other_people_only_by_their_reference(person, stranger):
@@ -297,13 +309,22 @@ def test_the_last_member_clears_the_familys_name_contacts_and_plans(person, mana
     _close(person)
     sister = _close(Client.objects.get(client_ref="C-SISTER"))
     family_plan = PlanFactory(client=None, family=person.family, summary="The Haddads move to Rīga")
+    plan_close(
+        plan=family_plan,
+        actor=manager,
+        version=family_plan.version,
+        reason=PlanCloseReason.GOALS_ACHIEVED,
+        note="Amina found work in Rīga",
+    )
 
     client_anonymise(client=person, by=manager)
     client_anonymise(client=sister, by=manager)
 
     assert Family.objects.get(pk=person.family_id).name == ""
     assert Contact.objects.get(family=person.family).note == ""
-    assert Plan.objects.get(pk=family_plan.pk).summary == ""
+    closed = Plan.objects.get(pk=family_plan.pk)
+    assert (closed.summary, closed.closed_note) == ("", "")
+    assert closed.closed_reason == PlanCloseReason.GOALS_ACHIEVED
 
 
 def test_no_audit_entry_written_by_anonymisation_holds_the_names(person, manager):
@@ -463,7 +484,7 @@ def test_past_reports_keep_every_figure_and_no_name_remains(django_user_model):
         *TaskNote.objects.values_list("text", flat=False),
         *Task.objects.values_list("title", flat=False),
         *Goal.objects.values_list("description", flat=False),
-        *Plan.objects.values_list("summary", flat=False),
+        *Plan.objects.values_list("summary", "closed_note"),
         *Family.objects.values_list("name", flat=False),
     ]
     words = {word for row in texts for value in row for word in value.replace("-", " ").split()}
