@@ -78,6 +78,11 @@ def attempts_left(request: HttpRequest, username: str | None) -> int:
     return max(0, min(left_for_pair, left_for_address))
 
 
+def cool_off_minutes() -> int:
+    """How long a lock lasts, in whole minutes (AXES_COOLOFF_TIME), for the warnings that name it."""
+    return max(1, int(get_cool_off(None).total_seconds() // 60))
+
+
 def is_locked(request: HttpRequest, username: str) -> bool:
     return AxesProxyHandler.is_locked(request, get_credentials(username))
 

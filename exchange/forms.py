@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -27,10 +27,11 @@ class MultipleFileField(forms.FileField):
 
 class ImportUploadForm(forms.Form):
     files = MultipleFileField(
-        label=_lazy("Files"),
-        help_text=_lazy(
-            "One .xlsx workbook with a sheet a file, or the .csv files (providers, staff, clients, contacts, "
-            "and optionally contracts and status_history) chosen together."
+        # gettext_lazy by its own name: makemessages does not know an alias such as `_lazy`, and left these English.
+        label=gettext_lazy("Files"),
+        help_text=gettext_lazy(
+            "One .xlsx workbook with a sheet for each file, or the .csv files (providers, staff, clients, "
+            "contacts, and optionally contracts and status_history), chosen together."
         ),
         widget=MultipleFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )

@@ -34,7 +34,7 @@ def test_a_user_signs_in_with_a_password(client, social_worker):
 def test_a_wrong_password_is_refused_with_a_message(client, social_worker):
     response = client.post(reverse("accounts:login"), {"username": "sw", "password": "wrong-password-1"})
     assert response.status_code == 200
-    assert "un paroli" in response.content.decode()
+    assert "Nepareizs lietotājvārds vai parole." in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

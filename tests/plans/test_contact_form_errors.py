@@ -41,7 +41,7 @@ def test_the_summary_at_the_top_links_each_error_to_its_field(client, social_wor
     assert summary
     assert "autofocus" in summary.group(1)
     assert 'tabindex="-1"' in summary.group(1)
-    assert '<a class="link-danger" href="#id_form_0">Form</a>: This field is required.' in summary.group(2)
+    assert '<a class="alert-link" href="#id_form_0">Form</a>: This field is required.' in summary.group(2)
     assert page.index("form-errors") < page.index('id="div_id_date"')
 
 
