@@ -13,19 +13,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from common.cells import escape_cell
+
 from .models import AuditEntry
 from .presentation import EntryRow, entry_rows
 
 # Entries labelled together: the queries per chunk stay fixed (one a model), the memory bounded.
 CHUNK = 500
-# A spreadsheet reads a cell starting with one of these as a formula (the rule of exchange/formats.py, which
-# this bottom layer cannot import).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    """Text a spreadsheet shows as written, never runs as a formula."""
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _header() -> list[str]:
@@ -43,7 +37,7 @@ def _header() -> list[str]:
 
 def _cells(row: EntryRow) -> list[str]:
     return [
-        safe_cell(text)
+        escape_cell(text)
         for text in (
             formats.date_format(timezone.localtime(row.entry.at), "Y-m-d H:i:s"),
             row.actor,

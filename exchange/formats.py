@@ -22,6 +22,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
+from common.cells import unescape_cell
+
 
 @dataclass(frozen=True)
 class FileSpec:
@@ -110,30 +112,6 @@ ERRORS_SHOWN = 100
 # compresses about ten times; a zip bomb hundreds of times. Small parts (styles) may compress more.
 MAX_COMPRESSION_RATIO = 100
 RATIO_CHECKED_ABOVE_BYTES = 1024 * 1024
-
-# A spreadsheet reads a cell starting with one of these as a formula (tab and CR too, by OWASP's advice).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _needs_escape(value: str) -> bool:
-    # A value that already starts with the escape sign is escaped again, so that unescaping is exact.
-    while value.startswith("'"):
-        value = value[1:]
-        if not value:
-            return False
-        if value.startswith(FORMULA_STARTS):
-            return True
-    return value.startswith(FORMULA_STARTS)
-
-
-def escape_cell(value: str) -> str:
-    """The text written to a file: formulas are prefixed with a single quote."""
-    return "'" + value if value and _needs_escape(value) else value
-
-
-def unescape_cell(value: str) -> str:
-    """The inverse of `escape_cell`."""
-    return value[1:] if value.startswith("'") and _needs_escape(value[1:]) else value
 
 
 @dataclass(frozen=True)

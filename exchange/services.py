@@ -20,6 +20,7 @@ from django.db import transaction
 from audit.models import Action
 from audit.services import audit_record, unaudited_rows
 from clients.models import Client, Contract, LegalStatusEntry, Provider, Staff
+from common.cells import escape_cell
 from plans.models import Contact
 
 from .client_files import import_clients, import_status_history
@@ -29,7 +30,6 @@ from .formats import (
     IMPORT_ORDER,
     Sheet,
     StreamedSheet,
-    escape_cell,
     read_csv_files,
     read_path,
     read_workbook,

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from common.cells import escape_cell
 from plans.choices import ContactForm, Topic
 
 from .presentation import (
@@ -32,22 +33,13 @@ from .suppression import Count, SafeFigures, ShownFigures
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
-# A spreadsheet reads a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """Text that a spreadsheet shows as written, never runs as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 # What a cell of the workbook holds: a label, a count, an average, a mark of a hidden figure, or nothing.
 Value: TypeAlias = str | int | float | None
 
 
 def _cell(value: Value) -> Value:
     # str() turns a mark of a hidden figure (a str enum) into the plain text a workbook keeps.
-    return safe_text(str(value)) if isinstance(value, str) else value
+    return escape_cell(str(value)) if isinstance(value, str) else value
 
 
 def _sheet_title(title: str) -> str:

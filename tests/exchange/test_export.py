@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from clients.models import Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
-from exchange.formats import escape_cell, unescape_cell
+from common.cells import escape_cell, unescape_cell
 from exchange.services import FILE_SPECS, dataset_export, dataset_import
 from plans.models import Contact
 from tests.factories import ProviderFactory

@@ -13,8 +13,8 @@ from django.db import connection
 from django.utils import translation
 
 from clients.models import Client, LegalStatusEntry, Staff
+from common.cells import unescape_cell
 from exchange import fast
-from exchange.formats import unescape_cell
 from exchange.resources import RESOURCES
 from exchange.services import FAST_IMPORTS, dataset_import, read_upload
 from plans.models import Contact, ContactTopic

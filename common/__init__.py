@@ -1,0 +1,1 @@
+"""Rules below every app: plain Python, no models, imported by any layer."""
