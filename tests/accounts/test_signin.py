@@ -9,7 +9,7 @@ ROLE_HEADINGS = {
     "social_worker": ("Mans klientu loks", "My caseload"),
     "mentor": ("Mani uzdevumi un klienti", "My tasks and clients"),
     "manager": ("Mēnesis īsumā", "The month at a glance"),
-    "coordinator": ("Pakalpojumu sniedzēju ziņojumi", "Providers' reports"),
+    "coordinator": ("Pakalpojuma sniedzēju ziņojumi", "Providers' reports"),
 }
 
 
