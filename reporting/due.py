@@ -24,8 +24,13 @@ from .periods import Period, add_months, month_start
 
 DUE_DAYS = {ReportKind.MONTH: 15, ReportKind.INTERIM: 15, ReportKind.FINAL: 30}
 INTERIM_MONTHS = 6
-# The kinds a contract calls for, in the order the coordinator's table shows them.
+# The kinds a contract calls for, in the order the coordinator's table shows them, with their column titles.
 DUE_KINDS = (ReportKind.MONTH, ReportKind.INTERIM, ReportKind.FINAL)
+DUE_KIND_LABELS = {
+    ReportKind.MONTH: _("Monthly report"),
+    ReportKind.INTERIM: _("Interim report"),
+    ReportKind.FINAL: _("Final evaluation"),
+}
 
 
 class DueState(models.TextChoices):

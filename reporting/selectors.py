@@ -13,7 +13,7 @@ from django.http import Http404
 from accounts.capabilities import can_report_on_all_providers
 from clients.models import Contract, Provider
 
-from .due import DUE_DAYS, DUE_KINDS, DueReport, contract_reports, made_by_period, shown_report
+from .due import DUE_DAYS, DUE_KIND_LABELS, DUE_KINDS, DueReport, contract_reports, made_by_period, shown_report
 from .figures.by_provider import MonthFigures, month_figures_by_provider
 from .models import ALL_PROVIDERS, JobState, ReportJob
 from .periods import Period, month_before
@@ -42,8 +42,13 @@ def _get_job_for_user(user: Any, job_id: int) -> ReportJob:
 class DueCell:
     """One kind of report of a provider's contract: the one to show now, and how many others of it are late."""
 
+    kind: str
     report: DueReport | None
     late_before: int = 0
+
+    @property
+    def label(self) -> str:
+        return str(DUE_KIND_LABELS[self.kind])
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class ProvidersOverview:
     total: MonthFigures | None
     # The days after its period a report is due (the page says how due dates are derived).
     due_days: dict[str, int] = field(default_factory=lambda: {str(kind): days for kind, days in DUE_DAYS.items()})
+    kinds: list[str] = field(default_factory=lambda: [str(DUE_KIND_LABELS[kind]) for kind in DUE_KINDS])
 
 
 def _current(contracts: list[Contract], today: datetime.date) -> Contract | None:
@@ -102,7 +108,7 @@ def providers_overview(*, user: Any, today: datetime.date) -> ProvidersOverview:
             reports = contract_reports(contract.start, contract.end, today=today, made=made.get(provider.pk, {}))
             for kind in DUE_KINDS:
                 shown, late = shown_report((r for r in reports if r.kind == kind), today=today)
-                cells.append(DueCell(shown, late))
+                cells.append(DueCell(kind, shown, late))
         covering = [c for c in contracts.get(provider.pk, []) if c.start <= month.end and c.end >= month.start]
         rows.append(
             ProviderReports(
