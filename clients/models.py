@@ -162,7 +162,7 @@ class Staff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return self.display_name
 
     @property
     def display_name(self) -> str:

@@ -206,7 +206,7 @@ def test_social_worker_logs_a_family_visit_and_drafts_a_plan(page, lang, t, step
 
     success(page, t, "The task was added.")
     card = main(page).locator(".task-card").filter(has_text="Visit the flat on Brīvības iela")
-    expect(card).to_contain_text("Dace Liepa")
+    expect(card).to_contain_text("Liepa Dace")
     expect(card.locator("[data-role=status-badge]")).to_have_text(t("Open"))
     step(page, "plan-with-task")
 
