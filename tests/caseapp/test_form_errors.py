@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.urls import reverse
 
 CHOICES = [("a", "A"), ("b", "B")]
 
@@ -77,3 +78,15 @@ def test_a_short_form_shows_only_its_own_errors_at_the_top():
     assert "Not this one." in html
     assert 'href="#id_name"' not in html
     assert "autofocus" not in html
+
+
+@pytest.mark.django_db
+def test_the_report_form_sums_up_its_errors_at_the_top(client, coordinator, provider):
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("reporting:index"), {"kind": "month", "month": "2026-13", "language": "en"})
+    html = page.content.decode()
+    summary = html[
+        html.index('class="alert alert-danger form-errors"') : html.index("</ul>", html.index("form-errors"))
+    ]
+    assert 'href="#id_month"' in summary
