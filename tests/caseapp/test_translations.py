@@ -205,6 +205,8 @@ class _Reader(HTMLParser):
         if tag in ("script", "style"):
             self._hidden += 1
         self.found.extend(value for name, value in attrs if name in READ_ATTRIBUTES and value)
+        if tag == "input" and dict(attrs).get("type") in ("submit", "button", "reset"):
+            self.found.append(dict(attrs).get("value") or "")
 
     def handle_endtag(self, tag):
         if tag in ("script", "style") and self._hidden:
@@ -236,9 +238,9 @@ def test_the_template_reader_finds_text_outside_the_translation_tags():
         '{% load i18n %}<h1 title="Hello">{% translate "Sign in" %}</h1>{# Nothing #}'
         "{% blocktranslate %}With {{ name }}{% endblocktranslate %}<p>Save</p><b>{{ name }} · 2</b>"
         "<script>const a = 'x';</script><style>b { color: red }</style>{% comment %}a note{% endcomment %}"
-        '<a href="{% url "home" %}" class="btn">PDF</a>'
+        '<a href="{% url "home" %}" class="btn">PDF</a><input type="submit" value="Send"><input name="q" value="x">'
     )
-    assert untranslated_text(source) == ["Hello", "Save"]
+    assert untranslated_text(source) == ["Hello", "Save", "Send"]
 
 
 @pytest.mark.parametrize("path", all_templates(), ids=lambda path: str(path.relative_to(TEMPLATES)))
