@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import UniqueConstraint
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,6 +56,11 @@ _MERGE_FILL_FIELDS = (
     "social_worker",
     "mentor",
 )
+
+
+# Intakes of one provider at the same moment may compute the same next reference; the unique constraint
+# refuses the second, which tries the next number.
+GENERATED_REF_ATTEMPTS = 3
 
 
 def _require(allowed: bool) -> None:
@@ -110,12 +115,21 @@ def client_create(
     """Open a new client's record, with the first legal status and residence when known."""
     _require(can_write_records_of(by, provider.pk))
     client = Client(provider=provider, **{k: v for k, v in data.items() if k in CLIENT_FIELDS})
-    if not can_set_client_ref(by) or not client.client_ref:
-        # The reference is generated (the next in the provider's pattern); only a manager chooses one.
-        client.client_ref = client_ref_suggestion(provider=provider)
+    # The reference is generated (the next in the provider's pattern); only a manager chooses one.
+    generated = not can_set_client_ref(by) or not client.client_ref
     _check_staff(client)
-    _clean_unique_ref(client, "client_ref")
-    client.save()
+    for attempt in range(1, GENERATED_REF_ATTEMPTS + 1):
+        if generated:
+            client.client_ref = client_ref_suggestion(provider=provider)
+        _clean_unique_ref(client, "client_ref")
+        try:
+            with transaction.atomic():
+                client.save()
+            break
+        except IntegrityError:
+            # Another intake of the provider took the same next number meanwhile: take the one after it.
+            if not generated or attempt == GENERATED_REF_ATTEMPTS:
+                raise
     start = client.service_start or timezone.localdate()
     if legal_status:
         LegalStatusEntry.objects.create(

@@ -114,3 +114,21 @@ def test_a_manager_changes_a_reference(client, manager, assigned_client):
     assert client.post(url, _intake(client_ref="LSK-7777")).status_code == 302
     assigned_client.refresh_from_db()
     assert assigned_client.client_ref == "LSK-7777"
+
+
+def test_two_intakes_at_once_get_two_references(social_worker, provider, monkeypatch):
+    """The other intake saves the same next reference between this one's check and its save."""
+    ClientFactory(provider=provider, client_ref="LSK-0041")
+    real_check = services._clean_unique_ref
+    calls = []
+
+    def check_then_another_intake(obj, field):
+        real_check(obj, field)
+        if not calls:
+            calls.append(obj.client_ref)
+            ClientFactory(provider=provider, client_ref=obj.client_ref)
+
+    monkeypatch.setattr(services, "_clean_unique_ref", check_then_another_intake)
+    made = services.client_create(by=social_worker, provider=provider, data=_intake())
+    assert calls == ["LSK-0042"]
+    assert made.client_ref == "LSK-0043"
