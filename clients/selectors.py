@@ -178,14 +178,14 @@ def staff_choices(*, user: User, role: str) -> QuerySet[Staff]:
     return Staff.objects.for_user(user).filter(role=role, is_active=True).order_by(*by_name(), "pk")
 
 
-def intake_defaults(*, user: User) -> dict[str, Any]:
+def intake_defaults(*, user: User, provider: Provider) -> dict[str, Any]:
     """A new record's starting values: the next reference, today, and the social worker taking the client in.
 
     The social worker is the user's own staff record when they are an active social worker of the provider
     (a manager taking a client in chooses one).
     """
     defaults: dict[str, Any] = {
-        "client_ref": client_ref_suggestion(provider=user.provider),
+        "client_ref": client_ref_suggestion(provider=provider),
         "service_start": timezone.localdate(),
     }
     own = staff_choices(user=user, role=StaffRole.SOCIAL_WORKER).filter(user=user).first()

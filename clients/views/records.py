@@ -115,7 +115,11 @@ def client_create(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("The client's record was opened."))
                     return redirect(client)
     else:
-        form = IntakeForm(kept_work(request), user=request.user, initial=selectors.intake_defaults(user=request.user))
+        form = IntakeForm(
+            kept_work(request),
+            user=request.user,
+            initial=selectors.intake_defaults(user=request.user, provider=provider),
+        )
     return render(request, "clients/create.html", {"form": form, "duplicates": duplicates})
 
 
