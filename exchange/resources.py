@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
@@ -304,7 +304,7 @@ class ContractResource(ExchangeResource):
         attribute="planned_persons_per_month",
         column_name="planned_persons_per_month",
         widget=NumberWidget(
-            minimum=0, maximum=1_000_000, message=_lazy("A whole number of persons, e.g. 80; got '%(value)s'.")
+            minimum=0, maximum=1_000_000, message=gettext_lazy("A whole number of persons, e.g. 80; got '%(value)s'.")
         ),
     )
 
@@ -493,7 +493,9 @@ class ContactResource(FastImportedResource):
         attribute="duration_minutes",
         column_name="duration_minutes",
         widget=NumberWidget(
-            minimum=1, maximum=1440, message=_lazy("Duration must be whole minutes from 1 to 1440; got '%(value)s'.")
+            minimum=1,
+            maximum=1440,
+            message=gettext_lazy("Duration must be whole minutes from 1 to 1440; got '%(value)s'."),
         ),
     )
     topics = Field(attribute="import_topics", column_name="topics", widget=CodeListWidget(Topic))
