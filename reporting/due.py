@@ -17,16 +17,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import ReportKind
 from .periods import Period, add_months, month_start
 
-DUE_DAYS = {ReportKind.MONTH: 15, ReportKind.INTERIM: 15, ReportKind.FINAL: 30}
+StrOrPromise = str | Promise
+DUE_DAYS: dict[str, int] = {ReportKind.MONTH: 15, ReportKind.INTERIM: 15, ReportKind.FINAL: 30}
 INTERIM_MONTHS = 6
 # The kinds a contract calls for, in the order the coordinator's table shows them, with their column titles.
 DUE_KINDS = (ReportKind.MONTH, ReportKind.INTERIM, ReportKind.FINAL)
-DUE_KIND_LABELS = {
+DUE_KIND_LABELS: dict[str, StrOrPromise] = {
     ReportKind.MONTH: _("Monthly report"),
     ReportKind.INTERIM: _("Interim report"),
     ReportKind.FINAL: _("Final evaluation"),

@@ -102,10 +102,10 @@ def providers_overview(*, user: Any, today: datetime.date) -> ProvidersOverview:
     figures = month_figures_by_provider(month.start)
     rows = []
     for provider in providers:
-        contract = current[provider.pk]
+        under = current[provider.pk]
         cells = []
-        if contract is not None:
-            reports = contract_reports(contract.start, contract.end, today=today, made=made.get(provider.pk, {}))
+        if under is not None:
+            reports = contract_reports(under.start, under.end, today=today, made=made.get(provider.pk, {}))
             for kind in DUE_KINDS:
                 shown, late = shown_report((r for r in reports if r.kind == kind), today=today)
                 cells.append(DueCell(kind, shown, late))
@@ -113,7 +113,7 @@ def providers_overview(*, user: Any, today: datetime.date) -> ProvidersOverview:
         rows.append(
             ProviderReports(
                 provider=provider,
-                contract=contract,
+                contract=under,
                 due=cells,
                 figures=figures.get(provider.pk),
                 planned=covering[-1].planned_persons_per_month if covering else None,

@@ -124,7 +124,7 @@ def _unwritten(provider: Any, narrative: Any) -> list[str]:
     return [str(NARRATIVE_SECTIONS[code]) for code in missing]
 
 
-def _back_to_the_form(request: HttpRequest) -> HttpResponseBase:
+def _back_to_the_form(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.copy()
     for name in ("csrfmiddlewaretoken", "draft"):
         chosen.pop(name, None)
@@ -148,7 +148,7 @@ def figures_json(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_POST
 @once_per_form_token
-def job_create(request: HttpRequest) -> HttpResponseBase:
+def job_create(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     if not can_make_reports(request.user):
         return HttpResponseForbidden(_("Only managers and fund coordinators ask for report files."))

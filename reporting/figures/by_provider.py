@@ -39,8 +39,8 @@ def month_figures_by_provider(month: datetime.date) -> dict[int, MonthFigures]:
         .order_by()
         .values_list("provider_id", "n")
     )
-    contacts = {
-        row["provider_id"]: row
+    contacts: dict[int, dict[str, int]] = {
+        row["provider_id"]: {"n": row["n"], "minutes": row["minutes"] or 0}
         for row in ContactsMonth.objects.filter(month=first)
         .values("provider_id")
         .annotate(n=Sum("contacts"), minutes=Sum("minutes"))
@@ -49,23 +49,23 @@ def month_figures_by_provider(month: datetime.date) -> dict[int, MonthFigures]:
     role = Subquery(Staff.objects.filter(pk=OuterRef("staff_id")).values("role")[:1])
     staff: dict[int, dict[str, int]] = {}
     rows = StaffMonth.objects.filter(month=first).annotate(role=role).values("provider_id", "role")
-    for row in rows.annotate(n=Count("*")).order_by():
-        staff.setdefault(row["provider_id"], {})[row["role"]] = row["n"]
+    for counted in rows.annotate(n=Count("*")).order_by():
+        staff.setdefault(counted["provider_id"], {})[counted["role"]] = counted["n"]
 
     every = {"n": 0, "minutes": 0}
     for row in contacts.values():
         every["n"] += row["n"]
-        every["minutes"] += row["minutes"] or 0
+        every["minutes"] += row["minutes"]
     # A staff member works for one provider: the providers' staff add up.
     every_staff = {code: sum(roles.get(code, 0) for roles in staff.values()) for code in StaffRole.values}
     figures = {}
     for provider_id in (set(persons) | set(contacts) | set(staff)) - {ALL_PROVIDERS}:
-        counted = contacts.get(provider_id, {"n": 0, "minutes": 0})
+        totals = contacts.get(provider_id, {"n": 0, "minutes": 0})
         roles = staff.get(provider_id, {})
         figures[provider_id] = MonthFigures(
             persons=persons.get(provider_id, 0),
-            contacts=counted["n"],
-            hours=round_half_up(counted["minutes"] or 0, 60) or 0.0,
+            contacts=totals["n"],
+            hours=round_half_up(totals["minutes"], 60) or 0.0,
             social_workers=roles.get(StaffRole.SOCIAL_WORKER, 0),
             mentors=roles.get(StaffRole.MENTOR, 0),
         )
