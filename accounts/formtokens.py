@@ -1,11 +1,12 @@
 """One-time form tokens: a create form sent twice (a double click, a resend, a reload) creates one row.
 
 The form carries a hidden token, new at every render (`{% form_token %}` from `form_tokens`). The view
-decorated with `@once_per_form_token` runs in one transaction with the token's row
-(`accounts.models.FormSubmission`, unique token): a successful submission (the view redirects) keeps the row
-with where it went; a refused one (the form shown again with its errors) deletes it, so the corrected form
-may be sent with the same token. A second submission of a spent token does not run the view: it goes where
-the first went, with a message. Two at once: the second waits on the unique index until the first commits.
+decorated with `@once_per_form_token` runs holding a PostgreSQL advisory lock named by the token, so a second
+submission of the same form waits for the first. A successful submission (the view redirects) leaves a row
+(`accounts.models.FormSubmission`) with where it went; a second submission finds it, does not run the view and
+goes there too, with a message. A refused submission (the form shown again with its errors) leaves nothing,
+so the corrected form may be sent with the same token. The view runs as it would without the decorator (no
+transaction around it: its services commit and enqueue as they always do).
 
 Requests without a token (scripts asking for JSON, older pages) run the view as before: the page's script
 keeps its own state, and the token protects plain form posts. The submit button is also disabled after the
@@ -16,12 +17,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import redirect
@@ -46,18 +48,22 @@ def _posted_token(request: HttpRequest) -> str | None:
     return token if _TOKEN.match(token) else None
 
 
-def _claim(request: HttpRequest, token: str) -> FormSubmission | None:
-    """The token's new row, or None if it was spent already."""
+@contextmanager
+def _token_lock(token: str) -> Iterator[None]:
+    """Serializes the submissions of one token, across processes; not a transaction, so the view is unchanged."""
+    key = int.from_bytes(bytes.fromhex(token[:16]), "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
     try:
-        with transaction.atomic():
-            return FormSubmission.objects.create(token=token, user=request.user)
-    except IntegrityError:
-        return None
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
 def _already_sent(request: HttpRequest, token: str) -> HttpResponse | None:
     first = FormSubmission.objects.filter(token=token, user=request.user).first()
-    if first is None or not first.redirect_to:
+    if first is None:
         return None
     messages.info(request, _("This form was already sent and saved once; it was not saved again. Here is the result."))
     return redirect(first.redirect_to)
@@ -77,17 +83,15 @@ def once_per_form_token(view: Callable[..., HttpResponse]) -> Callable[..., Http
         token = _posted_token(request)
         if token is None or not request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        with transaction.atomic():
-            claim = _claim(request, token)
-            if claim is None:
-                # Someone else's token (never in practice: 128 random bits) is no token at all.
-                return _already_sent(request, token) or view(request, *args, **kwargs)
+        with _token_lock(token):
+            if already := _already_sent(request, token):
+                return already
             response = view(request, *args, **kwargs)
             if isinstance(response, HttpResponseRedirectBase):
-                claim.redirect_to = response.url[:500]
-                claim.save(update_fields=["redirect_to"])
-            else:
-                claim.delete()
+                # Someone else's token (never in practice: 128 random bits) stays theirs.
+                FormSubmission.objects.get_or_create(
+                    token=token, defaults={"user": request.user, "redirect_to": response.url[:500]}
+                )
             return response
 
     return wrapper

@@ -61,8 +61,9 @@ class User(AbstractUser):
 class FormSubmission(models.Model):
     """A create form's one-time token, spent by its first successful submission (accounts/formtokens.py).
 
-    The unique token makes a second submission of the same form wait for the first and then find it, so a
-    double click or a resent form creates one row; `redirect_to` is where the first went (a path, ids only).
+    Written when the first submission succeeded; a second submission of the same form (which waited for the first
+    on the token's lock) finds it, so a double click or a resent form creates one row; `redirect_to` is where the
+    first went (a path, ids only).
     Rows live a day (accounts.tasks).
     """
 

@@ -31,6 +31,7 @@
       state = next;
       if (next === "quiet") {
         box.hidden = true;
+        document.body.style.paddingBottom = "";
         if (lastFocus && box.contains(document.activeElement)) lastFocus.focus();
         return;
       }
@@ -42,6 +43,8 @@
       ended.hidden = next !== "ended";
       stay.hidden = next !== "warning";
       box.hidden = false;
+      // The page scrolls clear of the banner: the form's own button must stay reachable.
+      document.body.style.paddingBottom = box.offsetHeight + "px";
     }
 
     function tick() {

@@ -2,9 +2,11 @@
 
 import datetime
 import re
+import threading
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from accounts.models import FormSubmission
 from accounts.tasks import short_lived_rows_clear_task
 from clients.models import Client, Family, LegalStatusEntry, ResidenceEntry
 from plans.models import Contact, Goal, Plan, Task, TaskNote
+from tests.conftest import SignedInClient
 from tests.factories import FamilyFactory, GoalFactory, PlanFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,6 +181,32 @@ def test_a_refused_form_does_not_spend_its_token(client, social_worker, assigned
     assert refused.status_code == 200
     assert not FormSubmission.objects.exists()
     assert client.post(url, data).status_code == 302
+    assert Contact.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_the_same_moment_create_one_row(social_worker, assigned_client):
+    url = reverse("plans:contact_create", args=[assigned_client.pk])
+    data = {**_contact([assigned_client.pk]), FIELD: "9" * 32}
+    browsers = [SignedInClient(), SignedInClient()]
+    for browser in browsers:
+        browser.force_login(social_worker)
+    start = threading.Barrier(2)
+    statuses = []
+
+    def send(browser):
+        start.wait()
+        try:
+            statuses.append(browser.post(url, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(browser,)) for browser in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302, 302]
     assert Contact.objects.count() == 1
 
 

@@ -105,8 +105,14 @@ def test_a_note_typed_when_the_session_ends_is_kept_and_saved_after_signing_in_a
 
     # She is away: the session ends, and the page says so.
     ended = t("The session has ended. Send the form to keep what you typed, then sign in again.")
-    expect(timer).to_contain_text(ended, timeout=IDLE_SECONDS * 1000)
+    expect(timer.locator("[data-role=ended]")).to_be_visible(timeout=IDLE_SECONDS * 1000)
+    expect(timer.locator("[data-role=ended]")).to_have_text(ended)
+    expect(timer.locator("[data-role=warning]")).to_be_hidden()
     page.wait_for_timeout(1500)
+    # The banner leaves the form's button reachable: the page scrolls clear of it.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    button = form.get_by_role("button", name=t("Log the contact")).bounding_box()
+    assert button["y"] + button["height"] <= timer.bounding_box()["y"]
     step(page, "session-ended")
 
     # She sends the note anyway: the sign-in page says it is kept; nothing is in the address.
