@@ -90,3 +90,5 @@ def test_the_report_form_sums_up_its_errors_at_the_top(client, coordinator, prov
         html.index('class="alert alert-danger form-errors"') : html.index("</ul>", html.index("form-errors"))
     ]
     assert 'href="#id_month"' in summary
+    # The id Django's aria-describedby names for a field's error.
+    assert 'id="id_month_error"' in html
