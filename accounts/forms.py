@@ -12,9 +12,13 @@ from django.utils.translation import ngettext, ngettext_lazy
 from . import lockout
 
 # Django's own Latvian for these has its plural forms in another order ("ne vairāk kā 100 zīmei", "vismaz 8
-# rakstzīmei"); the project's catalogue comes first, so they are translated again there. Named here so that
-# makemessages keeps them in it.
+# rakstzīmei"), a field's name in the wrong case ("pārāk līdzīga lietotājvārds") or speaks to the reader as "tu";
+# the project's catalogue comes first, so they are translated again there. Named here so that makemessages keeps
+# them in it.
 DJANGO_MESSAGES_TRANSLATED_AGAIN = (
+    _("Your old password was entered incorrectly. Please enter it again."),
+    _("Enter the same password as before, for verification."),
+    _("The password is too similar to the %(verbose_name)s."),
     ngettext_lazy(
         "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
         "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
