@@ -7,7 +7,8 @@ from datetime import date
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Substr
 from django.http import Http404
 from django.utils import timezone
 
@@ -153,7 +154,9 @@ def client_duplicates(
 
 
 # A reference that ends in a number: the provider's pattern is what comes before it ("LSK-", "C", "2026/").
-_NUMBERED_REF = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+_NUMBERED_REF = re.compile(r"^(?P<prefix>.*?)(?P<number>[0-9]+)$")
+# Longer runs of digits are not counted on (they would not fit a bigint).
+MAX_REF_DIGITS = 18
 
 
 def client_ref_suggestion(*, provider: Provider) -> str:
@@ -162,15 +165,16 @@ def client_ref_suggestion(*, provider: Provider) -> str:
     "LSK-0041" is followed by "LSK-0042" (the highest number of that pattern plus one, the digits' width kept); a
     provider without a numbered reference yet starts at its code and 0001.
     """
-    latest = Client.objects.filter(provider=provider).order_by("-created_at", "-pk")
-    match = _NUMBERED_REF.match(latest.values_list("client_ref", flat=True).first() or "")
+    # The latest record: the primary key index read backwards to the provider's newest row.
+    latest = Client.objects.filter(provider=provider).order_by("-pk").values_list("client_ref", flat=True).first()
+    match = _NUMBERED_REF.match(latest or "")
     prefix, width = (match["prefix"], len(match["number"])) if match else (f"{provider.code}-", 4)
-    # Index: client_ref_per_provider, the provider's references from the prefix on.
-    taken = set(
-        Client.objects.filter(provider=provider, client_ref__startswith=prefix).values_list("client_ref", flat=True)
-    )
-    numbers = [int(m["number"]) for ref in taken if (m := _NUMBERED_REF.match(ref)) and m["prefix"] == prefix]
-    return f"{prefix}{max(numbers, default=0) + 1:0{width}d}"
+    # The highest number after the prefix, in the database: a provider may have tens of thousands of clients.
+    # Index: client_ref_per_provider (provider, client_ref), the provider's references.
+    pattern = rf"^{re.escape(prefix)}[0-9]{{1,{MAX_REF_DIGITS}}}$"
+    number = Cast(Substr("client_ref", len(prefix) + 1), BigIntegerField())
+    highest = Client.objects.filter(provider=provider, client_ref__regex=pattern).aggregate(n=Max(number))["n"]
+    return f"{prefix}{(highest or 0) + 1:0{width}d}"
 
 
 def staff_choices(*, user: User, role: str) -> QuerySet[Staff]:

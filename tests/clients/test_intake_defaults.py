@@ -132,3 +132,16 @@ def test_two_intakes_at_once_get_two_references(social_worker, provider, monkeyp
     made = services.client_create(by=social_worker, provider=provider, data=_intake())
     assert calls == ["LSK-0042"]
     assert made.client_ref == "LSK-0043"
+
+
+def test_the_pattern_is_that_of_the_latest_record(provider):
+    ClientFactory(provider=provider, client_ref="OLD/17")
+    ClientFactory(provider=provider, client_ref="2026-LSK-009")
+    ClientFactory(provider=provider, client_ref="2026-LSK-010")
+    ClientFactory(provider=provider, client_ref="2026-LSK-1")  # the same prefix, another width
+    assert selectors.client_ref_suggestion(provider=provider) == "2026-LSK-11"
+
+
+def test_a_reference_without_a_number_starts_the_providers_own_pattern(provider):
+    ClientFactory(provider=provider, client_ref="ANNA")
+    assert selectors.client_ref_suggestion(provider=provider) == "LSK-0001"
