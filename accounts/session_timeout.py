@@ -149,7 +149,8 @@ class KeptWorkMiddleware:
     @staticmethod
     def _session_ended(request: HttpRequest) -> None:
         owner = request.COOKIES.get(OWNER_COOKIE)
-        if not owner:
+        # A page's script (asking for JSON) keeps what it sent on its page and says the save failed itself.
+        if not owner or "application/json" in request.headers.get("Accept", ""):
             return
         if request.method == "POST" and keep_posted_work(request, owner):
             messages.warning(

@@ -145,6 +145,17 @@ def test_the_kept_work_leaves_the_database_with_its_expired_session(client, soci
     assert not Session.objects.filter(session_data__isnull=False).exists()
 
 
+def test_a_scripts_request_after_the_limit_keeps_nothing_its_page_still_has_it(client, social_worker, assigned_client):
+    client.force_login(social_worker)
+    client.get(_contact_url(assigned_client))
+    _idle_past_the_limit(client)
+    response = client.post(
+        _contact_url(assigned_client), _contact(assigned_client), headers={"accept": "application/json"}
+    )
+    assert response.status_code == 302
+    assert session_timeout.SESSION_KEY not in client.session
+
+
 def test_a_form_sent_without_a_signed_in_user_on_that_browser_is_not_kept(plain_client, assigned_client):
     response = plain_client.post(_contact_url(assigned_client), _contact(assigned_client))
     assert response.status_code == 302
