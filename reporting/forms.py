@@ -112,10 +112,9 @@ class ReportForm(forms.Form):
         if not can_report_on_all_providers(user):
             # Managers and social workers report on their own provider only.
             del self.fields["provider"]
+        # Django names the help (`<id>_helptext`) and the error (`<id>_error`) in each input's aria-describedby;
+        # the page gives its help and error those ids.
         _bootstrap(self)
-        for name, field in self.fields.items():
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
 
     def groups(self) -> list[tuple[forms.BoundField, str]]:
         """Each field with the kinds it belongs to (space-separated, for the page's script; "" for every kind)."""

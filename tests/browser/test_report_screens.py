@@ -89,9 +89,9 @@ def test_the_report_form_shows_the_chosen_kinds_fields_with_the_month_whole_and_
         month, start = form.locator("#id_month"), form.locator("#id_start")
         expect(month).to_be_visible()
         expect(start).to_be_hidden()
-        help_text = form.locator("#id_month_help")
+        help_text = form.locator("#id_month_helptext")
         expect(help_text).to_be_visible()
-        expect(month).to_have_attribute("aria-describedby", "id_month_help")
+        expect(month).to_have_attribute("aria-describedby", "id_month_helptext")
         # Wide enough for the longest month of either language ("septembris 2026. g.", "September 2026") and its picker.
         assert month.bounding_box()["width"] >= 220, month.bounding_box()
         _no_sideways_scroll(tab)

@@ -81,9 +81,12 @@ def test_the_months_help_is_shown_and_described_to_screen_readers(client, world,
     sign_in(client, manager)
     body = client.get(reverse("reporting:index")).content.decode()
     month_input = re.search(r"<input[^>]*name=\"month\"[^>]*>", body).group(0)
-    assert 'aria-describedby="id_month_help"' in month_input
-    assert 'id="id_month_help"' in body
+    assert 'aria-describedby="id_month_helptext"' in month_input
+    assert 'id="id_month_helptext"' in body
     assert "The report starts at this month." in body
+    wrong = client.get(reverse("reporting:index"), {"kind": "month", "month": "2026-13", "language": "en"})
+    month_input = re.search(r"<input[^>]*name=\"month\"[^>]*>", wrong.content.decode()).group(0)
+    assert 'aria-describedby="id_month_helptext id_month_error"' in month_input
     assert "report-field col-md-6 col-lg-4" in body.split('for="id_month"')[0].rsplit("<div", 1)[1]  # a wide column
 
 
