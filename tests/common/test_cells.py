@@ -1,0 +1,23 @@
+"""Cells written for a spreadsheet never run as formulas, and the exchange folder reads them back exactly."""
+
+import pytest
+
+from common.cells import escape_cell, unescape_cell
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_every_formula_start_is_escaped(text):
+    assert escape_cell(text) == "'" + text
+    assert unescape_cell(escape_cell(text)) == text
+
+
+@pytest.mark.parametrize("text", ["Rīga", "", "'", "'quoted", "1+1", "e-mail"])
+def test_plain_text_is_written_as_it_is(text):
+    assert escape_cell(text) == text
+    assert unescape_cell(text) == text
+
+
+@pytest.mark.parametrize("text", ["'=1+1", "''=1+1", "'-1"])
+def test_text_that_looks_escaped_already_is_escaped_again_so_that_reading_back_is_exact(text):
+    assert escape_cell(text) == "'" + text
+    assert unescape_cell(escape_cell(text)) == text
