@@ -62,7 +62,7 @@ def _token_lock(token: str) -> Iterator[None]:
 
 
 def _already_sent(request: HttpRequest, token: str) -> HttpResponse | None:
-    first = FormSubmission.objects.filter(token=token, user_id=request.user.pk).first()
+    first = FormSubmission.objects.filter(token=token, user_id=int(request.user.pk or 0)).first()
     if first is None:
         return None
     messages.info(request, _("This form was already sent and saved once; it was not saved again. Here is the result."))
