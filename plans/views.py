@@ -111,7 +111,7 @@ def _contact_page(request: HttpRequest, *, client: Client | None, family: Family
         )
         messages.success(request, _("The contact was logged."))
         if client is not None:
-            return redirect("plans:timeline", client.pk)
+            return redirect("clients:detail", client.pk)
         return redirect("home")
     ctx = {"form": form, "client": client, "family": form.family, "staff": staff}
     return render(request, "plans/contact_form.html", ctx)

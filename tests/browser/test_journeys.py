@@ -161,12 +161,13 @@ def test_social_worker_logs_a_family_visit_and_drafts_a_plan(page, lang, t, step
     form.get_by_role("button", name=t("Log the contact")).click()
 
     success(page, t, "The contact was logged.")
-    entry = main(page).locator("[data-testid=timeline-contact]").first
+    # Back on the client page, the contact first among the latest.
+    entry = main(page).locator("[data-testid=latest-contacts] [data-testid=contact]").first
     expect(entry).to_contain_text(t("In person"))
     expect(entry).to_contain_text("Haddad")
     expect(entry).to_contain_text("Home visit: documents for the residence permit")
     expect(entry).to_contain_text(t("Housing"))
-    step(page, "timeline-with-contact")
+    step(page, "client-page-with-contact")
     contact = Contact.objects.get()
     assert contact.family == family
     assert contact.duration_minutes == 90

@@ -30,7 +30,7 @@ def test_a_social_worker_logs_a_family_visit_drafts_a_plan_and_the_mentor_marks_
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("plans:timeline", args=[assigned_client.pk])
+    assert response["Location"] == reverse("clients:detail", args=[assigned_client.pk])
     contact = Contact.objects.get()
     assert contact.family == family
     assert contact.staff == social_worker.staff
