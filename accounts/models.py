@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.names import person_name
+
 
 class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", _("Social worker")
@@ -28,6 +30,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_full_name(self) -> str:
+        """The account holder's name as every screen writes a person's name: "Surname First"."""
+        return person_name(self.first_name, self.last_name)
 
     def clean(self) -> None:
         super().clean()

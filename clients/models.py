@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from audit.querysets import AuditedQuerySet
+from common.names import person_name
 
 from .choices import RECEPTION_CENTRE, ArrivalRoute, Gender, LegalStatus, StaffRole
 from .querysets import ClientQuerySet, FamilyQuerySet, StaffQuerySet
@@ -74,14 +75,6 @@ def by_name(prefix: str = "") -> tuple[models.Func | str, ...]:
         f"{prefix}last_name",
         f"{prefix}first_name",
     )
-
-
-def person_name(first_name: str, last_name: str) -> str:
-    """A person's name on the screen: "Surname First" ("Uzvārds Vārds"), as Latvian lists write it.
-
-    The one convention of every list, page and choice, in the order the lists sort by (`by_name`).
-    """
-    return " ".join(part for part in (last_name, first_name) if part)
 
 
 class Provider(models.Model):
