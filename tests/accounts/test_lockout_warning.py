@@ -114,3 +114,14 @@ def test_a_too_long_value_is_refused_with_the_right_latvian_plural(client):
     form = SignInForm(None, data={"username": "x" * 200, "password": "whatever-it-is"})
     with translation.override("lv"):
         assert form.errors["username"] == ["Vērtībā jābūt ne vairāk kā 150 zīmēm (tajā ir 200)."]
+
+
+def test_the_locked_out_page_names_the_lock_the_settings_set(client, social_worker, settings):
+    settings.LANGUAGE_CODE = "en"
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=45)
+    response = fail(client, "sw", 6)
+    assert response.status_code == 429
+    locked = re.search(r'data-testid="locked-out">(.*?)</div>', response.content.decode(), re.S).group(1)
+    assert " ".join(locked.split()) == (
+        "Too many failed sign-ins. Sign-in is locked for 45 minutes; try again later or ask your manager to unlock it."
+    )
