@@ -18,9 +18,10 @@ from import_export import widgets
 from clients.models import Client, Family, Provider, Staff
 from plans.models import Contact, ContactClient
 
+from .cells import parse_date
+
 REF_RE = re.compile(r"^[A-Za-z0-9_\-./]+$")
 CODE_RE = re.compile(r"^[A-Z0-9_-]{1,20}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -229,16 +230,13 @@ class CodeListWidget(ChoiceWidget):
 
 
 class DateCellWidget(CellWidget):
+    """A date, `YYYY-MM-DD` or `DD.MM.YYYY` (exchange/cells.py); both import paths clean dates here."""
+
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> datetime.date | None:
         text = self.text(value)
         if not text:
             return None
-        if not DATE_RE.match(text):
-            raise ValueError(_("Date must be YYYY-MM-DD, e.g. 2022-03-31; got '%(value)s'.") % {"value": text})
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(_("There is no such date as '%(value)s'.") % {"value": text}) from None
+        return parse_date(text)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.isoformat() if value else ""
