@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import openpyxl
 import tablib
@@ -20,9 +20,12 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
 from common.cells import unescape_cell
+
+from .cells import DATE_COLUMNS, FIRST_DATE, LAST_DATE, REFERENCE_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -456,7 +459,8 @@ def _workbook_too_large(source: str | Path | IO[bytes], errors: list[ReadError])
     """Checks the zip's directory before anything is decompressed: the parts' sizes and compression ratios.
 
     The directory's sizes can be trusted: Python's zipfile never decompresses more than a part's declared
-    size (a part that claims less than it holds fails its CRC check).
+    size (a part that claims less than it holds fails its CRC check). An OpenDocument spreadsheet (.ods, a zip
+    too) is told by its parts and refused here with the one message that says to save it as .xlsx.
     """
     limit = settings.IMPORT_MAX_WORKBOOK_BYTES
     try:
@@ -468,6 +472,10 @@ def _workbook_too_large(source: str | Path | IO[bytes], errors: list[ReadError])
     finally:
         if hasattr(source, "seek"):
             source.seek(0)
+    names = {part.filename for part in parts}
+    if "mimetype" in names and "[Content_Types].xml" not in names:
+        errors.append(ReadError("workbook", None, "", _ods_workbook()))
+        return True
     total = 0
     for part in parts:
         total += part.file_size
@@ -489,7 +497,8 @@ def _workbook_too_large(source: str | Path | IO[bytes], errors: list[ReadError])
 def read_workbook(
     source: str | Path | IO[bytes], errors: list[ReadError], *, max_rows: int | None = None
 ) -> dict[str, Sheet]:
-    """An XLSX workbook whose sheets are named after the files.
+    """An XLSX workbook whose sheets are named after the files; a sheet of another name without any text in it
+    (LibreOffice's `Lapa1`, "Sheet1") is left alone.
 
     At most `max_rows` rows a sheet (default: settings.IMPORT_MAX_UPLOAD_ROWS, the limit of an upload), and
     at most settings.IMPORT_MAX_WORKBOOK_BYTES unpacked, checked before any part is read.
@@ -498,7 +507,9 @@ def read_workbook(
     if _workbook_too_large(source, errors):
         return {}
     try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        # Formulas are read as formulas, not as the results a spreadsheet stored with them: a formula is refused
+        # (`_workbook_rows`), never imported as the text or error value it computed.
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
     except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         errors.append(_not_a_workbook(exc))
         return {}
@@ -506,12 +517,13 @@ def read_workbook(
     try:
         for worksheet in workbook.worksheets:
             name = worksheet.title.strip()
-            if name not in FILE_SPECS:
-                errors.append(_unknown_file(name))
-                continue
             # The declared size is ignored: a sheet that claims 16,384 columns would pad every row to them.
             worksheet.reset_dimensions()
-            rows = (list(r) for r in worksheet.iter_rows(values_only=True))
+            if name not in FILE_SPECS:
+                if not _sheet_is_empty(worksheet):
+                    errors.append(_unknown_file(name))
+                continue
+            rows = _workbook_rows(name, worksheet.iter_rows(), workbook.epoch, errors)
             sheet = _sheet_from_rows(name, rows, errors, max_rows)
             if sheet is not None:
                 sheets[name] = sheet
@@ -519,6 +531,109 @@ def read_workbook(
         workbook.close()
     _check_files_present(set(sheets) | {e.file for e in errors}, errors)
     return sheets
+
+
+def _sheet_is_empty(worksheet: Any) -> bool:
+    """A sheet without a cell of text: a spreadsheet's default sheet left in the workbook, empty."""
+    return not any(_cell_text(value).strip() for row in worksheet.iter_rows(values_only=True) for value in row)
+
+
+def _workbook_rows(
+    name: str, rows: Iterable[Sequence[Any]], epoch: datetime.datetime, errors: list[ReadError]
+) -> Iterator[list[object]]:
+    """A sheet's rows of cells as the values `_sheet_from_rows` reads.
+
+    A cell that holds something else than what was typed is refused, naming its row and column: a formula or
+    an error value (a note typed as `=1+2 …` that the spreadsheet computed); a number or a date in a column of
+    references (`00123` becomes the number 123). A number in a date column is the spreadsheet's serial
+    number of a day (a date cell formatted as "General"), and is read as that day. A refused cell is left
+    empty (a reference keeps its digits), so that the row's other cells are still checked.
+    """
+    iterator = iter(rows)
+    header = next(iterator, None)
+    if header is None:
+        return
+    header_values = [cell.value for cell in header]
+    yield header_values
+    columns = [_cell_text(value).strip() for value in header_values]
+    dates = DATE_COLUMNS.get(name, frozenset())
+    refs = REFERENCE_COLUMNS.get(name, frozenset())
+    for number, row in enumerate(iterator, start=2):
+        values: list[object] = []
+        for index, cell in enumerate(row):
+            value = cell.value
+            kind = cell.data_type
+            if value is None or kind == "s":  # the common case first: text, or nothing
+                values.append(value)
+                continue
+            column = columns[index] if index < len(columns) else ""
+            message = None
+            if kind == "f":
+                value, message = None, _formula_cell()
+            elif kind == "e":
+                value, message = None, _error_cell(value)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                if column in refs:
+                    message = _number_reference(value)
+                elif column in dates:
+                    value, message = _serial_date(value, epoch)
+            elif column in refs and isinstance(value, datetime.date | datetime.time | datetime.timedelta):
+                value, message = None, _date_reference()
+            if message is not None:
+                errors.append(ReadError(name, number, column, message))
+            values.append(value)
+        yield values
+
+
+def _formula_cell() -> str:
+    return _(
+        "This cell holds a formula, which the import does not compute. To enter text that starts with = + - or @, "
+        "start it with an apostrophe (') or format the cell as Text, and type it again."
+    )
+
+
+def _error_cell(value: object) -> str:
+    return _(
+        "This cell holds the error value %(value)s: the spreadsheet computed what was typed as a formula. "
+        "Type the text again starting with an apostrophe ('), or format the cell as Text first."
+    ) % {"value": value}
+
+
+def _number_reference(value: float) -> str:
+    return _(
+        "This reference is a number cell (%(value)s): the spreadsheet may have dropped its leading zeros "
+        "(00123 becomes 123). Format the column as Text and type the references again."
+    ) % {"value": _cell_text(value)}
+
+
+def _date_reference() -> str:
+    return _(
+        "This reference is a date cell: the spreadsheet read what was typed as a date. "
+        "Format the column as Text and type the references again."
+    )
+
+
+def _serial_date(value: float, epoch: datetime.datetime) -> tuple[datetime.date | None, str | None]:
+    """The day of a spreadsheet's serial number (44915 is 2022-12-19), when it is a whole day from 1900 to 2100."""
+    if value >= 1 and float(value).is_integer():
+        try:
+            day = from_excel(value, epoch).date()
+        except (OverflowError, ValueError):
+            day = None
+        if day is not None and FIRST_DATE <= day <= LAST_DATE:
+            return day, None
+    message = _(
+        "This date cell holds the number %(value)s, which is no day from 1900 to 2100. "
+        "Type the date as DD.MM.YYYY or YYYY-MM-DD."
+    )
+    return None, message % {"value": _cell_text(value)}
+
+
+def _ods_workbook() -> str:
+    return _(
+        "This is an OpenDocument spreadsheet (.ods), which the import does not read: save it as .xlsx "
+        "(in LibreOffice: File › Save As…, file type Excel 2007-365) and import that."
+    )
 
 
 def read_path(
@@ -533,6 +648,9 @@ def read_path(
         return _read_folder(path, errors, streamed)
     if path.suffix.lower() == ".xlsx" and path.is_file():
         return dict(read_workbook(path, errors, max_rows=settings.IMPORT_MAX_ROWS))
+    if path.suffix.lower() == ".ods" and path.is_file():
+        errors.append(ReadError(path.name, None, "", _ods_workbook()))
+        return {}
     errors.append(
         ReadError(str(path), None, "", _("Give a folder of CSV files or an .xlsx workbook; nothing found here."))
     )

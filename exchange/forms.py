@@ -54,6 +54,14 @@ class ImportUploadForm(forms.Form):
                     raise forms.ValidationError(
                         _("'%(name)s' is not an Excel workbook (.xlsx).") % {"name": upload.name}
                     )
+            elif name.endswith(".ods"):
+                raise forms.ValidationError(
+                    _(
+                        "'%(name)s' is an OpenDocument spreadsheet (.ods), which the import does not read: save it "
+                        "as .xlsx (in LibreOffice: File › Save As…, file type Excel 2007-365) and upload that."
+                    )
+                    % {"name": upload.name}
+                )
             elif name.endswith(".csv"):
                 if b"\x00" in content or content.startswith(XLSX_MAGIC):
                     raise forms.ValidationError(_("'%(name)s' is not a CSV text file.") % {"name": upload.name})

@@ -237,7 +237,7 @@ def test_an_unknown_file_is_an_error(tmp_path):
     assert ("families.csv", None, "") in errors_of(dataset_import(path=folder))
 
 
-@pytest.mark.parametrize("value", ["2022-13-01", "01.02.2022", "2022/02/01", "2022-2-1", "yesterday"])
+@pytest.mark.parametrize("value", ["2022-13-01", "01.02.22", "32.01.2022", "2022/02/01", "2022-2-1", "yesterday"])
 def test_a_date_not_in_yyyy_mm_dd_is_an_error(tmp_path, value):
     folder = small_folder(tmp_path, contacts=[contact_row("K1", date=value)])
     result = dataset_import(path=folder)
@@ -246,9 +246,11 @@ def test_a_date_not_in_yyyy_mm_dd_is_an_error(tmp_path, value):
 
 
 def test_a_date_error_says_the_expected_form(tmp_path):
-    folder = small_folder(tmp_path, clients=[client_row("C1", birth_date="17.05.1990"), client_row("C2")])
+    folder = small_folder(tmp_path, clients=[client_row("C1", birth_date="17/05/1990"), client_row("C2")])
     result = dataset_import(path=folder)
-    assert [e.message for e in result.errors] == ["Date must be YYYY-MM-DD, e.g. 2022-03-31; got '17.05.1990'."]
+    assert [e.message for e in result.errors] == [
+        "Date must be YYYY-MM-DD or DD.MM.YYYY, e.g. 2022-03-31 or 31.03.2022; got '17/05/1990'."
+    ]
 
 
 @pytest.mark.parametrize(
