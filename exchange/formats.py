@@ -9,7 +9,7 @@ import datetime
 import io
 import itertools
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -20,12 +20,24 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
 from common.cells import unescape_cell
 
 from .cells import DATE_COLUMNS, FIRST_DATE, LAST_DATE, REFERENCE_COLUMNS
+from .sniffing import (
+    HEADER_CHARS,
+    UTF8,
+    Encoding,
+    detect_encoding,
+    detect_separator,
+    file_parts,
+    lost_letter,
+    lost_letter_columns,
+    slices,
+)
 
 
 @dataclass(frozen=True)
@@ -152,20 +164,33 @@ class Sheet:
 class StreamedSheet:
     """A CSV file read record by record while it is imported: a file of millions of rows is never in memory whole.
 
-    The file is checked when the folder is read, like every file: UTF-8, CSV, its header. Blank rows,
-    extra cells and repeated references are checked as the records are read, with the same messages.
+    The file is checked when the folder is read, like every file: its encoding and separator, CSV, its
+    header, letters lost to '?'. Blank rows, extra cells and repeated references are checked as the
+    records are read, with the same messages.
     """
 
-    def __init__(self, name: str, path: Path, headers: list[str], usable: bool, errors: list[ReadError]) -> None:
+    def __init__(
+        self,
+        name: str,
+        path: Path,
+        headers: list[str],
+        usable: bool,
+        errors: list[ReadError],
+        *,
+        encoding: str = UTF8,
+        delimiter: str = ",",
+    ) -> None:
         self.name = name
         self.path = path
         self.headers = headers
         self.usable = usable
         self.errors = errors
+        self.encoding = encoding
+        self.delimiter = delimiter
 
     def records(self) -> Iterator[Record]:
-        with open(self.path, encoding="utf-8-sig", newline="") as stream:
-            rows = csv.reader(stream, strict=True)
+        with open(self.path, encoding=self.encoding, newline="") as stream:
+            rows = csv.reader(stream, delimiter=self.delimiter, strict=True)
             next(rows)  # the header, checked already
             records = _records(self.name, rows, len(self.headers), self.errors)
             if self.usable:
@@ -339,7 +364,14 @@ def _sheet_from_rows(
     return sheet
 
 
-def _not_utf8(name: str) -> ReadError:
+def _not_utf8(name: str, encoding: Encoding | None = None) -> ReadError:
+    if encoding is not None and encoding.western:
+        message = _(
+            "The file was saved in the Western European encoding (Windows-1252), which has no ā, č, ē, ģ, ī, ķ, "
+            "ļ, ņ, ū: they were lost. Open the original spreadsheet, save it as CSV UTF-8 (in LibreOffice: Text CSV "
+            "with the character set Unicode (UTF-8)) and import that file."
+        )
+        return ReadError(name, None, "", message)
     return ReadError(name, None, "", _("The file is not UTF-8 text; save it as CSV UTF-8."))
 
 
@@ -347,39 +379,95 @@ def _not_csv(name: str, exc: csv.Error) -> ReadError:
     return ReadError(name, None, "", _("The file is not valid CSV: %(error)s") % {"error": exc})
 
 
-def _unreadable(name: str, path: Path, exc: csv.Error) -> ReadError:
-    """A whole file is decoded before it is parsed: text that is not UTF-8 further on is the error to report."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with open(path, "rb") as stream:
-            while chunk := stream.read(1 << 20):
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return _not_utf8(name)
-    return _not_csv(name, exc)
+def _no_separator(name: str, found: str) -> ReadError:
+    columns = ", ".join(FILE_SPECS[name].columns)
+    if found:
+        message = _(
+            "The first row is not split into columns by a comma, a semicolon or a tab, but by '%(separator)s'. "
+            "Save the file as CSV UTF-8 (separated by commas); its first row must name the columns: %(columns)s."
+        ) % {"separator": found, "columns": columns}
+    else:
+        message = _(
+            "The first row names none of the file's columns, split by a comma, a semicolon or a tab. "
+            "Save the file as CSV UTF-8 (separated by commas); its first row must name the columns: %(columns)s."
+        ) % {"columns": columns}
+    return ReadError(name, 1, "", message)
+
+
+# Rows a refusal names; the others are counted.
+ROWS_NAMED = 5
+
+
+def _lost_letters(name: str, headers: Sequence[str], records: Iterable[tuple[int, Sequence[str]]]) -> ReadError | None:
+    """Reads every record: the one error of a file whose names (or notes) have '?' where a letter was."""
+    columns = lost_letter_columns(headers)
+    if not columns:
+        collections.deque(records, maxlen=0)
+        return None
+    count, rows, column = 0, [], ""
+    for number, cells in records:
+        index = lost_letter(cells, columns)
+        if index is not None:
+            count += 1
+            if len(rows) < ROWS_NAMED:
+                rows.append(str(number))
+            column = column or headers[index]
+    if not count:
+        return None
+    message = ngettext(
+        "%(count)s row has '?' in place of a letter (row %(rows)s): the file lost letters such as ā, č, ē, ģ, ī, "
+        "ķ, ļ, ņ, ū when it was saved in an encoding without them. Open the original spreadsheet, save it as "
+        "CSV UTF-8 (in LibreOffice: Text CSV with the character set Unicode (UTF-8)) and import that file.",
+        "%(count)s rows have '?' in place of a letter (rows %(rows)s): the file lost letters such as ā, č, ē, ģ, "
+        "ī, ķ, ļ, ņ, ū when it was saved in an encoding without them. Open the original spreadsheet, save it as "
+        "CSV UTF-8 (in LibreOffice: Text CSV with the character set Unicode (UTF-8)) and import that file.",
+        count,
+    )
+    shown = ", ".join(rows) + (", …" if count > len(rows) else "")
+    return ReadError(name, None, column, message % {"count": number_format(count, force_grouping=True), "rows": shown})
+
+
+def _csv_format(name: str, chunks: Callable[[], Iterable[bytes]], errors: list[ReadError]) -> tuple[str, str] | None:
+    """The encoding and the separator of a CSV file, from its bytes and its first line; None when it is refused.
+
+    The one detection of both ways a CSV file is read, whole (`_csv_sheet`) and record by record
+    (`open_streamed`). A refused file has this one error, before any of its rows is read.
+    """
+    encoding = detect_encoding(chunks)
+    if encoding.codec is None:
+        errors.append(_not_utf8(name, encoding))
+        return None
+    head = bytes(next(iter(chunks()), b"")[: HEADER_CHARS * 4])
+    text = codecs.getincrementaldecoder(encoding.codec)().decode(head)  # a letter cut at the end waits, unread
+    separator = detect_separator(io.StringIO(text, newline="").readline(HEADER_CHARS), FILE_SPECS[name].columns)
+    if separator.delimiter is None:
+        errors.append(_no_separator(name, separator.found))
+        return None
+    return encoding.codec, separator.delimiter
 
 
 def open_streamed(name: str, path: Path, errors: list[ReadError]) -> StreamedSheet | None:
     """Checks the whole file and its header; the records are read again when they are imported.
 
-    The check keeps no row: a file that is not UTF-8 or not CSV anywhere is refused now, with the
-    one error a file read whole gets, before any of its rows is imported.
+    The check keeps no row: a file that is not text, not CSV or has lost its letters anywhere is refused
+    now, with the one error a file read whole gets, before any of its rows is imported.
     """
     max_rows = settings.IMPORT_MAX_ROWS
+    read_as = _csv_format(name, file_parts(path), errors)
+    if read_as is None:
+        return None
+    codec, delimiter = read_as
     try:
-        with open(path, encoding="utf-8-sig", newline="") as stream:
-            rows = csv.reader(stream, strict=True)
+        with open(path, encoding=codec, newline="") as stream:
+            rows = csv.reader(stream, delimiter=delimiter, strict=True)
             header_row = next(rows, None)
             if header_row is not None and _too_wide(name, header_row, errors):
                 return None
-            collections.deque(itertools.islice(rows, max_rows), maxlen=0)  # reads every record and keeps none
+            names = [_cell_text(h).strip() for h in header_row or ()]
+            lost = _lost_letters(name, names, enumerate(itertools.islice(rows, max_rows), start=2))
             too_many = next(rows, None) is not None
-    except UnicodeDecodeError:
-        errors.append(_not_utf8(name))
-        return None
     except csv.Error as exc:
-        errors.append(_unreadable(name, path, exc))
+        errors.append(_not_csv(name, exc))
         return None
     if header_row is None:
         errors.append(_empty_file(name))
@@ -388,24 +476,33 @@ def open_streamed(name: str, path: Path, errors: list[ReadError]) -> StreamedShe
         errors.append(_too_many_rows(name, max_rows))
         return None
     headers, usable = _check_header(name, header_row, errors)
-    return StreamedSheet(name, path, headers, usable, errors)
+    if usable and lost is not None:
+        errors.append(lost)
+        usable = False
+    return StreamedSheet(name, path, headers, usable, errors, encoding=codec, delimiter=delimiter)
 
 
 def _csv_sheet(name: str, raw: bytes, errors: list[ReadError], max_rows: int) -> Sheet | None:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        errors.append(_not_utf8(name))
+    read_as = _csv_format(name, slices(raw), errors)
+    if read_as is None:
         return None
-    del raw
+    codec, delimiter = read_as
+    text = raw.decode(codec)
     mark = len(errors)
     try:
         # Read row by row, not as a list first: millions of short rows would take gigabytes.
-        return _sheet_from_rows(name, csv.reader(io.StringIO(text, newline=""), strict=True), errors, max_rows)
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        sheet = _sheet_from_rows(name, rows, errors, max_rows)
     except csv.Error as exc:
         del errors[mark:]  # a file that is not CSV has that one error, as before any row is read
         errors.append(_not_csv(name, exc))
         return None
+    if sheet is not None and sheet.usable:
+        lost = _lost_letters(name, sheet.headers, sheet.records())
+        if lost is not None:
+            errors.append(lost)
+            sheet.usable = False  # refused whole; rows elsewhere that name its rows are not reported again
+    return sheet
 
 
 def _file_name(filename: str) -> str:
@@ -567,7 +664,7 @@ def _workbook_rows(
                 values.append(value)
                 continue
             column = columns[index] if index < len(columns) else ""
-            message = None
+            message: str | None = None
             if kind == "f":
                 value, message = None, _formula_cell()
             elif kind == "e":
@@ -614,7 +711,7 @@ def _date_reference() -> str:
 
 
 def _serial_date(value: float, epoch: datetime.datetime) -> tuple[datetime.date | None, str | None]:
-    """The day of a spreadsheet's serial number (44915 is 2022-12-19), when it is a whole day from 1900 to 2100."""
+    """The day of a spreadsheet's serial number (44915 is 2022-12-20), when it is a whole day from 1900 to 2100."""
     if value >= 1 and float(value).is_integer():
         try:
             day = from_excel(value, epoch).date()
