@@ -437,7 +437,7 @@ def _csv_format(name: str, chunks: Callable[[], Iterable[bytes]], errors: list[R
     if encoding.codec is None:
         errors.append(_not_utf8(name, encoding))
         return None
-    head = bytes(next(iter(chunks()), b"")[: HEADER_CHARS * 4])
+    head = next(iter(chunks()), b"")[: HEADER_CHARS * 4]
     text = codecs.getincrementaldecoder(encoding.codec)().decode(head)  # a letter cut at the end waits, unread
     separator = detect_separator(io.StringIO(text, newline="").readline(HEADER_CHARS), FILE_SPECS[name].columns)
     if separator.delimiter is None:

@@ -60,7 +60,7 @@ def detect_encoding(chunks: Callable[[], Iterable[bytes]]) -> Encoding:
     for chunk in chunks():
         if b"\x00" in chunk:
             return Encoding(None)  # UTF-16 ("Unicode text"), or not text at all
-        counts.update(bytes(chunk).translate(None, _ASCII))
+        counts.update(chunk.translate(None, _ASCII))
     if _reads_as_latvian(counts):
         return Encoding(BALTIC)
     western = any(counts[b] for b in WESTERN_ONLY) and _defined(counts, "cp1252")
@@ -88,10 +88,9 @@ def _reads_as_latvian(counts: collections.Counter[int]) -> bool:
     return letters > 0 and latvian >= LATVIAN_SHARE * letters
 
 
-def slices(raw: bytes) -> Callable[[], Iterator[memoryview]]:
-    """`chunks` of bytes held in memory, without copying them."""
-    view = memoryview(raw)
-    return lambda: (view[i : i + CHUNK_BYTES] for i in range(0, len(view), CHUNK_BYTES))
+def slices(raw: bytes) -> Callable[[], Iterator[bytes]]:
+    """`chunks` of bytes held in memory (a part copied at a time)."""
+    return lambda: (raw[i : i + CHUNK_BYTES] for i in range(0, len(raw), CHUNK_BYTES))
 
 
 def file_parts(path: Path) -> Callable[[], Iterator[bytes]]:
