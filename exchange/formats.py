@@ -398,13 +398,19 @@ def _no_separator(name: str, found: str) -> ReadError:
 ROWS_NAMED = 5
 
 
-def _lost_letters(name: str, headers: Sequence[str], records: Iterable[tuple[int, Sequence[str]]]) -> ReadError | None:
-    """Reads every record: the one error of a file whose names (or notes) have '?' where a letter was."""
-    columns = lost_letter_columns(headers)
+def _lost_letters(
+    name: str, headers: Sequence[str], records: Iterable[tuple[int, Sequence[str]]], *, question_marks: bool = True
+) -> ReadError | None:
+    """Reads every record: the one error of a file whose names (or notes) have '?' where a letter was.
+
+    A file without any '?' (`question_marks` False) is only read: millions of rows cost no look each.
+    """
+    columns = lost_letter_columns(headers) if question_marks else []
     if not columns:
         collections.deque(records, maxlen=0)
         return None
-    count, rows, column = 0, [], ""
+    count, column = 0, ""
+    rows: list[str] = []
     for number, cells in records:
         index = lost_letter(cells, columns)
         if index is not None:
@@ -427,7 +433,9 @@ def _lost_letters(name: str, headers: Sequence[str], records: Iterable[tuple[int
     return ReadError(name, None, column, message % {"count": number_format(count, force_grouping=True), "rows": shown})
 
 
-def _csv_format(name: str, chunks: Callable[[], Iterable[bytes]], errors: list[ReadError]) -> tuple[str, str] | None:
+def _csv_format(
+    name: str, chunks: Callable[[], Iterable[bytes]], errors: list[ReadError]
+) -> tuple[Encoding, str] | None:
     """The encoding and the separator of a CSV file, from its bytes and its first line; None when it is refused.
 
     The one detection of both ways a CSV file is read, whole (`_csv_sheet`) and record by record
@@ -443,7 +451,7 @@ def _csv_format(name: str, chunks: Callable[[], Iterable[bytes]], errors: list[R
     if separator.delimiter is None:
         errors.append(_no_separator(name, separator.found))
         return None
-    return encoding.codec, separator.delimiter
+    return encoding, separator.delimiter
 
 
 def open_streamed(name: str, path: Path, errors: list[ReadError]) -> StreamedSheet | None:
@@ -456,7 +464,8 @@ def open_streamed(name: str, path: Path, errors: list[ReadError]) -> StreamedShe
     read_as = _csv_format(name, file_parts(path), errors)
     if read_as is None:
         return None
-    codec, delimiter = read_as
+    encoding, delimiter = read_as
+    codec = encoding.codec or UTF8
     try:
         with open(path, encoding=codec, newline="") as stream:
             rows = csv.reader(stream, delimiter=delimiter, strict=True)
@@ -464,7 +473,8 @@ def open_streamed(name: str, path: Path, errors: list[ReadError]) -> StreamedShe
             if header_row is not None and _too_wide(name, header_row, errors):
                 return None
             names = [_cell_text(h).strip() for h in header_row or ()]
-            lost = _lost_letters(name, names, enumerate(itertools.islice(rows, max_rows), start=2))
+            records = enumerate(itertools.islice(rows, max_rows), start=2)
+            lost = _lost_letters(name, names, records, question_marks=encoding.question_marks)
             too_many = next(rows, None) is not None
     except csv.Error as exc:
         errors.append(_not_csv(name, exc))
@@ -486,8 +496,8 @@ def _csv_sheet(name: str, raw: bytes, errors: list[ReadError], max_rows: int) ->
     read_as = _csv_format(name, slices(raw), errors)
     if read_as is None:
         return None
-    codec, delimiter = read_as
-    text = raw.decode(codec)
+    encoding, delimiter = read_as
+    text = raw.decode(encoding.codec or UTF8)
     mark = len(errors)
     try:
         # Read row by row, not as a list first: millions of short rows would take gigabytes.
@@ -498,7 +508,7 @@ def _csv_sheet(name: str, raw: bytes, errors: list[ReadError], max_rows: int) ->
         errors.append(_not_csv(name, exc))
         return None
     if sheet is not None and sheet.usable:
-        lost = _lost_letters(name, sheet.headers, sheet.records())
+        lost = _lost_letters(name, sheet.headers, sheet.records(), question_marks=encoding.question_marks)
         if lost is not None:
             errors.append(lost)
             sheet.usable = False  # refused whole; rows elsewhere that name its rows are not reported again

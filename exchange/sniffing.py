@@ -39,6 +39,8 @@ class Encoding:
     codec: str | None
     # Refused, and saved as Windows-1252: the Latvian letters other than š and ž are lost.
     western: bool = False
+    # Whether the file has a '?' at all: a file without one has lost no letter to it, and its rows need no look.
+    question_marks: bool = True
 
 
 def detect_encoding(chunks: Callable[[], Iterable[bytes]]) -> Encoding:
@@ -49,11 +51,13 @@ def detect_encoding(chunks: Callable[[], Iterable[bytes]]) -> Encoding:
     """
     # Not "utf-8-sig": a byte-order mark is valid UTF-8 either way, and this decoder only checks.
     decoder = codecs.getincrementaldecoder("utf-8")()
+    marks = False
     try:
         for chunk in chunks():
             decoder.decode(chunk)
+            marks = marks or b"?" in chunk
         decoder.decode(b"", final=True)
-        return Encoding(UTF8)
+        return Encoding(UTF8, question_marks=marks)
     except UnicodeDecodeError:
         pass
     counts: collections.Counter[int] = collections.Counter()
@@ -61,8 +65,9 @@ def detect_encoding(chunks: Callable[[], Iterable[bytes]]) -> Encoding:
         if b"\x00" in chunk:
             return Encoding(None)  # UTF-16 ("Unicode text"), or not text at all
         counts.update(chunk.translate(None, _ASCII))
+        marks = marks or b"?" in chunk
     if _reads_as_latvian(counts):
-        return Encoding(BALTIC)
+        return Encoding(BALTIC, question_marks=marks)
     western = any(counts[b] for b in WESTERN_ONLY) and _defined(counts, "cp1252")
     return Encoding(None, western=western)
 
