@@ -99,7 +99,7 @@ def providers_overview(*, user: Any, today: datetime.date) -> ProvidersOverview:
     made = made_by_period(
         jobs.with_draft().order_by("created_at", "pk").values_list("pk", "provider_id", "start", "end", "draft")
     )
-    figures = month_figures_by_provider(month.start)
+    figures = month_figures_by_provider(month.start, [provider.pk for provider in providers])
     rows = []
     for provider in providers:
         under = current[provider.pk]

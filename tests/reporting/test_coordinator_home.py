@@ -135,7 +135,7 @@ def test_the_final_evaluation_is_late_a_month_after_the_contract_ends(db, coordi
 
 
 def test_the_months_figures_of_every_provider_are_those_of_its_report(world, coordinator, provider, other_provider):
-    rolled = month_figures_by_provider(MARCH[0])
+    rolled = month_figures_by_provider(MARCH[0], [provider.pk, other_provider.pk])
     for who in (provider, other_provider, None):
         figures = figures_for(start=MARCH[0], end=MARCH[1], provider=who)
         month = rolled[who.pk if who else ALL_PROVIDERS]
