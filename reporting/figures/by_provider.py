@@ -55,8 +55,8 @@ def month_figures_by_provider(month: datetime.date, provider_ids: Iterable[int])
     }
     role = Subquery(Staff.objects.filter(pk=OuterRef("staff_id")).order_by().values("role")[:1])
     staff: dict[int, dict[str, int]] = {}
-    rows = StaffMonth.objects.filter(provider_id__in=keys, month=first).annotate(role=role)
-    rows = rows.values("provider_id", "role")
+    month_staff = StaffMonth.objects.filter(provider_id__in=keys, month=first)
+    rows = month_staff.annotate(role=role).values("provider_id", "role")
     for counted in rows.annotate(n=Count("*")).order_by():
         staff.setdefault(counted["provider_id"], {})[counted["role"]] = counted["n"]
 
