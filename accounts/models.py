@@ -1,10 +1,11 @@
 """The user account: one of the four roles, tied to a provider (a coordinator to the fund)."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.querysets import AuditedQuerySet
 from common.names import person_name
 
 
@@ -13,6 +14,12 @@ class Role(models.TextChoices):
     MENTOR = "mentor", _("Social mentor")
     MANAGER = "manager", _("Provider manager")
     COORDINATOR = "coordinator", _("Fund coordinator")
+
+
+class AuditedUserManager(UserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]
+    """Django's user manager whose `update()` and `bulk_create()` are audited like every other write."""
+
+    use_in_migrations = True
 
 
 class User(AbstractUser):
@@ -26,6 +33,8 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+
+    objects = AuditedUserManager()
 
     class Meta:
         verbose_name = _("user")

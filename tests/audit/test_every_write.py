@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.models import User
 from audit.context import Actor, reset_actor, set_actor
 from audit.models import Action, AuditEntry
 from clients.models import Client, LegalStatusEntry
@@ -47,6 +48,21 @@ def test_a_queryset_update_is_audited_row_by_row_with_before_and_after(actor, pr
         entry = _entries(Client, client.pk, Action.UPDATE).latest("id")
         assert entry.changes == {"before": {"country": "SY"}, "after": {"country": "AF"}}
         assert (entry.actor_id, entry.request_id) == (actor.pk, "req-42")
+
+
+def test_a_user_account_changed_by_a_queryset_update_is_audited_and_its_password_never_is(actor, mentor):
+    User.objects.filter(pk=mentor.pk).update(first_name="Marta", password="pbkdf2_sha256$new-hash")
+
+    entry = _entries(User, mentor.pk, Action.UPDATE).latest("id")
+    assert entry.changes["after"] == {"first_name": "Marta"}
+    assert "password" not in str(entry.changes)
+    assert (entry.actor_id, entry.request_id) == (actor.pk, "req-42")
+
+
+def test_user_accounts_made_by_bulk_create_are_audited(actor, provider):
+    [made] = User.objects.bulk_create([User(username="new-mentor", role="mentor", provider=provider)])
+
+    assert _entries(User, made.pk, Action.CREATE).exists()
 
 
 def test_an_update_that_changes_nothing_writes_no_entry(actor, assigned_client):
