@@ -1,5 +1,7 @@
 """The user account: one of the four roles, tied to a provider (a coordinator to the fund)."""
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -34,7 +36,7 @@ class User(AbstractUser):
         related_name="users",
     )
 
-    objects = AuditedUserManager()
+    objects: ClassVar[AuditedUserManager] = AuditedUserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")
