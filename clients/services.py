@@ -24,6 +24,7 @@ from accounts.capabilities import (
 
 from .models import Client, Family, LegalStatusEntry, Provider, ProviderHandover, ResidenceEntry, Staff
 from .selectors import client_ref_suggestion
+from .signals import family_left
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -236,20 +237,10 @@ def _hand_over_one(client: Client, to_provider: Provider, by: User, date: date) 
 
 
 def _leave_family(client: Client) -> None:
-    """The client leaves their family; its contacts so far keep serving them (`ContactClient.via_family`).
-
-    So the family's provider's reports stay as they were, and the client's new provider, which reads
-    contacts naming the client but not those links, is not shown the family's contacts.
-    """
-    # Through the relations the contacts app declares on clients and families (as `client_merge` moves
-    # what points at a client), so that this app imports nothing of the app above it.
+    """The client leaves their family; the apps above keep what served them through it (`signals.family_left`:
+    the contacts app keeps the family's contacts so far serving the client)."""
     assert client.family is not None
-    links = Client.contacts.through
-    named = links._default_manager.filter(client=client).values("contact_id")
-    family_contacts = client.family.contacts.exclude(pk__in=named).values_list("pk", flat=True)
-    links._default_manager.bulk_create(
-        [links(contact_id=pk, client=client, via_family=True) for pk in family_contacts.iterator()], batch_size=1000
-    )
+    family_left.send(sender=Client, client=client, family=client.family)
     client.family = None
 
 
