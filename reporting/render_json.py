@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TypeAlias
 
-from .figures import SCHEMA
+from .figures.types import figures_json
 from .suppression import SafeFigures, ShownFigures
 
 JSONValue: TypeAlias = str | int | float | bool | None | Sequence["JSONValue"] | Mapping[str, "JSONValue"]
@@ -15,45 +15,7 @@ JSONValue: TypeAlias = str | int | float | bool | None | Sequence["JSONValue"] |
 def report_json(figures: ShownFigures) -> dict[str, JSONValue]:
     """The report's JSON as the spec gives it (its keys in its order), plus the contract context; a
     publication-safe version says so at the end."""
-    data: dict[str, JSONValue] = {
-        "schema": SCHEMA,
-        "period": {"start": figures.period.start.isoformat(), "end": figures.period.end.isoformat()},
-        "provider": figures.provider,
-        "unique_persons": figures.unique_persons,
-        "new_persons": figures.new_persons,
-        "persons_by_month": dict(figures.persons_by_month),
-        "average_persons_per_month": figures.average_persons_per_month,
-        "families": figures.families,
-        "individuals": figures.individuals,
-        "gender": dict(figures.gender),
-        "age_groups": dict(figures.age_groups),
-        "gender_by_age_group": {group: dict(row) for group, row in figures.gender_by_age_group.items()},
-        "average_age": figures.average_age,
-        "average_age_adults": figures.average_age_adults,
-        "countries": {"count": figures.countries.count, "by_country": dict(figures.countries.by_country)},
-        "legal_status": dict(figures.legal_status),
-        "residence": dict(figures.residence),
-        "arrival_route": dict(figures.arrival_route),
-        "staff": {"social_workers": figures.staff.social_workers, "mentors": figures.staff.mentors},
-        "contacts": {
-            "total": figures.contacts.total,
-            "hours": figures.contacts.hours,
-            "by_form": dict(figures.contacts.by_form),
-            "by_topic": dict(figures.contacts.by_topic),
-        },
-        "contracts": [
-            {
-                "number": contract.number,
-                "start": contract.start.isoformat(),
-                "end": contract.end.isoformat(),
-                "planned_persons_per_month": contract.planned_persons_per_month,
-            }
-            for contract in figures.contracts
-        ],
-        "planned_persons_by_month": (
-            dict(figures.planned_persons_by_month) if figures.planned_persons_by_month is not None else None
-        ),
-    }
+    data: dict[str, JSONValue] = figures_json(figures)
     if isinstance(figures, SafeFigures):
         data["suppressed"] = True
     return data

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clients.choices import RECEPTION_CENTRE, ArrivalRoute, LegalStatus
 from plans.choices import ContactForm
 
 from ..periods import Period
+
+if TYPE_CHECKING:  # the publication-safe figures are built from these: a name for the type checker only
+    from ..suppression import SafeFigures
 
 SCHEMA = "report-figures/1"
 UNKNOWN = "unknown"
@@ -94,38 +97,8 @@ class ReportFigures:
     planned_persons_by_month: dict[str, int | None] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """The report's JSON as the spec gives it, plus the contract context."""
-        return {
-            "schema": SCHEMA,
-            "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
-            "provider": self.provider,
-            "unique_persons": self.unique_persons,
-            "new_persons": self.new_persons,
-            "persons_by_month": dict(self.persons_by_month),
-            "average_persons_per_month": self.average_persons_per_month,
-            "families": self.families,
-            "individuals": self.individuals,
-            "gender": dict(self.gender),
-            "age_groups": dict(self.age_groups),
-            "gender_by_age_group": {group: dict(row) for group, row in self.gender_by_age_group.items()},
-            "average_age": self.average_age,
-            "average_age_adults": self.average_age_adults,
-            "countries": {"count": self.countries.count, "by_country": dict(self.countries.by_country)},
-            "legal_status": dict(self.legal_status),
-            "residence": dict(self.residence),
-            "arrival_route": dict(self.arrival_route),
-            "staff": {"social_workers": self.staff.social_workers, "mentors": self.staff.mentors},
-            "contacts": {
-                "total": self.contacts.total,
-                "hours": self.contacts.hours,
-                "by_form": dict(self.contacts.by_form),
-                "by_topic": dict(self.contacts.by_topic),
-            },
-            "contracts": [contract.as_json() for contract in self.contracts],
-            "planned_persons_by_month": (
-                dict(self.planned_persons_by_month) if self.planned_persons_by_month is not None else None
-            ),
-        }
+        """The report's JSON as the spec gives it, plus the contract context (`figures_json`)."""
+        return figures_json(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any], *, provider_name: str | None) -> ReportFigures:
@@ -177,3 +150,40 @@ def round_half_up(numerator: int, denominator: int) -> float | None:
     if not denominator:
         return None
     return ((20 * numerator + denominator) // (2 * denominator)) / 10
+
+
+def figures_json(figures: ReportFigures | SafeFigures) -> dict[str, Any]:
+    """The report's JSON as the spec gives it (its keys in its order), plus the contract context: of the figures
+    as computed (`ReportFigures.as_json`, which the cache keeps) and of their publication-safe version, whose
+    fields are the same (`reporting.render_json` marks that one as such)."""
+    return {
+        "schema": SCHEMA,
+        "period": {"start": figures.period.start.isoformat(), "end": figures.period.end.isoformat()},
+        "provider": figures.provider,
+        "unique_persons": figures.unique_persons,
+        "new_persons": figures.new_persons,
+        "persons_by_month": dict(figures.persons_by_month),
+        "average_persons_per_month": figures.average_persons_per_month,
+        "families": figures.families,
+        "individuals": figures.individuals,
+        "gender": dict(figures.gender),
+        "age_groups": dict(figures.age_groups),
+        "gender_by_age_group": {group: dict(row) for group, row in figures.gender_by_age_group.items()},
+        "average_age": figures.average_age,
+        "average_age_adults": figures.average_age_adults,
+        "countries": {"count": figures.countries.count, "by_country": dict(figures.countries.by_country)},
+        "legal_status": dict(figures.legal_status),
+        "residence": dict(figures.residence),
+        "arrival_route": dict(figures.arrival_route),
+        "staff": {"social_workers": figures.staff.social_workers, "mentors": figures.staff.mentors},
+        "contacts": {
+            "total": figures.contacts.total,
+            "hours": figures.contacts.hours,
+            "by_form": dict(figures.contacts.by_form),
+            "by_topic": dict(figures.contacts.by_topic),
+        },
+        "contracts": [contract.as_json() for contract in figures.contracts],
+        "planned_persons_by_month": (
+            dict(figures.planned_persons_by_month) if figures.planned_persons_by_month is not None else None
+        ),
+    }
