@@ -11,6 +11,7 @@ from audit.models import Action
 from audit.services import audit_record
 
 from .models import User
+from .recovery import recovery_code_key
 
 RECOVERY_CODE_COUNT = 10
 
@@ -19,7 +20,8 @@ def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    # Kept as keyed hashes (`recovery`): the codes themselves are shown once and stored nowhere.
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=recovery_code_key(code)) for code in codes])
     return codes
 
 

@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import lockout, services
 from .grace import grace_days_left, grace_period_end
+from .recovery import is_authenticator_code, normalised, recovery_code_key
 
 # Recovery codes are shown once, on the page the setup (or regeneration) leads to.
 NEW_RECOVERY_CODES = "new_recovery_codes"
@@ -47,9 +48,9 @@ class TokenForm(forms.Form):
         self.device = None
 
     def clean_token(self) -> str:
-        # Recovery codes are printed in groups and read back in any case.
-        token = "".join(self.cleaned_data["token"].split()).replace("-", "").lower()
-        self.device = match_token(self.user, token)
+        token = normalised(self.cleaned_data["token"])
+        # A recovery code is compared as the keyed hash it is kept as (`recovery`).
+        self.device = match_token(self.user, token if is_authenticator_code(token) else recovery_code_key(token))
         if self.device is None:
             raise forms.ValidationError(_("The code is wrong or has expired. Enter the current code."))
         return token

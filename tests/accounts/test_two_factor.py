@@ -1,14 +1,17 @@
 """Two-factor sign-in: required of everyone (field staff after a grace period), recovered with codes or a reset."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.recovery import recovery_code_key
 from audit.models import Action, AuditEntry
 from tests.factories import UserFactory
 
@@ -164,7 +167,10 @@ def test_ten_recovery_codes_are_shown_once_right_after_setup(plain_client, socia
     sign_in(plain_client, "sw")
     codes = set_up_in_session(plain_client, social_worker)
     assert len(set(codes)) == 10
-    assert set(StaticToken.objects.filter(device__user=social_worker).values_list("token", flat=True)) == set(codes)
+    # Kept as keyed hashes, never as the codes.
+    stored = set(StaticToken.objects.filter(device__user=social_worker).values_list("token", flat=True))
+    assert stored == {recovery_code_key(code) for code in codes}
+    assert not stored & set(codes)
     again = plain_client.get(reverse("accounts:recovery_codes"))
     assert again.context["codes"] is None
     assert again.context["codes_left"] == 10
@@ -175,7 +181,7 @@ def test_a_recovery_code_opens_the_pages_once_and_its_use_is_audited(plain_clien
     client.force_login(coordinator)  # makes the authenticator
     client.logout()
     device = StaticDevice.objects.create(user=coordinator, name="recovery codes", confirmed=True)
-    device.token_set.create(token="abcd2345")
+    device.token_set.create(token=recovery_code_key("abcd2345"))
     sign_in(plain_client, "coordinator")
     response = plain_client.post(reverse("accounts:two_factor_verify"), {"token": "ABCD-2345"})
     assert response.status_code == 302
@@ -204,7 +210,36 @@ def test_recovery_codes_are_made_anew_only_from_a_confirmed_session(plain_client
     sign_in(other, "sw")
     refused = other.post(reverse("accounts:recovery_codes"))
     assert refused["Location"] == reverse("accounts:two_factor_verify")
-    assert set(StaticToken.objects.filter(device__user=social_worker).values_list("token", flat=True)) == set(new_codes)
+    stored = set(StaticToken.objects.filter(device__user=social_worker).values_list("token", flat=True))
+    assert stored == {recovery_code_key(code) for code in new_codes}
+
+
+def test_a_code_as_stored_in_the_database_does_not_sign_in(plain_client, client, coordinator):
+    client.force_login(coordinator)  # makes the authenticator
+    client.logout()
+    device = StaticDevice.objects.create(user=coordinator, name="recovery codes", confirmed=True)
+    stored = device.token_set.create(token=recovery_code_key("abcd2345")).token
+    sign_in(plain_client, "coordinator")
+
+    refused = plain_client.post(reverse("accounts:two_factor_verify"), {"token": stored})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["token"]
+    assert device.token_set.count() == 1
+
+
+def test_the_migration_hashes_the_codes_stored_before_it(coordinator):
+    migration = importlib.import_module("accounts.migrations.0005_recovery_codes_hashed")
+    device = StaticDevice.objects.create(user=coordinator, name="recovery codes", confirmed=True)
+    device.token_set.create(token="abcd2345")
+    hashed = device.token_set.create(token=recovery_code_key("efgh6789"))
+
+    migration.hash_stored_codes(django_apps, None)
+
+    assert set(device.token_set.values_list("token", flat=True)) == {
+        recovery_code_key("abcd2345"),
+        hashed.token,
+    }
 
 
 def test_recovery_codes_page_refuses_the_wrong_method(client, social_worker):
