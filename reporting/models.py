@@ -45,6 +45,10 @@ class FailureReason(models.TextChoices):
         _("Making the report stopped the worker several times. Try a shorter period or ask the team for help."),
     )
     NO_CONTRACT = "no_contract", _("The provider has no contract for this period.")
+    TIMED_OUT = (
+        "timed_out",
+        _("The report was not made within an hour (the queue or the worker was down). Please ask for it again."),
+    )
 
 
 LANGUAGE_CHOICES = [("lv", _("Latvian")), ("en", _("English"))]

@@ -31,6 +31,8 @@ MAX_ATTEMPTS = 3
 # A person's jobs in flight (queued or being made) at most: each takes a worker for up to minutes, and a
 # person asks for one report at a time; a few allow a month, its interim and its final.
 MAX_JOBS_IN_FLIGHT = 3
+# A report takes seconds; one not made an hour after it was asked for is stuck (`report_jobs_resend`).
+JOB_GIVE_UP_SECONDS = 60 * 60
 REPORTS_DIR = "reports"
 
 
@@ -274,7 +276,15 @@ def report_jobs_monthly_create(*, today: date | None = None) -> list[ReportJob]:
 
 
 def report_jobs_resend(*, older_than_seconds: int = 600) -> int:
-    """Re-send jobs still queued (the broker was down) or running too long (their worker died)."""
+    """Re-send jobs still queued (the broker was down) or running too long (their worker died); give up on
+    those asked for more than JOB_GIVE_UP_SECONDS ago (`FailureReason.TIMED_OUT`), so that a job stuck for
+    good neither runs at last hours later nor keeps one of its person's MAX_JOBS_IN_FLIGHT places."""
+    given_up = ReportJob.objects.filter(
+        state__in=(JobState.QUEUED, JobState.RUNNING),
+        created_at__lt=timezone.now() - timedelta(seconds=JOB_GIVE_UP_SECONDS),
+    )
+    for job in given_up.order_by("pk")[:500]:
+        _mark_failed(job, FailureReason.TIMED_OUT)
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     stale = ReportJob.objects.filter(
         Q(state=JobState.QUEUED, created_at__lt=cutoff) | Q(state=JobState.RUNNING, started_at__lt=cutoff)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connections
-from django.utils import translation
+from django.utils import timezone, translation
 
 from reporting import services, tasks
 from reporting.models import FailureReason, JobState, ReportJob, ReportKind
@@ -229,7 +229,7 @@ def test_the_beat_task_runs_the_monthly_service(world, monkeypatch, django_captu
 
 def test_the_sweep_sends_again_a_job_left_queued_while_the_broker_was_down(world, manager, provider):
     job = make_job(manager, provider)  # on_commit never ran: as if the broker had refused it
-    ReportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - datetime.timedelta(hours=1))
+    ReportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - datetime.timedelta(minutes=20))
     assert services.report_jobs_resend() == 1
     job.refresh_from_db()
     assert job.state == JobState.DONE
@@ -294,6 +294,22 @@ def test_a_person_has_at_most_three_jobs_in_flight(manager, coordinator, provide
     ReportJob.objects.filter(start=_month(1)[0]).update(state=JobState.DONE)
     _ask(manager, provider, 4)  # one finished: room for another
     assert _ask(manager, provider, 2).reused  # at the limit, the same request still finds its job
+
+
+def test_jobs_stuck_for_an_hour_are_given_up_and_free_their_places(world, manager, provider):
+    stuck = [_ask(manager, provider, n) for n in (1, 2, 3)]  # on_commit never ran: the broker refused them
+    hours_ago = timezone.now() - datetime.timedelta(seconds=services.JOB_GIVE_UP_SECONDS + 60)
+    ReportJob.objects.filter(pk__in=[job.pk for job in stuck[:2]]).update(created_at=hours_ago)
+    with pytest.raises(services.ReportJobLimitReached):
+        _ask(manager, provider, 4)
+
+    services.report_jobs_resend()
+
+    given_up = ReportJob.objects.filter(pk__in=[job.pk for job in stuck[:2]])
+    assert set(given_up.values_list("state", "error_reason")) == {(JobState.FAILED, FailureReason.TIMED_OUT)}
+    assert ReportJob.objects.get(pk=stuck[2].pk).state != JobState.FAILED  # recent: sent again, not given up
+    _ask(manager, provider, 4)  # a place is free again
+    _ask(manager, provider, 5)
 
 
 def test_the_monthly_beat_is_not_limited(world, manager, provider):
