@@ -6,6 +6,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from .models import Role
@@ -21,10 +22,18 @@ def two_factor_required(user: Any) -> bool:
 
 
 def grace_period_end(user: Any) -> datetime | None:
-    """Until when this person may work without a second factor; None if they may not at all."""
+    """Until when this person may work without a second factor; None if they may not at all.
+
+    The grace starts when the account was made, or when the requirement was rolled out
+    (settings.TWO_FACTOR_GRACE_FROM) if that is later: accounts older than the rollout get their days too.
+    """
     if user.is_superuser or user.role in NO_GRACE_ROLES:
         return None
-    return user.date_joined + GRACE_PERIOD
+    start = user.date_joined
+    rollout = settings.TWO_FACTOR_GRACE_FROM
+    if rollout is not None and rollout > start:
+        start = rollout
+    return start + GRACE_PERIOD
 
 
 def grace_days_left(user: Any) -> int:

@@ -1,6 +1,6 @@
 """One flat settings file, read from the environment (see README and .env.example)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import environ
@@ -155,6 +155,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # ... and 12 hours after sign-in at most, however active.
 SESSION_MAX_LIFETIME_SECONDS = env.int("DJANGO_SESSION_MAX_SECONDS", default=12 * 60 * 60)
+
+# Social workers and mentors set up the second factor within 7 days of their account (accounts/grace.py), or
+# of this moment if it is later: the day the requirement reached an installation with older accounts.
+# An ISO date or time, e.g. 2026-12-07 (UTC unless it says otherwise).
+_grace_from = datetime.fromisoformat(env.str("DJANGO_TWO_FACTOR_GRACE_FROM", default="0001-01-01"))
+TWO_FACTOR_GRACE_FROM = _grace_from if _grace_from.tzinfo else _grace_from.replace(tzinfo=UTC)
 
 LANGUAGE_CODE = "lv"
 LANGUAGES = [("lv", _("Latvian")), ("en", _("English"))]

@@ -273,6 +273,18 @@ def test_after_the_grace_period_field_staff_must_set_up_the_second_factor(plain_
     assert 'data-testid="two-factor-banner"' not in page.content.decode()
 
 
+def test_accounts_older_than_the_rollout_get_their_grace_days_from_the_rollout(plain_client, mentor, settings):
+    joined_days_ago(mentor, 300)
+    settings.TWO_FACTOR_GRACE_FROM = timezone.now() - timedelta(days=2)
+    sign_in(plain_client, mentor.username)
+
+    page = plain_client.get(reverse("home"))
+
+    assert page.status_code == 200
+    assert 'data-testid="two-factor-banner"' in page.content.decode()
+    assert page.context["days_left"] == 5
+
+
 def test_the_setup_page_says_when_it_is_required_and_shows_no_banner(plain_client, social_worker):
     joined_days_ago(social_worker, 6)
     sign_in(plain_client, "sw")
