@@ -129,6 +129,11 @@ def can_edit_plans(user: AnyUser) -> bool:
     return _of_provider(user, *_WRITER_ROLES)
 
 
+def can_review_plans(user: AnyUser) -> bool:
+    """Social workers and managers set goals' outcomes and review plans; mentors read them, coordinators never."""
+    return can_edit_plans(user)
+
+
 def can_log_contact(user: AnyUser) -> bool:
     """A contact is delivered by a staff member: the user's own active staff record of their provider.
 
@@ -138,6 +143,27 @@ def can_log_contact(user: AnyUser) -> bool:
         return False
     staff = getattr(user, "staff", None)  # a missing one-to-one row raises an AttributeError subclass
     return staff is not None and staff.is_active and staff.provider_id == _provider_id(user)
+
+
+# Referrals ---------------------------------------------------------------------------------------
+
+
+def can_refer(user: AnyUser) -> bool:
+    """A referral is made by a staff member, as a contact is delivered: social workers and mentors (and a
+    manager with a staff record), for the clients they may see (a mentor: their assigned clients only).
+    Any of them records the outcome (`can_record_referral_outcome`), not only its maker. Coordinators never.
+    """
+    return can_log_contact(user)
+
+
+def can_record_referral_outcome(user: AnyUser, referral: OfProvider) -> bool:
+    """The outcome of one of their provider's referrals, for a client they may see (the row's `for_user`)."""
+    return can_refer(user) and _own(user, referral.provider_id)
+
+
+def can_manage_institutions(user: AnyUser) -> bool:
+    """The provider's managers keep its catalogue of named institutions."""
+    return _of_provider(user, Role.MANAGER)
 
 
 # Reports -----------------------------------------------------------------------------------------
@@ -202,7 +228,10 @@ USER_CAPABILITIES: dict[str, Callable[[Any], bool]] = {
     "import": can_import,
     "export": can_export,
     "edit_plans": can_edit_plans,
+    "review_plans": can_review_plans,
     "log_contact": can_log_contact,
+    "refer": can_refer,
+    "manage_institutions": can_manage_institutions,
     "read_reports": can_read_reports,
     "report_on_all_providers": can_report_on_all_providers,
     "make_reports": can_make_reports,
@@ -217,4 +246,5 @@ OBJECT_CAPABILITIES: dict[str, Callable[[Any, Any], bool]] = {
     "write_family": can_write_family,
     "hand_over": can_hand_over,
     "merge": can_merge,
+    "record_referral_outcome": can_record_referral_outcome,
 }

@@ -25,8 +25,12 @@ AUDITED_MODELS = {
     "plans.contact",
     "plans.plan",
     "plans.goal",
+    "plans.planreview",
+    "plans.goalreview",
     "plans.task",
     "plans.tasknote",
+    "plans.institution",
+    "plans.referral",
     "reporting.reportnarrative",
 }
 

@@ -24,6 +24,8 @@ def _social_worker_home(user, page_number: str | None) -> dict:
         "caseload": selectors.caseload_page(user=user, number=page_number),
         "tasks_due": selectors.tasks_due_this_week(user=user),
         "week_end": selectors.week_end(timezone.localdate()),
+        "reviews_due": selectors.reviews_due(user=user, mine_only=True),
+        "waiting_referrals": selectors.waiting_referrals(user=user),
     }
 
 
@@ -32,11 +34,15 @@ def _mentor_home(user, page_number: str | None) -> dict:
         "tasks": selectors.my_tasks(user=user)[:MENTOR_HOME_TASKS],
         "status_choices": TaskStatus.choices,
         "clients": selectors.mentor_clients_page(user=user, number=page_number),
+        "waiting_referrals": selectors.waiting_referrals(user=user),
     }
 
 
 def _manager_home(user, page_number: str | None) -> dict:
-    return {"glance": selectors.month_at_a_glance(provider_id=user.provider_id)}
+    return {
+        "glance": selectors.month_at_a_glance(provider_id=user.provider_id),
+        "reviews_due": selectors.reviews_due(user=user, mine_only=False),
+    }
 
 
 def _coordinator_home(user, page_number: str | None) -> dict:

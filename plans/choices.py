@@ -52,6 +52,16 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class GoalStatus(models.TextChoices):
+    """A goal's outcome (shared/spec/casework.md "Goals, reviews and outcomes"): codes fixed, labels translated."""
+
+    OPEN = "open", _("Open")
+    ACHIEVED = "achieved", _("Achieved")
+    PARTLY_ACHIEVED = "partly_achieved", _("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+    DROPPED = "dropped", _("Dropped")
+
+
 # The statuses of a task still to be done: the "my tasks" page and the home pages show these.
 OPEN_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
 
@@ -64,3 +74,55 @@ class PlanEventKind(models.TextChoices):
     GOAL_ADDED = "goal_added", _("Goal added")
     TASK_ADDED = "task_added", _("Task added")
     TASK_CHANGED = "task_changed", _("Task changed")
+    GOAL_STATUS = "goal_status", _("Goal status changed")
+
+
+# Referrals (shared/spec/casework.md "Referrals") -------------------------------------------------
+
+
+class InstitutionKind(models.TextChoices):
+    MIGRATION = "migration", _("Office of Citizenship and Migration Affairs")
+    EMPLOYMENT = "employment", _("State Employment Agency")
+    MUNICIPAL_SOCIAL = "municipal_social", _("Municipal social service")
+    HEALTH = "health", _("Health care")
+    EDUCATION = "education", _("School, kindergarten or course")
+    LANGUAGE_COURSE = "language_course", _("Language course")
+    HOUSING = "housing", _("Housing")
+    BANK = "bank", _("Bank")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    NGO = "ngo", _("Non-governmental organisation")
+    OTHER = "other", _("Other")
+
+
+class ReferralStatus(models.TextChoices):
+    MADE = "made", _("Made, waiting for an outcome")
+    COMPLETED = "completed", _("Completed")
+    NOT_SUCCESSFUL = "not_successful", _("Not successful")
+    REFUSED = "refused", _("Refused by the institution")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ReferralOutcomeReason(models.TextChoices):
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+    NO_CAPACITY = "no_capacity", _("No capacity")
+    CLIENT_DECLINED = "client_declined", _("The client declined")
+    CLIENT_ABSENT = "client_absent", _("The client did not come")
+    DOCUMENTS_MISSING = "documents_missing", _("Documents missing")
+    LANGUAGE_BARRIER = "language_barrier", _("Language barrier")
+    OTHER = "other", _("Other")
+
+
+# The outcomes that say why (`outcome_reason`): the others have none.
+REFERRAL_STATUSES_WITH_REASON = (ReferralStatus.NOT_SUCCESSFUL, ReferralStatus.REFUSED)
+
+# The kind of institution a referral from a plan goal goes to, where the goal's area names one.
+INSTITUTION_KIND_OF_AREA = {
+    GoalArea.DOCUMENTS: InstitutionKind.MIGRATION,
+    GoalArea.HOUSING: InstitutionKind.HOUSING,
+    GoalArea.HEALTH: InstitutionKind.HEALTH,
+    GoalArea.EMPLOYMENT: InstitutionKind.EMPLOYMENT,
+    GoalArea.EDUCATION: InstitutionKind.EDUCATION,
+    GoalArea.LANGUAGE: InstitutionKind.LANGUAGE_COURSE,
+    GoalArea.BENEFITS: InstitutionKind.MUNICIPAL_SOCIAL,
+    GoalArea.SOCIAL_SERVICES: InstitutionKind.MUNICIPAL_SOCIAL,
+}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from clients.models import Client, Family, Staff
 
-from .choices import ContactForm, TaskStatus, Topic
+from .choices import ContactForm, GoalStatus, TaskStatus, Topic
 from .models import Goal, Plan, PlanCloseReason, Task
 
 DURATION_MESSAGE = _("Enter a duration between 1 and 1440 minutes (24 hours).")
@@ -198,7 +198,7 @@ class TaskStatusForm(forms.Form):
 
 
 class PlanCloseForm(forms.Form):
-    """Closing a plan: why, and a note. Goals have no status yet; once they do, their fields go here."""
+    """Closing a plan: why, a note, and each open goal's final outcome (`goal_<id>`, never `open`)."""
 
     reason = forms.ChoiceField(
         label=_("Why is the plan closed?"), choices=PlanCloseReason.choices, widget=forms.RadioSelect
@@ -211,6 +211,101 @@ class PlanCloseForm(forms.Form):
         help_text=_("Optional: what was reached, what is left, where the client went."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, open_goals: list[Goal] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.open_goals = list(open_goals)
+        for goal in self.open_goals:
+            self.fields[f"goal_{goal.pk}"] = forms.ChoiceField(
+                label=str(goal), choices=[("", "—"), *FINAL_GOAL_CHOICES], error_messages={"required": GOAL_REQUIRED}
+            )
+
+    def goal_fields(self) -> list:
+        return [self[f"goal_{goal.pk}"] for goal in self.open_goals]
+
+    def goal_statuses(self) -> dict[int, str]:
+        return {goal.pk: self.cleaned_data[f"goal_{goal.pk}"] for goal in self.open_goals}
+
+
+# A goal's final outcome, on closing: every status but "open".
+FINAL_GOAL_CHOICES = [(code, label) for code, label in GoalStatus.choices if code != GoalStatus.OPEN]
+GOAL_REQUIRED = _("Choose this goal's outcome.")
+
+
+class GoalStatusForm(forms.Form):
+    """A goal's status changed in place on the plan page; its date is today unless given."""
+
+    status = forms.ChoiceField(label=_("Goal status"), choices=GoalStatus.choices)
+    status_date = forms.DateField(label=_("Since"), required=False, widget=DateInput())
+
+    def clean_status_date(self) -> datetime.date | None:
+        day = self.cleaned_data.get("status_date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+
+class PlanReviewForm(forms.Form):
+    """The review as a whole: its date, the overall note and the next review date (the goals: `GoalReviewFormSet`)."""
+
+    date = forms.DateField(label=_("Date of the review"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Overall note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_review_date = forms.DateField(label=_("Next review date"), widget=DateInput())
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_date(self) -> datetime.date:
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The review cannot be dated in the future."))
+        if day < self.plan.start_date:
+            raise forms.ValidationError(
+                _("The review cannot be before the plan starts (%(date)s).") % {"date": _short(self.plan.start_date)}
+            )
+        return day
+
+    def clean(self) -> dict:
+        data = super().clean()
+        day, following = data.get("date"), data.get("next_review_date")
+        if day and following and following <= day:
+            self.add_error("next_review_date", _("The next review comes after this one."))
+        return data
+
+
+class GoalReviewForm(forms.Form):
+    """One goal at the review: its status after it and a note. The goal is the formset's `goals[i]`."""
+
+    status = forms.ChoiceField(label=_("Status after the review"), choices=GoalStatus.choices)
+    note = forms.CharField(
+        label=_("Note on this goal"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class BaseGoalReviewFormSet(forms.BaseFormSet):
+    def __init__(self, *args, goals: list[Goal], **kwargs) -> None:
+        self.goals = list(goals)
+        kwargs.setdefault("initial", [{"status": g.status} for g in self.goals])
+        super().__init__(*args, **kwargs)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.goal = self.goals[i] if i < len(self.goals) else None
+        return form
+
+    def total_form_count(self) -> int:
+        # Exactly one form a goal, whatever the posted management form says.
+        return len(self.goals)
+
+    def by_goal(self) -> dict[int, tuple[str, str]]:
+        return {form.goal.pk: (form.cleaned_data["status"], form.cleaned_data["note"]) for form in self.forms}
+
+
+GoalReviewFormSet = forms.formset_factory(GoalReviewForm, formset=BaseGoalReviewFormSet, extra=0)
 
 
 class TaskNoteForm(forms.Form):

@@ -14,8 +14,21 @@ from django.utils.translation import gettext_lazy as _
 from audit.querysets import AuditedQuerySet
 from clients.models import Client, Family, Provider, Staff
 
-from .choices import OPEN_TASK_STATUSES, ContactForm, GoalArea, PlanEventKind, PlanStatus, TaskStatus, Topic
-from .querysets import ContactQuerySet, PlanQuerySet, TaskQuerySet
+from .choices import (
+    OPEN_TASK_STATUSES,
+    REFERRAL_STATUSES_WITH_REASON,
+    ContactForm,
+    GoalArea,
+    GoalStatus,
+    InstitutionKind,
+    PlanEventKind,
+    PlanStatus,
+    ReferralOutcomeReason,
+    ReferralStatus,
+    TaskStatus,
+    Topic,
+)
+from .querysets import ContactQuerySet, InstitutionQuerySet, PlanQuerySet, ReferralQuerySet, TaskQuerySet
 
 
 class Contact(models.Model):
@@ -228,6 +241,12 @@ class Goal(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="goals")
     area = models.CharField(_("area"), max_length=20, choices=GoalArea.choices)
     description = models.TextField(_("goal"))
+    # The goal's outcome and the day it took it (none while open): `plans.services.goal_status_set`,
+    # a plan review (`plan_review_record`) or the plan's closing set them.
+    status = models.CharField(
+        _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.OPEN, db_default=GoalStatus.OPEN
+    )
+    status_date = models.DateField(_("status date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AuditedQuerySet.as_manager()
@@ -236,9 +255,79 @@ class Goal(models.Model):
         ordering = ["plan", "id"]
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status=GoalStatus.OPEN, status_date__isnull=True)
+                | (~models.Q(status=GoalStatus.OPEN) & models.Q(status_date__isnull=False)),
+                name="goal_status_date_unless_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_area_display()}: {self.description[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == GoalStatus.OPEN
+
+
+class PlanReview(models.Model):
+    """A review of a plan: its date, who reviewed, a note, each goal's new status (`GoalReview`) and the next review."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="reviews")
+    date = models.DateField(_("review date"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    next_review_date = models.DateField(_("next review date"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("plan review")
+        verbose_name_plural = _("plan reviews")
+        indexes = [
+            # The plan page's reviews and the timeline's reviews of a client's plans, newest first.
+            models.Index(fields=["plan", "-date"], name="planreview_plan_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(next_review_date__gt=models.F("date")), name="planreview_next_after_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Review of %(date)s")) % {"date": formats.date_format(self.date, "SHORT_DATE_FORMAT")}
+
+
+class GoalReview(models.Model):
+    """One goal at a review: its status after the review and the note on it."""
+
+    review = models.ForeignKey(
+        PlanReview, verbose_name=_("plan review"), on_delete=models.CASCADE, related_name="goal_reviews"
+    )
+    goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="reviews")
+    status = models.CharField(_("status after the review"), max_length=20, choices=GoalStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "goal_id"]
+        verbose_name = _("goal at a review")
+        verbose_name_plural = _("goals at a review")
+        constraints = [models.UniqueConstraint(fields=["review", "goal"], name="goalreview_goal_once")]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.status}"
 
 
 class Task(models.Model):
@@ -337,7 +426,8 @@ class PlanEvent(models.Model):
 
     def described_changes(self) -> list[dict]:
         """The changes as translated labels and display values, for templates."""
-        model = Task if self.task_id else Goal if self.kind == PlanEventKind.GOAL_ADDED else Plan
+        goal_kinds = (PlanEventKind.GOAL_ADDED, PlanEventKind.GOAL_STATUS)
+        model = Task if self.task_id else Goal if self.kind in goal_kinds else Plan
         rows = []
         for name, (old, new) in self.changes.items():
             try:
@@ -359,3 +449,112 @@ def _display(field: models.Field, value: object) -> object:
     if isinstance(field, models.DateField) and isinstance(value, str):
         return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
     return value
+
+
+class Institution(models.Model):
+    """A named institution of the provider's catalogue (kept by its managers), that referrals name."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="institutions", editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "name"],
+                name="institution_name_per_provider",
+                violation_error_message=_("The catalogue already has an institution of this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality})" if self.municipality else self.name
+
+
+class Referral(models.Model):
+    """A client sent to an institution by a staff member (shared/spec/casework.md "Referrals"), and what came of it."""
+
+    date = models.DateField(_("date"))
+    staff = models.ForeignKey(Staff, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="referrals")
+    # The provider of the staff member who made it (as on Contact): the provider's referrals stay its own
+    # when staff or clients move on.
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="referrals", editable=False)
+    # No index of its own: referral_client_date_idx (client, date) serves every lookup by client.
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="referrals", db_index=False
+    )
+    institution_kind = models.CharField(_("kind of institution"), max_length=20, choices=InstitutionKind.choices)
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("plan goal"), on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    accompanied = models.BooleanField(_("accompanied"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.MADE)
+    outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
+    outcome_reason = models.CharField(_("reason"), max_length=20, choices=ReferralOutcomeReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            # The provider's lists and report figures: its referrals by status in a period.
+            models.Index(fields=["provider", "status", "date"], name="referral_prov_status_date_idx"),
+            # The client page's referrals and the timeline's, newest first.
+            models.Index(fields=["client", "date"], name="referral_client_date_idx"),
+            # The maker's home page: their referrals still `made` after 14 days (plans/selectors.py
+            # `waiting_referrals`).
+            models.Index(fields=["staff", "status", "date"], name="referral_staff_status_date_idx"),
+        ]
+        constraints = [
+            # An outcome has its day, never before the referral; a referral waiting for one has none.
+            models.CheckConstraint(
+                condition=models.Q(status=ReferralStatus.MADE, outcome_date__isnull=True, outcome_reason="")
+                | (
+                    ~models.Q(status=ReferralStatus.MADE)
+                    & models.Q(outcome_date__isnull=False, outcome_date__gte=models.F("date"))
+                ),
+                name="referral_outcome_date_unless_made",
+            ),
+            # Only not_successful and refused say why.
+            models.CheckConstraint(
+                condition=models.Q(outcome_reason="") | models.Q(status__in=REFERRAL_STATUSES_WITH_REASON),
+                name="referral_reason_only_when_failed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_institution_kind_display()} ({formats.date_format(self.date, 'SHORT_DATE_FORMAT')})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.staff_id and not self.provider_id:
+            self.provider_id = self.staff.provider_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == ReferralStatus.MADE
+
+    @property
+    def institution_label(self) -> str:
+        """The named institution, or the kind when none is named."""
+        return str(self.institution) if self.institution_id else str(self.get_institution_kind_display())

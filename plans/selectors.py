@@ -16,12 +16,16 @@ from accounts.models import User
 from clients.models import Client, Contract, LegalStatusEntry, ProviderHandover, ResidenceEntry, Staff, by_name
 
 from .choices import ContactForm, PlanStatus
-from .models import Contact, ContactClient, Goal, Plan, PlanEvent, Task, TaskNote
+from .models import Contact, ContactClient, Goal, GoalReview, Plan, PlanEvent, PlanReview, Referral, Task, TaskNote
 
 # A client without a contact for this many days is flagged on the social worker's home page.
 NO_CONTACT_DAYS = 30
 # Clients a page on the social worker's and the mentor's home pages.
 HOME_PAGE_SIZE = 25
+# A plan whose review date is this near (or past) is listed on the social worker's and manager's home pages.
+REVIEW_DUE_DAYS = 7
+# Plans listed so on a home page, the soonest (the most overdue) first.
+REVIEWS_DUE_LISTED = 20
 
 
 def _tasks_with_context(qs: models.QuerySet[Task]) -> models.QuerySet[Task]:
@@ -61,9 +65,38 @@ def plan_with_goals(*, plan_id: int, user: User) -> Plan:
     return (
         Plan.objects.for_user(user)
         .select_related("client", "family", "drafted_by", "updated_by")
-        .prefetch_related(goals, events)
+        .prefetch_related(goals, events, reviews_with_goals())
         .get(pk=plan_id)
     )
+
+
+def reviews_with_goals(lookup: str = "reviews") -> Prefetch:
+    """Prefetches a plan's reviews, newest first, each with its goals' notes and statuses (two queries)."""
+    goal_reviews = Prefetch("goal_reviews", queryset=GoalReview.objects.select_related("goal").order_by("goal_id"))
+    reviews = PlanReview.objects.select_related("reviewed_by").prefetch_related(goal_reviews).order_by("-date", "-id")
+    return Prefetch(lookup, queryset=reviews)
+
+
+def reviews_due(*, user: User, mine_only: bool, today: datetime.date | None = None) -> list[Plan]:
+    """Active plans whose review is due within `REVIEW_DUE_DAYS` days or overdue, the soonest first.
+
+    `mine_only`: the plans of the social worker's own clients (theirs or their family's); else every
+    plan the user sees (the manager: their provider's). One query.
+    """
+    today = today or timezone.localdate()
+    qs = Plan.objects.for_user(user).filter(
+        status=PlanStatus.ACTIVE, review_date__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS)
+    )
+    if mine_only:
+        theirs = Client.objects.filter(social_worker__user=user, service_end__isnull=True)
+        qs = qs.filter(
+            Q(Exists(theirs.filter(pk=OuterRef("client_id"))))
+            | Q(Exists(theirs.filter(family_id=OuterRef("family_id"))))
+        )
+    plans = list(qs.select_related("client", "family").order_by("review_date", "id")[:REVIEWS_DUE_LISTED])
+    for plan in plans:
+        plan.review_overdue = plan.review_date < today  # type: ignore[attr-defined]
+    return plans
 
 
 def plan_open_task_count(*, plan: Plan) -> int:
@@ -88,7 +121,7 @@ def plans_of_client(*, client: Client) -> models.QuerySet[Plan]:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # contact, plan_event, task_note, legal_status, residence, handover
+    kind: str  # contact, plan_event, task_note, plan_review, referral, legal_status, residence, handover
     date: datetime.date
     at: datetime.datetime | None
     obj: Any
@@ -197,6 +230,16 @@ def timeline_for(
         TimelineEntry("task_note", n.created_at.astimezone(tz).date(), n.created_at, n)
         for n in latest(notes, "-created_at", "-id")
     ]
+    reviews = PlanReview.objects.filter(plan_id__in=plan_ids).select_related("reviewed_by", "plan")
+    reviews = reviews.prefetch_related(
+        Prefetch("goal_reviews", queryset=GoalReview.objects.select_related("goal").order_by("goal_id"))
+    )
+    entries += [
+        TimelineEntry("plan_review", r.date, r.created_at, r) for r in latest(reviews, "-date", "-created_at", "-id")
+    ]
+    # Index: referral_client_date_idx. The client's referrals by any provider (their history goes with them).
+    referrals = Referral.objects.filter(client=client).select_related("institution", "staff", "goal")
+    entries += [TimelineEntry("referral", r.date, None, r) for r in latest(referrals, "-date", "-id")]
     statuses = latest(LegalStatusEntry.objects.filter(client=client), "-since")
     entries += [TimelineEntry("legal_status", e.since, None, e) for e in statuses]
     residences = latest(ResidenceEntry.objects.filter(client=client), "-since")
@@ -417,3 +460,26 @@ def month_at_a_glance(*, provider_id: int, today: datetime.date | None = None) -
         staff_activity=[StaffActivity(s, s.n_contacts, s.n_minutes, s.n_open_tasks) for s in working],
         staff_not_listed=active_staff - len(working),
     )
+
+
+# Referrals ---------------------------------------------------------------------------------------
+
+# A referral still without an outcome after this many days is listed on its maker's home page (casework.md).
+REFERRAL_WAITING_DAYS = 14
+# Waiting referrals listed on a home page, the oldest first.
+WAITING_REFERRALS_LISTED = 20
+
+
+def referrals_of_client(*, client: Client, user: User) -> list[Referral]:
+    """The client's referrals by the user's provider, newest first (the client page's card). One query."""
+    qs = Referral.objects.for_user(user).filter(client=client)
+    return list(qs.select_related("institution", "goal").order_by("-date", "-id"))
+
+
+def waiting_referrals(*, user: User, today: datetime.date | None = None) -> list[Referral]:
+    """The referrals the user made that have waited for an outcome more than 14 days, the oldest first. One query."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=REFERRAL_WAITING_DAYS)
+    # Index: referral_staff_status_date_idx.
+    qs = Referral.objects.for_user(user).filter(staff__user=user).waiting(since=since)
+    return list(qs.select_related("client", "institution").order_by("date", "id")[:WAITING_REFERRALS_LISTED])

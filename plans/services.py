@@ -15,8 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from clients.models import Client, Family, Staff
 
-from .choices import PlanEventKind, PlanStatus
-from .models import Contact, ContactTopic, Goal, Plan, PlanCloseReason, PlanEvent, Task, TaskNote
+from .choices import GoalStatus, PlanEventKind, PlanStatus
+from .models import (
+    Contact,
+    ContactTopic,
+    Goal,
+    GoalReview,
+    Plan,
+    PlanCloseReason,
+    PlanEvent,
+    PlanReview,
+    Task,
+    TaskNote,
+)
 
 
 class ConflictError(Exception):
@@ -191,17 +202,111 @@ def plan_activate(*, plan: Plan, actor: User, version: int) -> Plan:
 
 
 @transaction.atomic
-def plan_close(*, plan: Plan, actor: User, version: int, reason: str, note: str = "") -> Plan:
+def plan_close(
+    *,
+    plan: Plan,
+    actor: User,
+    version: int,
+    reason: str,
+    note: str = "",
+    goal_statuses: dict[int, str] | None = None,
+) -> Plan:
     """Close the plan for good, saying why: it becomes read-only (`PlanClosedError`), and its open tasks
     leave every task list (`selectors.open_tasks`) while keeping their status. There is no reopening.
 
-    Goals have no status yet: once they have one, the closing sets each goal's status here, in this
-    transaction (the confirmation form, `forms.PlanCloseForm`, will ask for them).
+    `goal_statuses` ({goal id: final status}, asked by `forms.PlanCloseForm` for each open goal) are set
+    in this transaction, dated the day of closing; a final status is never `open`.
     """
     if reason not in PlanCloseReason.values:
         raise ValueError(f"Unknown reason for closing a plan: {reason!r}")
+    goal_statuses = goal_statuses or {}
+    if any(status not in _FINAL_GOAL_STATUSES for status in goal_statuses.values()):
+        raise ValidationError(_("Choose each open goal's outcome."), code="goal_status_open")
     closing = {"closed_reason": reason, "closed_note": note, "closed_at": timezone.now(), "closed_by": actor}
-    return _plan_set_status(plan=plan, actor=actor, version=version, status=PlanStatus.CLOSED, extra=closing)
+    _plan_set_status(plan=plan, actor=actor, version=version, status=PlanStatus.CLOSED, extra=closing)
+    today = timezone.localdate()
+    for goal in Goal.objects.filter(plan=plan, pk__in=goal_statuses, status=GoalStatus.OPEN).order_by("pk"):
+        _goal_set(goal=goal, actor=actor, status=goal_statuses[goal.pk], day=today)
+    return plan
+
+
+# Goals' outcomes and plan reviews ----------------------------------------------------------------
+
+_FINAL_GOAL_STATUSES = frozenset(GoalStatus.values) - {GoalStatus.OPEN}
+
+
+def _goal_set(*, goal: Goal, actor: User, status: str, day: datetime.date, event: bool = True) -> Goal:
+    """Set the goal's status; its date is `day`, or none when it is open again. Unchanged: nothing is written."""
+    if status not in GoalStatus.values:
+        raise ValueError(f"Unknown goal status: {status!r}")
+    fields = {"status": status, "status_date": None if status == GoalStatus.OPEN else day}
+    if goal.status == status:
+        return goal
+    changes = _changes(goal, fields)
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    goal.save(update_fields=list(fields))
+    if event:
+        PlanEvent.objects.create(plan_id=goal.plan_id, kind=PlanEventKind.GOAL_STATUS, actor=actor, changes=changes)
+    return goal
+
+
+def _refuse_future(day: datetime.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")}, code="future")
+
+
+@transaction.atomic
+def goal_status_set(*, goal: Goal, actor: User, status: str, status_date: datetime.date | None = None) -> Goal:
+    """A goal's outcome and the day it took it (today unless given; none while open). Refused on a closed plan."""
+    _refuse_if_closed(goal.plan_id)
+    day = status_date or timezone.localdate()
+    if status != GoalStatus.OPEN:
+        _refuse_future(day, "status_date")
+    goal.refresh_from_db(fields=["status", "status_date"])
+    return _goal_set(goal=goal, actor=actor, status=status, day=day)
+
+
+@transaction.atomic
+def plan_review_record(
+    *,
+    plan: Plan,
+    actor: User,
+    date: datetime.date,
+    next_review_date: datetime.date,
+    note: str = "",
+    goals: dict[int, tuple[str, str]] | None = None,
+) -> PlanReview:
+    """One review, all or nothing: the review, each goal's note and new status ({goal id: (status, note)},
+    dated the review's date when it changes), and the plan's next review date."""
+    _refuse_if_closed(plan.pk)
+    errors: dict[str, list] = {}
+    current = Plan.objects.only("start_date", "version").get(pk=plan.pk)
+    if date > timezone.localdate():
+        errors["date"] = [_("The review cannot be dated in the future.")]
+    elif date < current.start_date:
+        errors["date"] = [_("The review cannot be before the plan starts.")]
+    if next_review_date <= date:
+        errors["next_review_date"] = [_("The next review comes after this one.")]
+    goals = goals or {}
+    plan_goals = {g.pk: g for g in Goal.objects.filter(plan_id=plan.pk).order_by("pk")}
+    if set(goals) - set(plan_goals):
+        raise ValueError("A review names only the plan's own goals.")
+    if errors:
+        raise ValidationError(errors)
+    review = PlanReview.objects.create(
+        plan=plan, date=date, reviewed_by=actor, note=note, next_review_date=next_review_date
+    )
+    GoalReview.objects.bulk_create(
+        [
+            GoalReview(review=review, goal_id=goal_id, status=status, note=goal_note)
+            for goal_id, (status, goal_note) in sorted(goals.items())
+        ]
+    )
+    for goal_id, (status, _note) in sorted(goals.items()):
+        _goal_set(goal=plan_goals[goal_id], actor=actor, status=status, day=date, event=False)
+    _save_versioned(plan, version=current.version, actor=actor, fields={"review_date": next_review_date})
+    return review
 
 
 @transaction.atomic

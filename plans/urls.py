@@ -4,7 +4,7 @@ from django.urls import path
 
 from audit.middleware import audited_view
 
-from . import views
+from . import referral_views, views
 
 app_name = "plans"
 
@@ -20,10 +20,22 @@ urlpatterns = [
     path("<int:pk>/close/", views.plan_close, name="plan_close"),
     path("<int:pk>/goals/new/", views.goal_add, name="goal_add"),
     path("goals/<int:goal_pk>/tasks/new/", views.task_add, name="task_add"),
+    path("goals/<int:goal_pk>/status/", views.goal_status, name="goal_status"),
+    path("<int:pk>/review/", views.plan_review, name="plan_review"),
     path("tasks/mine/", views.my_tasks, name="my_tasks"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/status/", views.task_update, name="task_update"),
     path("tasks/<int:pk>/notes/", views.task_note_add, name="task_note_add"),
+    path("clients/<int:client_pk>/referrals/new/", referral_views.referral_create, name="referral_create"),
+    path(
+        "families/<int:family_pk>/referrals/new/",
+        referral_views.referral_create_family,
+        name="referral_create_family",
+    ),
+    path("referrals/<int:pk>/outcome/", referral_views.referral_outcome, name="referral_outcome"),
+    path("institutions/", referral_views.institution_list, name="institution_list"),
+    path("institutions/new/", referral_views.institution_create, name="institution_create"),
+    path("institutions/<int:pk>/edit/", referral_views.institution_edit, name="institution_edit"),
 ]
 
 audited_view("plans:timeline", "clients.client", kwarg="client_pk")

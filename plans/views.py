@@ -6,7 +6,7 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.capabilities import can_edit_plans, can_log_contact, works_with_clients
+from accounts.capabilities import can_edit_plans, can_log_contact, can_review_plans, works_with_clients
 from accounts.formtokens import once_per_form_token
 from accounts.models import User
 from accounts.session_timeout import kept_work
@@ -24,13 +24,17 @@ from clients.models import Client, Family, Staff
 from clients.selectors import _get_client_for_user, _get_family_for_user
 
 from . import selectors, services
+from .choices import GoalStatus
 from .filters import MyTaskFilter
 from .forms import (
     ContactLogForm,
     GoalForm,
+    GoalReviewFormSet,
+    GoalStatusForm,
     PlanCloseForm,
     PlanEditForm,
     PlanForm,
+    PlanReviewForm,
     TaskEditForm,
     TaskForm,
     TaskNoteForm,
@@ -187,8 +191,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "plan": plan,
         "editable": editable,
+        "reviewable": can_review_plans(request.user) and not plan.is_closed,
         "workable": workable,
         "status_choices": TaskStatusForm.base_fields["status"].choices,
+        "goal_status_choices": GoalStatus.choices,
     }
     return render(request, "plans/plan_detail.html", ctx)
 
@@ -268,19 +274,25 @@ def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     _require_plan_editor(request.user)
     if refused := _refuse_closed(request, plan):
         return refused
-    form = PlanCloseForm(request.POST or None, initial={"version": plan.version})
+    open_goals = list(plan.goals.filter(status=GoalStatus.OPEN).order_by("id"))
+    form = PlanCloseForm(request.POST or None, initial={"version": plan.version}, open_goals=open_goals)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.plan_close(
-                plan=plan, actor=request.user, version=data["version"], reason=data["reason"], note=data["note"]
+                plan=plan,
+                actor=request.user,
+                version=data["version"],
+                reason=data["reason"],
+                note=data["note"],
+                goal_statuses=form.goal_statuses(),
             )
         except services.ConflictError as exc:
             if exc.current.is_closed:
                 return _closed(request, exc.current)
             # Their reason and note kept; the plan as it is now is shown, to be closed again on purpose.
             plan = exc.current
-            form = PlanCloseForm({**request.POST.dict(), "version": plan.version})
+            form = PlanCloseForm({**request.POST.dict(), "version": plan.version}, open_goals=open_goals)
             form.is_valid()
             form.add_error(None, _("Someone else changed this plan meanwhile. Check it and close it again."))
         except services.TransitionError:
@@ -339,6 +351,67 @@ def task_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
         messages.success(request, _("The task was added."))
         return redirect("plans:plan_detail", plan.pk)
     return render(request, "plans/task_form.html", {"form": form, "plan": plan, "goal": goal})
+
+
+# Goals' outcomes and plan reviews ----------------------------------------------------------------
+
+
+def _require_reviewer(user: User) -> None:
+    """Mentors read goals' outcomes and reviews but do not change them: 403 once the row is known visible."""
+    if not can_review_plans(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def goal_status(request: HttpRequest, goal_pk: int) -> HttpResponse:
+    """A goal's status changed in place on the plan page."""
+    goal = _get_goal_for_user(request.user, goal_pk)
+    _require_reviewer(request.user)
+    plan = goal.plan
+    form = GoalStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(reverse("plans:plan_detail", args=[plan.pk]) + f"#goal-{goal.pk}")
+    try:
+        services.goal_status_set(
+            goal=goal,
+            actor=request.user,
+            status=form.cleaned_data["status"],
+            status_date=form.cleaned_data["status_date"],
+        )
+    except services.PlanClosedError:
+        return _closed(request, plan)
+    messages.success(request, _("The goal is now “%(status)s”.") % {"status": goal.get_status_display()})
+    return redirect(reverse("plans:plan_detail", args=[plan.pk]) + f"#goal-{goal.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_form_token
+def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Review the plan": one form, the date, each goal's new status and note, the overall note, the next review."""
+    plan = _get_plan_for_user(request.user, pk)
+    _require_reviewer(request.user)
+    if refused := _refuse_closed(request, plan):
+        return refused
+    goals = list(plan.goals.order_by("id"))
+    data = request.POST or kept_work(request) or None
+    form = PlanReviewForm(data, plan=plan)
+    formset = GoalReviewFormSet(data, goals=goals, prefix="goals")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.plan_review_record(plan=plan, actor=request.user, goals=formset.by_goal(), **form.cleaned_data)
+        except services.PlanClosedError:
+            return _closed(request, plan)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The review was recorded."))
+            return redirect(reverse("plans:plan_detail", args=[plan.pk]) + "#reviews")
+    ctx = {"plan": plan, "form": form, "formset": formset, "rows": list(zip(goals, formset.forms, strict=True))}
+    return render(request, "plans/plan_review.html", ctx)
 
 
 # Tasks -------------------------------------------------------------------------------------------

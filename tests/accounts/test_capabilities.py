@@ -40,7 +40,11 @@ USER_TABLE: dict[str, set[str]] = {
     "can_import": {"manager"},
     "can_export": {"manager"},
     "can_edit_plans": {"social_worker", "manager", "outsider"},
+    "can_review_plans": {"social_worker", "manager", "outsider"},
     "can_log_contact": {"social_worker", "mentor", "outsider"},
+    # A referral is made by a staff member: the manager of these tests has no staff record (issue 19).
+    "can_refer": {"social_worker", "mentor", "outsider"},
+    "can_manage_institutions": {"manager"},
     "can_read_reports": {"social_worker", "manager", "coordinator", "outsider"},
     "can_report_on_all_providers": {"coordinator"},
     "can_make_reports": {"manager", "coordinator"},
@@ -56,6 +60,8 @@ OBJECT_TABLE: dict[str, dict[str, set[str]]] = {
     "can_write_family": {"own": {"social_worker", "manager"}, "other": {"outsider"}},
     "can_hand_over": {"own": {"manager"}, "other": set()},
     "can_merge": {"own": {"manager"}, "other": set()},
+    # A referral's outcome (read through the record's provider_id): its provider's referrers (issue 19).
+    "can_record_referral_outcome": {"own": {"social_worker", "mentor"}, "other": {"outsider"}},
 }
 
 # can_report_on(user, provider_id): the provider's, the other provider's, all providers together (None).

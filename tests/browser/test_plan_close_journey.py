@@ -81,6 +81,8 @@ def test_a_social_worker_closes_a_plan_with_a_reason_and_the_mentor_no_longer_se
 
     main(page).get_by_label(t("The goals were achieved")).check()
     main(page).locator("#id_note").fill("The family moved into the flat")
+    # Each open goal's outcome is asked too (issue 19).
+    main(page).locator(f"#id_goal_{task.goal_id}").select_option("achieved")
     main(page).get_by_role("button", name=t("Close the plan"), exact=True).click()
     success(page, t, "The plan was closed. It is kept, read-only, with the client's history.")
     expect(main(page).locator("[data-testid=plan-status]")).to_have_text(t("Closed"))
@@ -96,6 +98,7 @@ def test_a_social_worker_closes_a_plan_with_a_reason_and_the_mentor_no_longer_se
     assert (closed.status, closed.closed_reason, closed.closed_by) == ("closed", "goals_achieved", world["ilze"])
     assert closed.closed_note == "The family moved into the flat"
     assert Task.objects.get(pk=task.pk).status == "open"  # it keeps its status
+    assert Task.objects.get(pk=task.pk).goal.status == "achieved"
 
     # The mentor, on a phone: the closed plan's task is gone from the home page and from "my tasks".
     phone = phone_page

@@ -134,7 +134,10 @@ def test_closing_without_a_reason_is_asked_again(client, social_worker, plan):
 def test_closing_with_a_reason_closes_the_plan_and_shows_it_read_only(client, social_worker, plan, task):
     client.force_login(social_worker)
     url = reverse("plans:plan_close", args=[plan.pk])
-    response = client.post(url, {"version": 1, "reason": "client_declined", "note": "Wants no more visits"})
+    # Each open goal's outcome is asked on closing (issue 19).
+    data = {"version": 1, "reason": "client_declined", "note": "Wants no more visits"}
+    data[f"goal_{task.goal_id}"] = "dropped"
+    response = client.post(url, data)
     assert response.status_code == 302
     plan.refresh_from_db()
     assert (plan.status, plan.closed_reason, plan.closed_by) == ("closed", "client_declined", social_worker)

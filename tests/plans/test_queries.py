@@ -91,6 +91,10 @@ def test_the_timeline_and_the_client_page_take_the_same_queries_for_3_and_20_row
         ContactFactory(staff=social_worker.staff, date=day, family=family)
         TaskNoteFactory(task=task, text=f"note {n}")
         plan.events.create(kind="edited", actor=social_worker, changes={"summary": ["", f"s{n}"]})
+        review = plan.reviews.create(
+            date=day, reviewed_by=social_worker, note=f"review {n}", next_review_date=day + datetime.timedelta(days=30)
+        )
+        review.goal_reviews.create(goal=task.goal, status="partly_achieved", note=f"goal note {n}")
         LegalStatusEntryFactory(client=assigned_client, since=day)
         ResidenceEntryFactory(client=assigned_client, since=day, residence="Rīga")
         ProviderHandover.objects.create(
@@ -108,7 +112,7 @@ def test_the_timeline_and_the_client_page_take_the_same_queries_for_3_and_20_row
     entries = response.context["entries"]
     if page == "plans:timeline":
         # The full timeline, a page at a time.
-        assert response.context["page"].paginator.count == 20 * 7
+        assert response.context["page"].paginator.count == 20 * 8
         assert len(entries) == 50
     else:
         # The client page: the latest entries and contacts, every goal and task of the active plan.

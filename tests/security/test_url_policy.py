@@ -21,7 +21,7 @@ METHODS_OTHER_RECORDS = ("GET", "POST", "HEAD", "OPTIONS")
 
 @dataclass(frozen=True)
 class Rule:
-    kind: str  # the record the URL's argument names: client, family, plan, goal, task, job, staff or none
+    kind: str  # the record the URL's argument names: client, family, plan, goal, task, job, staff, referral, institution or none
     methods: frozenset[str]
     allowed: dict[str, str] = field(default_factory=dict)  # role -> relations it may use ("X" for none)
     public: bool = False  # reachable without signing in
@@ -94,6 +94,17 @@ POLICY: dict[str, Rule] = {
     "plans:plan_close": rule("plan", "GET POST", **WRITERS),
     "plans:goal_add": rule("plan", "GET POST", **WRITERS),
     "plans:task_add": rule("goal", "GET POST", **WRITERS),
+    # Goals' outcomes and plan reviews (issue 19): mentors read them on the plan page only.
+    "plans:goal_status": rule("goal", "POST", **WRITERS),
+    "plans:plan_review": rule("plan", "GET POST", **WRITERS),
+    # Referrals (issue 19): made by a staff member, as contacts are (a manager without a staff record may not);
+    # the outcome by any of the provider's referrers who sees the client; the catalogue kept by managers.
+    "plans:referral_create": rule("client", "GET POST", social_worker="AS", mentor="A"),
+    "plans:referral_create_family": rule("family", "GET POST", social_worker="AS", mentor="A"),
+    "plans:referral_outcome": rule("referral", "GET POST", social_worker="AS", mentor="A"),
+    "plans:institution_list": rule("none", "GET", manager="X"),
+    "plans:institution_create": rule("none", "GET POST", manager="X"),
+    "plans:institution_edit": rule("institution", "GET POST", manager="AS"),
     "plans:my_tasks": rule("none", "GET", **CLIENT_AREA),
     "plans:task_edit": rule("task", "GET POST", **WRITERS),
     "plans:task_update": rule("task", "POST", **READERS),
