@@ -63,6 +63,7 @@ FORMS_WITH_ERRORS = {"clients:create", "plans:contact_create", "clients:family_c
 ONE_LINE_MENU_PX = 70
 MAX_HEIGHT_PX = 12_000  # a longer page is cut there (and the index says so)
 COLOURS = 64
+Image.MAX_IMAGE_PIXELS = None  # our own screenshots, however tall
 BASE_URL = [""]  # the server's, once it runs
 
 
@@ -350,6 +351,10 @@ def photograph(tabs: dict[str, Tab], page: Page, folder: Path, with_errors: bool
             tab.page.set_viewport_size({"width": width, "height": height})
             tab.errors.clear()
             response = tab.page.goto(page.url, wait_until="load")
+            if response is not None and response.status >= 500:
+                # Django's debug page (DEBUG is on for runserver's static files) shows settings: never kept.
+                shot.notes.append(f"HTTP {response.status}, not photographed ({lang}, {width} px)")
+                continue
             if response is not None and response.status >= 400:
                 shot.notes.append(f"HTTP {response.status} ({lang}, {width} px)")
             shot.notes += [f"{note} ({lang})" for note in look(tab.page, width)]
