@@ -16,12 +16,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.capabilities import can_write_client, works_with_clients
 from clients import selectors as client_selectors
 
 from . import selectors
+from .choices import ReferralOutcomeReason, ReferralStatus
 
 # The latest contacts and timeline entries on the page; the full timeline is its own page, paginated.
 RECENT_CONTACTS = 10
@@ -46,5 +48,10 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts": selectors.recent_contacts(client=client, user=request.user, limit=RECENT_CONTACTS),
         # The rest of the timeline: its contacts are those above.
         "entries": selectors.timeline_for(client=client, user=request.user, limit=RECENT_ENTRIES, with_contacts=False),
+        # The referrals' card, with each outcome's form in place (templates/plans/referrals/card.html).
+        "referrals": selectors.referrals_of_client(client=client, user=request.user),
+        "status_choices": ReferralStatus.choices,
+        "reason_choices": ReferralOutcomeReason.choices,
+        "today_iso": timezone.localdate().isoformat(),
     }
     return render(request, "clients/detail.html", ctx)

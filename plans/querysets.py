@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.apps import apps
@@ -10,7 +11,7 @@ from django.db import models
 from audit.querysets import AuditedQuerySet
 from clients.models import Client
 
-from .choices import OPEN_TASK_STATUSES
+from .choices import OPEN_TASK_STATUSES, ReferralStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -111,3 +112,25 @@ class TaskQuerySet(AuditedQuerySet):
 
     def open(self) -> TaskQuerySet:
         return self.filter(status__in=OPEN_TASK_STATUSES)
+
+
+class InstitutionQuerySet(AuditedQuerySet):
+    def for_user(self, user: User) -> InstitutionQuerySet:
+        """The user's provider's catalogue: everyone who works with its clients picks from it; others none."""
+        if not user.is_authenticated or not user.is_active or not getattr(user, "works_with_clients", False):
+            return self.none()
+        return self.filter(provider_id=user.provider_id)
+
+
+class ReferralQuerySet(AuditedQuerySet):
+    def for_user(self, user: User) -> ReferralQuerySet:
+        """Referrals made by the user's provider for a client the user may see (a mentor: their assigned
+        clients); coordinators none."""
+        if not user.is_authenticated or not user.is_active or not getattr(user, "works_with_clients", False):
+            return self.none()
+        visible = Client.objects.for_user(user).filter(pk=models.OuterRef("client_id"))
+        return self.filter(models.Exists(visible), provider_id=user.provider_id)
+
+    def waiting(self, *, since: datetime.date) -> ReferralQuerySet:
+        """Still `made` (no outcome yet) and made before `since`."""
+        return self.filter(status=ReferralStatus.MADE, date__lt=since)

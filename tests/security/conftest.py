@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 
 from accounts.models import Role
 from clients.choices import StaffRole
+from plans.models import Institution, Referral
 from reporting.models import JobState, ReportJob
 from tests.factories import (
     ClientFactory,
@@ -55,6 +56,12 @@ def world(db, settings, tmp_path):
             state=JobState.DONE,
         )
         job.file.save(f"policy-{relation}.pdf", ContentFile(b"%PDF-1.7 policy"))
+        # Issue 19: a referral of the client by its provider's social worker, and an institution of the provider's
+        # catalogue ("S": another of the same provider).
+        referral = Referral.objects.create(
+            date="2026-01-05", staff=sw if owner == provider else foreign_mentor, client=client, institution_kind="bank"
+        )
+        institution = Institution.objects.create(provider=owner, name=f"Institution {relation}", kind="bank")
         records[relation] = {
             "client": client,
             "family": family,
@@ -64,5 +71,7 @@ def world(db, settings, tmp_path):
             "job": job,
             # A staff member: the mentor of A (the signed-in mentor), of S, of F.
             "staff": assigned_mentor,
+            "referral": referral,
+            "institution": institution,
         }
     return users, records

@@ -1,0 +1,119 @@
+"""The forms of referrals and of the institutions' catalogue: choices are only what the user may see."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from clients.models import Client, Family
+
+from .choices import INSTITUTION_KIND_OF_AREA, InstitutionKind, ReferralOutcomeReason, ReferralStatus
+from .forms import DateInput
+from .models import Goal, Institution
+from .referrals import goals_serving, referral_consent_missing
+
+
+class ReferralForm(forms.Form):
+    """The short referral form: the day, who (one client or the whole family), where to, the goal, accompanied."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    whole_family = forms.BooleanField(label=_("Refer every member of the family (one referral each)"), required=False)
+    institution_kind = forms.ChoiceField(label=_("Kind of institution"), choices=InstitutionKind.choices)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=Institution.objects.none(),
+        required=False,
+        empty_label=_("— not named —"),
+        help_text=_("From your provider's catalogue, if it is there."),
+    )
+    goal = forms.ModelChoiceField(
+        label=_("Plan goal it serves"), queryset=Goal.objects.none(), required=False, empty_label=_("— none —")
+    )
+    accompanied = forms.BooleanField(label=_("A mentor or social worker goes along"), required=False)
+
+    def __init__(
+        self,
+        *args,
+        user: User,
+        client: Client | None = None,
+        family: Family | None = None,
+        goal: Goal | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.family = client.family if client is not None else family
+        self.user = user
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["institution"].queryset = Institution.objects.for_user(user).order_by("name")
+        goals = Goal.objects.none()
+        if client is not None:
+            goals = Goal.objects.filter(goals_serving(client))
+        elif self.family is not None:
+            goals = Goal.objects.filter(plan__family=self.family)
+        self.fields["goal"].queryset = goals.select_related("plan").order_by("-plan__start_date", "id")
+        if self.family is None or client is None:
+            # One client without a family, or the family page's form: every member.
+            del self.fields["whole_family"]
+        if goal is not None:
+            self.fields["goal"].initial = goal.pk
+            if goal.area in INSTITUTION_KIND_OF_AREA:
+                self.fields["institution_kind"].initial = INSTITUTION_KIND_OF_AREA[goal.area]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*self.fields)
+
+    def referred(self) -> list[Client]:
+        """The persons referred: the client, or every member of the family the user sees."""
+        if self.family is not None and (self.client is None or self.cleaned_data.get("whole_family")):
+            return list(Client.objects.for_user(self.user).filter(family=self.family).order_by("birth_date", "pk"))
+        return [self.client] if self.client is not None else []
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A referral cannot be dated in the future."))
+        return day
+
+    def clean(self) -> dict:
+        data = super().clean()
+        institution, kind = data.get("institution"), data.get("institution_kind")
+        if institution is not None and kind and institution.kind != kind:
+            self.add_error("institution", _("This institution is of another kind: choose its kind or another one."))
+        if kind:
+            for person in self.referred():
+                if (missing := referral_consent_missing(person, kind)) is not None:
+                    self.add_error(None, missing)
+        return data
+
+
+class ReferralOutcomeForm(forms.Form):
+    """What came of a referral, recorded in place on the client page."""
+
+    status = forms.ChoiceField(label=_("Outcome"), choices=ReferralStatus.choices)
+    outcome_date = forms.DateField(label=_("Day of the outcome"), widget=DateInput(), required=False)
+    outcome_reason = forms.ChoiceField(
+        label=_("Why (not successful or refused)"),
+        choices=[("", "—"), *ReferralOutcomeReason.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome_date"].initial = timezone.localdate()
+
+
+class InstitutionForm(forms.ModelForm):
+    class Meta:
+        model = Institution
+        fields = ["name", "kind", "municipality"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*self.fields)

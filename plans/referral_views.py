@@ -1,0 +1,191 @@
+"""Referrals in the browser: the short form (from the client, a family, a plan goal, the home page), the outcome
+recorded in place, and the managers' catalogue of institutions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.capabilities import can_manage_institutions, can_record_referral_outcome, can_refer
+from accounts.formtokens import once_per_form_token
+from accounts.models import User
+from accounts.session_timeout import kept_work
+from clients.models import Client, Family, Staff
+from clients.selectors import _get_client_for_user, _get_family_for_user
+
+from . import referrals
+from .choices import ReferralOutcomeReason, ReferralStatus
+from .models import Goal, Institution, Plan, Referral
+from .referral_forms import InstitutionForm, ReferralForm, ReferralOutcomeForm
+
+
+def _referrer(user: User) -> Staff:
+    """The user's own staff record: a referral is made by a staff member (403 once the client is known visible)."""
+    if not can_refer(user):
+        raise PermissionDenied(_("Only a social worker or a mentor can make a referral."))
+    return user.staff
+
+
+def _goal_from_query(request: HttpRequest) -> Goal | None:
+    """The plan goal named by `?goal=`, when the user may see its plan; otherwise none (no error: a pre-fill)."""
+    pk = request.GET.get("goal", "")
+    if not pk.isdigit():
+        return None
+    return Goal.objects.filter(pk=int(pk), plan__in=Plan.objects.for_user(request.user)).first()
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _referral_page(request: HttpRequest, *, client: Client | None, family: Family | None) -> HttpResponse:
+    staff = _referrer(request.user)
+    goal = _goal_from_query(request)
+    form = ReferralForm(
+        request.POST or kept_work(request) or None, user=request.user, client=client, family=family, goal=goal
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = referrals.referral_create(
+                staff=staff,
+                actor=request.user,
+                clients=form.referred(),
+                date=data["date"],
+                institution_kind=data["institution_kind"],
+                institution=data["institution"],
+                goal=data["goal"],
+                accompanied=data["accompanied"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The referral was recorded.") if len(made) == 1 else _("A referral was recorded for each member."),
+            )
+            if client is not None:
+                return redirect("clients:detail", client.pk)
+            return redirect("clients:family_detail", form.family.pk)
+    ctx = {"form": form, "client": client, "family": form.family, "staff": staff}
+    return render(request, "plans/referral_form.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_form_token
+def referral_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    return _referral_page(request, client=_get_client_for_user(request.user, client_pk), family=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_form_token
+def referral_create_family(request: HttpRequest, family_pk: int) -> HttpResponse:
+    return _referral_page(request, client=None, family=_get_family_for_user(request.user, family_pk))
+
+
+def _get_referral_for_user(user: User, pk: int) -> Referral:
+    try:
+        return Referral.objects.for_user(user).select_related("client", "institution", "staff").get(pk=pk)
+    except Referral.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outcome, set in place: the client page posts here; errors are shown on this page's form."""
+    referral = _get_referral_for_user(request.user, pk)
+    if not can_record_referral_outcome(request.user, referral):
+        raise PermissionDenied
+    initial = {"status": referral.status, "outcome_reason": referral.outcome_reason}
+    if referral.outcome_date:
+        initial["outcome_date"] = referral.outcome_date
+    form = ReferralOutcomeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referrals.referral_outcome(
+                referral=referral,
+                actor=request.user,
+                status=data["status"],
+                outcome_date=data["outcome_date"],
+                outcome_reason=data["outcome_reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The outcome of the referral was saved."))
+            return redirect("clients:detail", referral.client_id)
+    ctx = {
+        "form": form,
+        "referral": referral,
+        "status_choices": ReferralStatus.choices,
+        "reason_choices": ReferralOutcomeReason.choices,
+        "date_value": form["outcome_date"].value() or "",
+    }
+    return render(request, "plans/referral_outcome.html", ctx)
+
+
+# The catalogue of institutions ---------------------------------------------------------------------
+
+
+def _require_catalogue_keeper(user: User) -> None:
+    if not can_manage_institutions(user):
+        raise Http404
+
+
+@login_required
+@require_GET
+def institution_list(request: HttpRequest) -> HttpResponse:
+    _require_catalogue_keeper(request.user)
+    institutions = Institution.objects.for_user(request.user).order_by("kind", "name")
+    return render(request, "plans/institution_list.html", {"institutions": institutions})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_form_token
+def institution_create(request: HttpRequest) -> HttpResponse:
+    _require_catalogue_keeper(request.user)
+    return _institution_page(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_catalogue_keeper(request.user)
+    try:
+        institution = Institution.objects.for_user(request.user).get(pk=pk)
+    except Institution.DoesNotExist:
+        raise Http404 from None
+    return _institution_page(request, institution)
+
+
+def _institution_page(request: HttpRequest, institution: Institution | None) -> HttpResponse:
+    form = InstitutionForm(request.POST or kept_work(request) or None, instance=institution)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if institution is None:
+                referrals.institution_create(actor=request.user, **data)
+            else:
+                # A fresh row: the form has written the input onto `institution` while validating.
+                current = Institution.objects.get(pk=institution.pk)
+                referrals.institution_update(institution=current, actor=request.user, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The catalogue was saved."))
+            return redirect("plans:institution_list")
+    return render(request, "plans/institution_form.html", {"form": form, "institution": institution})
