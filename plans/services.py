@@ -235,12 +235,15 @@ def plan_close(
 _FINAL_GOAL_STATUSES = frozenset(GoalStatus.values) - {GoalStatus.OPEN}
 
 
-def _goal_set(*, goal: Goal, actor: User, status: str, day: datetime.date, event: bool = True) -> Goal:
-    """Set the goal's status; its date is `day`, or none when it is open again. Unchanged: nothing is written."""
+def _goal_set(
+    *, goal: Goal, actor: User, status: str, day: datetime.date, event: bool = True, redate: bool = False
+) -> Goal:
+    """Set the goal's status; its date is `day`, or none when it is open again. The same status keeps its
+    date (a review that leaves a goal as it was), unless `redate` (the date itself corrected)."""
     if status not in GoalStatus.values:
         raise ValueError(f"Unknown goal status: {status!r}")
     fields = {"status": status, "status_date": None if status == GoalStatus.OPEN else day}
-    if goal.status == status:
+    if goal.status == status and (not redate or goal.status_date == fields["status_date"]):
         return goal
     changes = _changes(goal, fields)
     for name, value in fields.items():
@@ -264,7 +267,7 @@ def goal_status_set(*, goal: Goal, actor: User, status: str, status_date: dateti
     if status != GoalStatus.OPEN:
         _refuse_future(day, "status_date")
     goal.refresh_from_db(fields=["status", "status_date"])
-    return _goal_set(goal=goal, actor=actor, status=status, day=day)
+    return _goal_set(goal=goal, actor=actor, status=status, day=day, redate=True)
 
 
 @transaction.atomic

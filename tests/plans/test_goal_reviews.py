@@ -72,6 +72,10 @@ def test_setting_a_goals_status_dates_it_and_records_the_change(goal, social_wor
     assert event.changes["status"] == ["open", "partly_achieved"]
     assert [r["new"] for r in event.described_changes()][0] == "Partly achieved"
     assert AuditEntry.objects.filter(object_type="plans.goal", object_id=str(goal.pk)).exists()
+    # The date alone corrected.
+    services.goal_status_set(goal=goal, actor=social_worker, status="partly_achieved", status_date=today - DAY)
+    goal.refresh_from_db()
+    assert goal.status_date == today - DAY
     services.goal_status_set(goal=goal, actor=social_worker, status="open")
     goal.refresh_from_db()
     assert (goal.status, goal.status_date) == ("open", None)
@@ -340,3 +344,18 @@ def test_a_review_is_on_the_clients_timeline_with_its_goal_notes(client, social_
     assert "plan_review" in kinds
     content = response.content.decode()
     assert 'data-testid="timeline-plan_review"' in content and "Six months on" in content and "Moved in" in content
+
+
+def test_a_review_that_leaves_a_goal_as_it_was_keeps_its_date(active_plan, goals, social_worker, today):
+    services.goal_status_set(goal=goals[0], actor=social_worker, status="achieved", status_date=today - 5 * DAY)
+    services.plan_review_record(
+        plan=active_plan,
+        actor=social_worker,
+        date=today,
+        next_review_date=today + 30 * DAY,
+        goals={goals[0].pk: ("achieved", "Still in the flat"), goals[1].pk: ("dropped", "Went to school instead")},
+    )
+    assert [(g.status, g.status_date) for g in Goal.objects.filter(pk__in=[g.pk for g in goals]).order_by("id")] == [
+        ("achieved", today - 5 * DAY),
+        ("dropped", today),
+    ]
