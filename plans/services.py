@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -58,6 +58,10 @@ def _refuse_if_closed(plan_id: int) -> None:
     status = Plan.objects.select_for_update(no_key=True).values_list("status", flat=True).get(pk=plan_id)
     if status == PlanStatus.CLOSED:
         raise PlanClosedError
+
+
+def _short(day: datetime.date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def new_contact_ref() -> str:
@@ -254,6 +258,19 @@ def _goal_set(
     return goal
 
 
+def _goal_added_on(goal: Goal) -> datetime.date:
+    return timezone.localdate(goal.created_at)
+
+
+def _refuse_before_goal(goal: Goal, day: datetime.date, field: str) -> None:
+    """A goal takes a status on or after the day it was added (the exchange format's `created_on`)."""
+    if day < _goal_added_on(goal):
+        raise ValidationError(
+            {field: _("A goal cannot change before it was added (%(date)s).") % {"date": _short(_goal_added_on(goal))}},
+            code="before_goal",
+        )
+
+
 def _refuse_future(day: datetime.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")}, code="future")
@@ -264,9 +281,10 @@ def goal_status_set(*, goal: Goal, actor: User, status: str, status_date: dateti
     """A goal's outcome and the day it took it (today unless given; none while open). Refused on a closed plan."""
     _refuse_if_closed(goal.plan_id)
     day = status_date or timezone.localdate()
+    goal.refresh_from_db(fields=["status", "status_date", "created_at"])
     if status != GoalStatus.OPEN:
         _refuse_future(day, "status_date")
-    goal.refresh_from_db(fields=["status", "status_date"])
+        _refuse_before_goal(goal, day, "status_date")
     return _goal_set(goal=goal, actor=actor, status=status, day=day, redate=True)
 
 
@@ -295,6 +313,9 @@ def plan_review_record(
     plan_goals = {g.pk: g for g in Goal.objects.filter(plan_id=plan.pk).order_by("pk")}
     if set(goals) - set(plan_goals):
         raise ValueError("A review names only the plan's own goals.")
+    changed = [plan_goals[pk] for pk, (status, _note) in goals.items() if plan_goals[pk].status != status]
+    if "date" not in errors and changed and date < (added := max(_goal_added_on(g) for g in changed)):
+        errors["date"] = [_("A goal cannot change before it was added (%(date)s).") % {"date": _short(added)}]
     if errors:
         raise ValidationError(errors)
     review = PlanReview.objects.create(

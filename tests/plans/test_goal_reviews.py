@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from plans import services
@@ -29,12 +30,21 @@ def active_plan(plan):
     return plan
 
 
+def _added_days_ago(*goals: Goal, days: int = 9) -> None:
+    """Goals added at the plan's start: their outcomes may be dated since."""
+    Goal.objects.filter(pk__in=[g.pk for g in goals]).update(created_at=timezone.now() - days * DAY)
+    for g in goals:
+        g.refresh_from_db()
+
+
 @pytest.fixture
 def goals(active_plan):
-    return [
+    added = [
         GoalFactory(plan=active_plan, area="housing", description="A flat in Rīga"),
         GoalFactory(plan=active_plan, area="employment", description="A job in a warehouse"),
     ]
+    _added_days_ago(*added)
+    return added
 
 
 def _review_data(goals, *, date, next_date, statuses=("achieved", "partly_achieved"), token=None):
@@ -65,6 +75,7 @@ def test_a_goal_is_open_without_a_date_and_a_closed_status_needs_one(goal):
 
 
 def test_setting_a_goals_status_dates_it_and_records_the_change(goal, social_worker, today):
+    _added_days_ago(goal)
     services.goal_status_set(goal=goal, actor=social_worker, status="partly_achieved")
     goal.refresh_from_db()
     assert (goal.status, goal.status_date) == ("partly_achieved", today)
@@ -81,9 +92,36 @@ def test_setting_a_goals_status_dates_it_and_records_the_change(goal, social_wor
     assert (goal.status, goal.status_date) == ("open", None)
 
 
-def test_a_goals_status_is_not_dated_in_the_future(goal, social_worker, today):
+def test_a_goals_status_is_not_dated_in_the_future_nor_before_the_goal_was_added(goal, social_worker, today):
     with pytest.raises(ValidationError):
         services.goal_status_set(goal=goal, actor=social_worker, status="achieved", status_date=today + DAY)
+    with pytest.raises(ValidationError) as exc:
+        services.goal_status_set(goal=goal, actor=social_worker, status="achieved", status_date=today - DAY)
+    assert "before it was added" in str(exc.value.message_dict["status_date"])
+    goal.refresh_from_db()
+    assert goal.status == "open"
+
+
+def test_a_review_does_not_change_a_goal_added_after_its_date(active_plan, goals, social_worker, today):
+    added_today = GoalFactory(plan=active_plan, description="Added today")
+    with pytest.raises(ValidationError) as exc:
+        services.plan_review_record(
+            plan=active_plan,
+            actor=social_worker,
+            date=today - 2 * DAY,
+            next_review_date=today + 30 * DAY,
+            goals={goals[0].pk: ("achieved", ""), added_today.pk: ("dropped", "")},
+        )
+    assert "date" in exc.value.message_dict
+    # Left as it was, the new goal does not hold the review back.
+    services.plan_review_record(
+        plan=active_plan,
+        actor=social_worker,
+        date=today - 2 * DAY,
+        next_review_date=today + 30 * DAY,
+        goals={goals[0].pk: ("achieved", ""), added_today.pk: ("open", "")},
+    )
+    assert Goal.objects.get(pk=goals[0].pk).status_date == today - 2 * DAY
 
 
 def test_a_closed_plans_goal_keeps_its_status(goal, social_worker):
@@ -191,6 +229,7 @@ def test_the_review_form_says_what_is_wrong(client, social_worker, active_plan, 
 
 
 def test_a_goals_status_is_changed_in_place_on_the_plan_page(client, manager, goal, today):
+    _added_days_ago(goal)
     client.force_login(manager)
     url = reverse("plans:goal_status", args=[goal.pk])
     response = client.post(url, {"status": "not_achieved", "status_date": (today - DAY).isoformat()})
