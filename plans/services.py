@@ -254,6 +254,8 @@ def _goal_set(
         setattr(goal, name, value)
     goal.save(update_fields=list(fields))
     if event:
+        # Which goal: the event has no link to it (PlanEvent.described_changes shows "Goal: …").
+        changes = {"description": [None, goal.description[:80]], **changes}
         PlanEvent.objects.create(plan_id=goal.plan_id, kind=PlanEventKind.GOAL_STATUS, actor=actor, changes=changes)
     return goal
 
