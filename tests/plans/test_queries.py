@@ -181,8 +181,14 @@ def test_a_plans_page_takes_the_same_queries_for_3_and_20_goals_with_tasks(clien
         task = TaskFactory(goal=GoalFactory(plan=plan), responsible=mentor.staff, due_date=plan.start_date)
         TaskNoteFactory(task=task)
         plan.events.create(kind="task_added", task=task, actor=social_worker, changes={"title": [None, task.title]})
+        # A review a row, with its goal's note (issue 19).
+        review = plan.reviews.create(
+            date=plan.start_date, reviewed_by=social_worker, next_review_date=plan.start_date + datetime.timedelta(30)
+        )
+        review.goal_reviews.create(goal=task.goal, status="open", note=f"note {n}")
 
     client.force_login(social_worker)
     before, after, response = _grow(build, lambda: _queries(client, reverse("plans:plan_detail", args=[plan.pk])))
     assert before == after
     assert response.content.decode().count('data-async="progress"') == 20
+    assert response.content.decode().count('data-testid="plan-review"') == 20
