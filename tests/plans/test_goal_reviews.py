@@ -325,9 +325,12 @@ def _home(client):
 
 
 @pytest.mark.parametrize("who", ["social_worker", "manager"])
-def test_the_reviews_due_are_on_the_home_page_in_constant_queries(client, request, provider, social_worker, today, who):
+def test_the_reviews_due_are_on_the_home_page_in_constant_queries(
+    client, request, provider, other_provider, social_worker, today, who
+):
     user = request.getfixturevalue(who)
     client.force_login(user)
+    foreign = PlanFactory(client=ClientFactory(provider=other_provider), status="active", review_date=today)
     _due_plans(provider, social_worker, today, 3)
     before, _ = _home(client)
     _due_plans(provider, social_worker, today, 10)
@@ -335,6 +338,7 @@ def test_the_reviews_due_are_on_the_home_page_in_constant_queries(client, reques
     assert before == after
     listed = response.context["reviews_due"]
     assert listed and all(p.review_date <= today + 7 * DAY for p in listed)
+    assert foreign.pk not in {p.pk for p in listed}
     assert [p.review_date for p in listed] == sorted(p.review_date for p in listed)
     content = response.content.decode()
     assert 'data-testid="reviews-due"' in content and "overdue" in content
