@@ -133,6 +133,8 @@ def test_the_coordinators_home_shows_the_reports_due_and_the_months_figures(
         step(tab, f"coordinator-home-{size}")
         tab.goto(reverse("reporting:archive"))
         expect(tab.locator("table")).not_to_contain_text("cdcdcdcd")
+        # Each report's state and download in sight, on a phone too (a card a row there).
+        expect(tab.get_by_role("link", name=t("Download")).first).to_be_in_viewport(ratio=1)
         _no_sideways_scroll(tab)
         step(tab, f"archive-{size}")
     finally:
