@@ -2,6 +2,7 @@
 a whole family in one go, the 14-day waiting list, the timeline and the catalogue of institutions."""
 
 import datetime
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts import capabilities
+from accounts import capabilities, session_timeout
 from audit.models import AuditEntry
 from plans import referrals, selectors
 from plans.models import Institution, Referral
@@ -404,3 +405,28 @@ def test_a_manager_with_a_staff_record_refers_too(client, manager, assigned_clie
     client.force_login(manager)
     url = reverse("plans:referral_create", args=[assigned_client.pk])
     assert client.post(url, {"date": today.isoformat(), "institution_kind": "bank"}).status_code == 302
+
+
+def test_a_referral_form_sent_twice_makes_one_referral(client, social_worker, assigned_client, family, today):
+    client.force_login(social_worker)
+    url = reverse("plans:referral_create", args=[assigned_client.pk])
+    token = client.get(url).content.decode().split('name="form_token" value="')[1].split('"')[0]
+    data = {"date": today.isoformat(), "institution_kind": "housing", "whole_family": "on", "form_token": token}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert Referral.objects.count() == 3  # one per member, once
+
+
+def test_what_was_typed_before_the_session_ended_is_filled_in_again(client, social_worker, assigned_client):
+    client.force_login(social_worker)
+    url = reverse("plans:referral_create", args=[assigned_client.pk])
+    session = client.session
+    session[session_timeout.SESSION_KEY] = {
+        "path": url,
+        "at": time.time(),
+        "owner": session_timeout.owner_tag(social_worker),
+        "fields": [["institution_kind", ["bank"]], ["date", ["2026-01-05"]]],
+    }
+    session.save()
+    form = client.get(url).context["form"]
+    assert form["institution_kind"].value() == "bank"
