@@ -42,6 +42,8 @@ def _manager_home(user, page_number: str | None) -> dict:
     return {
         "glance": selectors.month_at_a_glance(provider_id=user.provider_id),
         "reviews_due": selectors.reviews_due(user=user, mine_only=False),
+        # A manager with a staff record makes referrals too.
+        "waiting_referrals": selectors.waiting_referrals(user=user),
     }
 
 

@@ -430,3 +430,10 @@ def test_what_was_typed_before_the_session_ended_is_filled_in_again(client, soci
     session.save()
     form = client.get(url).context["form"]
     assert form["institution_kind"].value() == "bank"
+
+
+def test_a_manager_who_referred_sees_their_waiting_referrals_at_home(client, manager, assigned_client, today):
+    StaffFactory(provider=manager.provider, user=manager, role="social_worker")
+    _refer(manager, assigned_client, today - 20 * DAY)
+    client.force_login(manager)
+    assert len(client.get(reverse("home")).context["waiting_referrals"]) == 1
