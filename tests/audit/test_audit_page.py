@@ -77,7 +77,7 @@ def test_the_lines_are_label_before_after(manager_client, social_worker, assigne
     assert row.record == str(Client.objects.get(pk=assigned_client.pk))
     assert "Amira" in row.record
     assert [(line.label, line.before, line.after) for line in row.changes] == [("First name", "Amina", "Amira")]
-    assert row.actor == "Anna Bērziņa (sw)"
+    assert row.actor == "Bērziņa Anna (sw)"
     assert row.record_url == reverse("clients:detail", args=[assigned_client.pk])
 
 
@@ -314,7 +314,7 @@ def test_the_export_has_the_filtered_entries_as_the_page_reads_them(manager_clie
     assert rows[0] == ["Time", "User", "Action", "Record kind", "Record label", "Changes", "Detail", "IP address"]
     assert len(rows) == 2
     assert rows[1][1:6] == [
-        "Anna Bērziņa (sw)",
+        "Bērziņa Anna (sw)",
         "Changed",
         "Client",
         str(Client.objects.get(pk=assigned_client.pk)),

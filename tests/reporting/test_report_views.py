@@ -320,7 +320,7 @@ def test_the_archive_lists_who_asked_when_the_period_and_the_checksum(client, re
     sign_in(client, request, "manager")
     body = client.get(reverse("reporting:archive")).content.decode()
     assert done_job.sha256[:16] in body
-    assert "Anna Bērziņa" in body  # the manager who asked
+    assert "Bērziņa Anna" in body  # the manager who asked
     assert "Latvijas Sarkanais Krusts" in body
     assert reverse("reporting:job_download", args=[done_job.pk]) in body
 
