@@ -16,7 +16,18 @@ from audit.models import Action, AuditEntry
 from audit.services import audit_record, unaudited_rows
 from clients.filters import HasNameWord
 from clients.models import Client, Family, NameWord, name_key
-from plans.models import Contact, ContactClient, Goal, Plan, PlanEvent, Task, TaskNote
+from plans.models import (
+    Contact,
+    ContactClient,
+    Goal,
+    GoalReview,
+    Plan,
+    PlanEvent,
+    PlanReview,
+    Referral,
+    Task,
+    TaskNote,
+)
 from reporting.render import pdf_from_template
 
 if TYPE_CHECKING:
@@ -51,7 +62,12 @@ def _person_plans(client: Client) -> QuerySet[Plan]:
     tasks = Task.objects.select_related("responsible").prefetch_related("notes").order_by("due_date", "pk")
     return (
         Plan.objects.filter(concerns)
-        .prefetch_related("goals", Prefetch("goals__tasks", queryset=tasks))
+        .prefetch_related(
+            "goals",
+            Prefetch("goals__tasks", queryset=tasks),
+            Prefetch("reviews", queryset=PlanReview.objects.select_related("reviewed_by").order_by("date", "pk")),
+            Prefetch("reviews__goal_reviews", queryset=GoalReview.objects.select_related("goal").order_by("goal_id")),
+        )
         .order_by("start_date", "pk")
     )
 
@@ -89,6 +105,9 @@ def _plan_row(plan: Plan) -> dict[str, Any]:
                 "area": goal.area,
                 "area_label": goal.get_area_display(),
                 "description": goal.description,
+                "status": goal.status,
+                "status_label": goal.get_status_display(),
+                "status_date": goal.status_date,
                 "tasks": [
                     {
                         "title": task.title,
@@ -102,6 +121,24 @@ def _plan_row(plan: Plan) -> dict[str, Any]:
                 ],
             }
             for goal in plan.goals.all()
+        ],
+        "reviews": [
+            {
+                "date": review.date,
+                "reviewed_by": review.reviewed_by.get_full_name() if review.reviewed_by else "",
+                "note": review.note,
+                "next_review_date": review.next_review_date,
+                "goals": [
+                    {
+                        "goal": goal_review.goal.description,
+                        "status": goal_review.status,
+                        "status_label": goal_review.get_status_display(),
+                        "note": goal_review.note,
+                    }
+                    for goal_review in review.goal_reviews.all()
+                ],
+            }
+            for review in plan.reviews.all()
         ],
     }
 
@@ -162,6 +199,23 @@ def client_data_export(*, client: Client) -> dict[str, Any]:
         ],
         "contacts": [_contact_row(c) for c in _person_contacts(client)],
         "plans": [_plan_row(p) for p in _person_plans(client)],
+        "referrals": [
+            {
+                "date": referral.date,
+                "staff": str(referral.staff),
+                "institution_kind": referral.institution_kind,
+                "institution_kind_label": referral.get_institution_kind_display(),
+                "institution": referral.institution.name if referral.institution else "",
+                "accompanied": referral.accompanied,
+                "status": referral.status,
+                "status_label": referral.get_status_display(),
+                "outcome_date": referral.outcome_date,
+                "outcome_reason": referral.outcome_reason,
+            }
+            for referral in Referral.objects.filter(client=client)
+            .select_related("staff", "institution")
+            .order_by("date", "pk")
+        ],
         "record_history": [
             {"at": at, "action": action, "action_label": str(dict(Action.choices).get(action, action))}
             for at, action in audit.values_list("at", "action")
@@ -280,6 +334,9 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
     plans.exclude(summary="").update(summary="")
     # The note on closing is free text about the person too; the reason (a choice) stays for the figures.
     plans.exclude(closed_note="").update(closed_note="")
+    # So are the notes of the plans' reviews; the dates and the goals' statuses stay for the figures.
+    PlanReview.objects.filter(plan__in=plans).exclude(note="").update(note="")
+    GoalReview.objects.filter(review__plan__in=plans).exclude(note="").update(note="")
     Goal.objects.filter(plan__in=plans).update(description=REMOVED_TEXT)
     Task.objects.filter(goal__plan__in=plans).update(title=REMOVED_TEXT)
     # A progress note is never edited through save(); clearing its text on anonymisation is the exception.

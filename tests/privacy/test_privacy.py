@@ -16,8 +16,10 @@ from django.utils import timezone, translation
 
 from audit.models import Action, AuditEntry
 from clients.models import Client, Family, NameWord, Provider
-from plans.models import Contact, ContactTopic, Goal, Plan, PlanCloseReason, Task, TaskNote
-from plans.services import plan_close
+from plans.choices import GoalStatus, InstitutionKind
+from plans.models import Contact, ContactTopic, Goal, GoalReview, Plan, PlanCloseReason, PlanReview, Task, TaskNote
+from plans.referrals import referral_create
+from plans.services import plan_close, plan_review_record
 from privacy.services import (
     client_anonymise,
     client_data_export,
@@ -113,6 +115,68 @@ def test_the_export_says_why_and_when_a_plan_was_closed(person, manager):
     assert closed["closed_reason"] == PlanCloseReason.MOVED_AWAY
     assert closed["closed_note"] == "Left for Rīga"
     assert closed["closed_at"] is not None
+
+
+def test_the_export_holds_the_goals_outcomes_the_plan_reviews_and_the_referrals(person, social_worker):
+    plan = Plan.objects.get(client=person)
+    goal = plan.goals.get()
+    review_day = max(plan.start_date, goal.created_at.date())
+    plan_review_record(
+        plan=plan,
+        actor=social_worker,
+        date=review_day,
+        next_review_date=review_day + datetime.timedelta(days=90),
+        note="Amina is settling in",
+        goals={goal.pk: (GoalStatus.ACHIEVED, "The lease is signed")},
+    )
+    referral_create(
+        staff=social_worker.staff,
+        actor=social_worker,
+        clients=[person],
+        date=review_day,
+        institution_kind=InstitutionKind.EMPLOYMENT,
+        accompanied=True,
+    )
+
+    data = client_data_export(client=person)
+
+    [exported] = data["plans"]
+    assert exported["goals"][0]["status"] == GoalStatus.ACHIEVED
+    [review] = exported["reviews"]
+    assert review["note"] == "Amina is settling in"
+    assert review["goals"] == [
+        {
+            "goal": "A flat for Amina",
+            "status": GoalStatus.ACHIEVED,
+            "status_label": GoalStatus.ACHIEVED.label,
+            "note": "The lease is signed",
+        }
+    ]
+    [referral] = data["referrals"]
+    assert (referral["institution_kind"], referral["accompanied"]) == (InstitutionKind.EMPLOYMENT, True)
+
+
+def test_anonymisation_clears_the_notes_of_plan_reviews(person, manager, social_worker):
+    plan = Plan.objects.get(client=person)
+    goal = plan.goals.get()
+    review_day = max(plan.start_date, goal.created_at.date())
+    plan_review_record(
+        plan=plan,
+        actor=social_worker,
+        date=review_day,
+        next_review_date=review_day + datetime.timedelta(days=90),
+        note="Amina is settling in",
+        goals={goal.pk: (GoalStatus.PARTLY_ACHIEVED, "Amina still looks for a flat")},
+    )
+    _close(person)
+
+    client_anonymise(client=person, by=manager)
+
+    review = PlanReview.objects.get(plan=plan)
+    assert review.note == ""
+    assert list(GoalReview.objects.filter(review=review).values_list("note", "status")) == [
+        ("", GoalStatus.PARTLY_ACHIEVED)
+    ]
 
 
 def test_the_export_names_other_people_only_by_their_reference(person, stranger):
