@@ -139,7 +139,7 @@ def test_a_dry_run_reports_the_counts_and_writes_nothing():
 
 def test_bad_cells_in_two_files_refuse_the_whole_folder_and_name_every_error(tmp_path):
     folder = copy_sample(tmp_path)
-    set_cell(folder, "clients", 2, "birth_date", "12.03.1990")
+    set_cell(folder, "clients", 2, "birth_date", "12.03.90")
     set_cell(folder, "clients", 9, "country", "XX")
     set_cell(folder, "contacts", 0, "duration_minutes", "0")
     set_cell(folder, "contacts", 99, "form", "visit")
