@@ -91,14 +91,16 @@ FILES = {
     ],
 }
 
-# (folder, LibreOffice's separator code, its character set name, a byte-order mark added)
+# LibreOffice's numbers of the character sets (rtl/textenc.h): its CSV filter does not take these names.
+MS_1252, MS_1257, UTF8 = "1", "39", "76"
+# (folder, LibreOffice's separator code, its character set, a byte-order mark added)
 SAVED_AS = [
-    ("csv-windows-1257", "44", "MS_1257", False),
-    ("csv-windows-1252", "44", "MS_1252", False),
-    ("csv-semicolon", "59", "UTF8", False),
-    ("csv-tab", "9", "UTF8", False),
-    ("csv-excel-latvian", "59", "UTF8", True),
-    ("csv-excel-latvian-ansi", "59", "MS_1257", False),
+    ("csv-windows-1257", "44", MS_1257, False),
+    ("csv-windows-1252", "44", MS_1252, False),
+    ("csv-semicolon", "59", UTF8, False),
+    ("csv-tab", "9", UTF8, False),
+    ("csv-excel-latvian", "59", UTF8, True),
+    ("csv-excel-latvian-ansi", "59", MS_1257, False),
 ]
 
 
@@ -124,7 +126,8 @@ def save_as(folder: str, separator: str, charset: str, bom: bool) -> None:
                     "--headless",
                     f"--infilter=CSV:44,34,76,1,{every_column_text}",
                     "--convert-to",
-                    f"csv:Text - txt - csv (StarCalc):{separator},34,{charset},1",
+                    # text quoted only where it must be (Calc's "Quote all text cells" left off), as shown
+                    f"csv:Text - txt - csv (StarCalc):{separator},34,{charset},1,,0,false,true,true",
                     "--outdir",
                     scratch,
                     str(SOURCE / f"{name}.csv"),
