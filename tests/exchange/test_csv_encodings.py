@@ -294,3 +294,16 @@ def test_a_manager_uploading_a_windows_1252_file_sees_one_message_for_it(manager
     assert page.count("in place of a letter") == 1  # clients.csv: Rīga became R?ga, plain ASCII
     assert reverse("exchange:import_confirm") not in page
     assert not (Staff.objects.exists() or Client.objects.exists() or Contact.objects.exists())
+
+
+def test_the_refusal_is_in_latvian_for_a_latvian_manager(client, manager, provider, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(manager)  # Latvian: the default language
+    staff = [staff_row("S1", "social_worker", last_name="Šmite"), staff_row("M1", "mentor")]
+    folder = small_folder(tmp_path, staff=staff)
+    saved = _saved_as(folder, tmp_path / "english-windows", "cp1252")
+    with translation.override("lv"):
+        page = html.unescape(_upload(client, saved).content.decode())
+    assert page.count("Fails ir saglabāts Rietumeiropas kodējumā (Windows-1252)") == 1
+    assert page.count("burta vietā ir '?'") == 1  # clients.csv: Rīga became R?ga
+    assert "Western European" not in page
