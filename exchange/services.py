@@ -7,22 +7,28 @@ each file; the format's files and columns are exchange/formats.py's.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import openpyxl
 import tablib
 from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.utils import get_column_letter
 
 from audit.models import Action
 from audit.services import audit_record, unaudited_rows
 from clients.models import Client, Contract, LegalStatusEntry, Provider, Staff
-from common.cells import escape_cell
+from common.cells import FORMULA_STARTS, escape_cell
 from plans.models import Contact
 
+from .cells import DATE_COLUMNS, ISO_DATE_RE, REFERENCE_COLUMNS
 from .client_files import import_clients, import_status_history
 from .contacts import import_contacts
 from .formats import (
@@ -36,7 +42,10 @@ from .formats import (
 )
 from .resources import RESOURCES, ExchangeLookups
 from .results import ErrorList, FileCounts, ImportResult, RowError
-from .widgets import ImportContext
+from .widgets import ImportContext, NumberWidget
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # Rows handed to import-export at a time: bounds the memory its per-row results take.
 IMPORT_CHUNK = 10_000
@@ -49,6 +58,24 @@ FAST_IMPORTS = {
 }
 # A folder's large files are read record by record while they are imported, not held in memory.
 STREAMED = frozenset(FAST_IMPORTS)
+
+# The files whose records each file's rows name (a file only names files before it, IMPORT_ORDER). When one of them
+# could not be read, the file's rows are not checked: each would have an error that follows from the unread file
+# ("no client C00001" a row); one line says why instead.
+DEPENDS_ON: dict[str, tuple[str, ...]] = {
+    "contracts": ("providers",),
+    "staff": ("providers",),
+    "clients": ("providers", "staff"),
+    "status_history": ("clients",),
+    "contacts": ("staff", "clients"),
+}
+
+# The export workbook's kinds of cells and their number formats.
+DATE, NUMBER, REFERENCE, TEXT = "date", "number", "reference", "text"
+DATE_FORMAT = "YYYY-MM-DD"  # read back as a date whatever the spreadsheet's locale shows
+TEXT_FORMAT = "@"  # Text: what is typed into the cell stays text
+# Spreadsheets count the days of 1900 with a 29 February that never was: an earlier date is written as its text.
+FIRST_SERIAL_DATE = "1900-03-01"
 
 
 def read_upload(files: Iterable[tuple[str, bytes]]) -> tuple[dict[str, Sheet], list[RowError]]:
@@ -81,11 +108,19 @@ def dataset_import(
     # Audited once, as a whole (below), not row by row.
     with transaction.atomic(), unaudited_rows():
         ctx = ImportContext.load(scope_provider_id=provider_id)
+        unread = _unread_files(sheets, errors)
+        skipped: dict[str, set[str]] = {}  # a file not checked -> the unread files it depends on
         for name in IMPORT_ORDER:
             sheet = sheets.get(name)
             if sheet is None:
                 continue
-            if not sheet.usable:
+            causes: set[str] = set()
+            for dependency in DEPENDS_ON.get(name, ()):
+                causes |= {dependency} if dependency in unread else skipped.get(dependency, set())
+            if causes:
+                skipped[name] = causes
+                errors.append(_not_checked(name, causes))
+            elif not sheet.usable:
                 _refuse_rows(ctx, sheet)
             elif name in FAST_IMPORTS:
                 result.counts[name] = FAST_IMPORTS[name](sheet, ctx, errors)
@@ -104,6 +139,32 @@ def dataset_import(
     result.errors = _sorted_errors(errors)
     result.error_count = errors.total
     return result
+
+
+def _unread_files(sheets: Mapping[str, Sheet | StreamedSheet], errors: list[RowError]) -> set[str]:
+    """The files that could not be read: refused whole (encoding, separator, size), missing, or with header errors."""
+    refused_whole = {e.file for e in errors if e.row is None or e.row == 1}
+    unread = set()
+    for name, spec in FILE_SPECS.items():
+        sheet = sheets.get(name)
+        if name in refused_whole or (not sheet.usable if sheet is not None else not spec.optional_file):
+            unread.add(name)
+    return unread
+
+
+def _not_checked(name: str, causes: set[str]) -> RowError:
+    """The one line that stands for the errors of a file whose rows name records of files that could not be read."""
+    files = "', '".join(sorted(causes, key=IMPORT_ORDER.index))
+    return RowError(
+        name,
+        None,
+        "",
+        _(
+            "The rows of this file were not checked: they refer to '%(files)s', which could not be read "
+            "(see the error above). Correct it and import again."
+        )
+        % {"files": files},
+    )
 
 
 def _refuse_rows(ctx: ImportContext, sheet: Sheet | StreamedSheet) -> None:
@@ -199,14 +260,84 @@ def write_csv(dataset: tablib.Dataset, stream: IO[str]) -> None:
     writer.writerows(_escaped_rows(dataset))
 
 
+def _column_kinds(name: str, headers: Sequence[str]) -> list[str]:
+    """Each column's kind of workbook cell: a date or reference column of exchange/cells.py, a count (the columns
+    NumberWidget reads back), or text."""
+    numbers = {f.column_name for f in RESOURCES[name]().fields.values() if isinstance(f.widget, NumberWidget)}
+    dates = DATE_COLUMNS.get(name, frozenset())
+    references = REFERENCE_COLUMNS.get(name, frozenset())
+    return [
+        DATE if column in dates else NUMBER if column in numbers else REFERENCE if column in references else TEXT
+        for column in headers
+    ]
+
+
+class _WorkbookCells:
+    """The cells of one write-only sheet: dates as date cells, counts as numbers, references as Text ("@") cells.
+
+    Text a spreadsheet would run as a formula (or read as an error value) is a text cell with the quote prefix:
+    the spreadsheet shows it as written, without an apostrophe, and reads it as text. Only text that itself
+    starts with the escape sign is escaped as in a CSV file, so that the import reads every cell back exactly.
+    """
+
+    def __init__(self, worksheet: WriteOnlyWorksheet, kinds: list[str]) -> None:
+        self.worksheet = worksheet
+        self.kinds = kinds
+        # New rows typed into the sheet later take the column's format: a reference typed there stays text.
+        for index, kind in enumerate(kinds, start=1):
+            if kind in (DATE, REFERENCE):
+                dimension = worksheet.column_dimensions[get_column_letter(index)]
+                dimension.number_format = DATE_FORMAT if kind == DATE else TEXT_FORMAT
+        # A styled cell of each column and style, made once and given a new value a row: the writer writes a row
+        # whole when it is appended, and a sheet may have a million rows.
+        self.styled: dict[tuple[int, str, bool], Cell] = {}
+
+    def row(self, record: Sequence[object]) -> list[object]:
+        kinds = enumerate(self.kinds)
+        return [self.cell(index, kind, value) for (index, kind), value in zip(kinds, record, strict=True)]
+
+    def cell(self, index: int, kind: str, value: object) -> object:
+        text = "" if value is None else str(value)
+        if not text:
+            return None
+        if kind == DATE and ISO_DATE_RE.fullmatch(text) and text >= FIRST_SERIAL_DATE:
+            cell = self._styled(index, kind, False)
+            cell.value = datetime.date.fromisoformat(text)
+            return cell
+        if kind == NUMBER and text.isdigit():
+            return int(text)
+        formula_like = text.startswith(FORMULA_STARTS) or text in ERROR_CODES
+        if text.startswith("'"):
+            text = escape_cell(text)  # the import reads a leading quote before a formula sign as the escape
+        if kind != REFERENCE and not formula_like:
+            return text
+        cell = self._styled(index, kind, formula_like)
+        cell.value = text
+        cell.data_type = "s"  # text, even where openpyxl would take it for a formula or an error value
+        return cell
+
+    def _styled(self, index: int, kind: str, quote: bool) -> Cell:
+        key = (index, kind, quote)
+        cell = self.styled.get(key)
+        if cell is None:
+            cell = self.styled[key] = WriteOnlyCell(self.worksheet)
+            if kind in (DATE, REFERENCE):
+                cell.number_format = DATE_FORMAT if kind == DATE else TEXT_FORMAT
+            cell.quotePrefix = quote
+        return cell
+
+
 def write_workbook(datasets: dict[str, tablib.Dataset], stream: IO[bytes] | Path) -> None:
-    """One sheet a file; every cell written as text, formulas escaped, so a spreadsheet computes nothing."""
+    """One sheet a file, written as it goes (write-only); typed cells (`_WorkbookCells`), so a spreadsheet sorts and
+    filters them and computes nothing."""
     workbook = openpyxl.Workbook(write_only=True)
     for name, dataset in datasets.items():
         worksheet = workbook.create_sheet(title=name)
-        worksheet.append(list(dataset.headers))
-        for row in _escaped_rows(dataset):
-            worksheet.append(row)
+        headers = list(dataset.headers)
+        cells = _WorkbookCells(worksheet, _column_kinds(name, headers))
+        worksheet.append(headers)
+        for record in dataset:
+            worksheet.append(cells.row(record))
     workbook.save(stream)
 
 
