@@ -142,12 +142,16 @@ def dataset_import(
 
 
 def _unread_files(sheets: Mapping[str, Sheet | StreamedSheet], errors: list[RowError]) -> set[str]:
-    """The files that could not be read: refused whole (encoding, separator, size), missing, or with header errors."""
-    refused_whole = {e.file for e in errors if e.row is None or e.row == 1}
+    """The files that could not be read: refused whole (encoding, separator, empty, size), missing, or with
+    header errors. A file that was read, whatever its errors, is not one: its rows are imported (and refused)."""
+    refused = {e.file for e in errors if e.row is None or e.row == 1}
     unread = set()
     for name, spec in FILE_SPECS.items():
         sheet = sheets.get(name)
-        if name in refused_whole or (not sheet.usable if sheet is not None else not spec.optional_file):
+        if sheet is None:
+            if not spec.optional_file or name in refused:
+                unread.add(name)
+        elif not sheet.usable:
             unread.add(name)
     return unread
 

@@ -42,9 +42,14 @@ def _not_checked(errors: list, *files: str) -> None:
     assert "', '".join(files) in error.message
 
 
-def test_an_unreadable_clients_file_gives_one_line_for_contacts_and_one_for_status_history(tmp_path):
+def _pipe_separated(folder) -> bytes:
+    return (folder / "clients.csv").read_text(encoding="utf-8").replace(",", "|").encode()
+
+
+@pytest.mark.parametrize("content", [lambda folder: b"", _pipe_separated], ids=["empty", "separator"])
+def test_an_unreadable_clients_file_gives_one_line_for_contacts_and_one_for_status_history(tmp_path, content):
     folder = copy_sample(tmp_path)
-    (folder / "clients.csv").write_bytes(b"")
+    (folder / "clients.csv").write_bytes(content(folder))
 
     result = dataset_import(path=folder)
 
@@ -90,6 +95,16 @@ def test_a_file_that_names_two_unread_files_names_both(tmp_path):
 
     _not_checked(errors["contacts"], "staff", "clients")
     assert "providers" not in errors and "contracts" not in errors  # they depend on nothing unread
+
+
+def test_a_clients_file_that_was_read_is_no_cause_even_with_errors(tmp_path):
+    folder = copy_sample(tmp_path)
+    set_cell(folder, "clients", 0, "gender", "female")
+
+    errors = _by_file(dataset_import(path=folder))
+
+    assert set(errors) == {"clients"}
+    assert [(e.row, e.column) for e in errors["clients"]] == [(2, "gender")]
 
 
 def test_the_rows_of_files_that_depend_on_nothing_unread_are_still_checked(tmp_path):
