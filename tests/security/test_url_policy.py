@@ -21,7 +21,8 @@ METHODS_OTHER_RECORDS = ("GET", "POST", "HEAD", "OPTIONS")
 
 @dataclass(frozen=True)
 class Rule:
-    kind: str  # the record the URL's argument names: client, family, plan, goal, task, job, staff, referral, institution or none
+    # The record the URL's argument names: client, family, plan, goal, task, job, staff, referral, institution or none.
+    kind: str
     methods: frozenset[str]
     allowed: dict[str, str] = field(default_factory=dict)  # role -> relations it may use ("X" for none)
     public: bool = False  # reachable without signing in
