@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
-from common.cells import unescape_cell
+from common.cells import is_error_value, unescape_cell
 
 from .cells import DATE_COLUMNS, FIRST_DATE, LAST_DATE, REFERENCE_COLUMNS
 from .sniffing import (
@@ -192,7 +192,7 @@ class StreamedSheet:
         with open(self.path, encoding=self.encoding, newline="") as stream:
             rows = csv.reader(stream, delimiter=self.delimiter, strict=True)
             next(rows)  # the header, checked already
-            records = _records(self.name, rows, len(self.headers), self.errors)
+            records = _records(self.name, rows, self.headers, self.errors, csv_text=True)
             if self.usable:
                 records = _unique_refs(self.name, self.headers, records, self.errors)
             yield from records
@@ -283,9 +283,25 @@ def _empty_file(name: str) -> ReadError:
     return ReadError(name, 1, "", _("The file is empty; the first row must name the columns."))
 
 
-def _records(name: str, rows: Iterable[Sequence[object]], width: int, errors: list[ReadError]) -> Iterator[Record]:
-    """The rows after the header, numbered as a spreadsheet numbers them; blank rows are left out."""
+def _records(
+    name: str, rows: Iterable[Sequence[object]], headers: list[str], errors: list[ReadError], *, csv_text: bool = False
+) -> Iterator[Record]:
+    """The rows after the header, numbered as a spreadsheet numbers them; blank rows are left out.
+
+    `csv_text`: a CSV file saved by a spreadsheet program writes a formula that failed as its error value's text
+    (`#VALUE!`, `Err:502`); such a cell is refused, as an error cell of a workbook is, and left empty so that the
+    row's other cells are still checked. (A workbook's text cell is text; the export escapes such text, so that
+    it reads back.)
+    """
+    width = len(headers)
     for number, raw in enumerate(rows, start=2):
+        line = "".join(raw) if csv_text else ""  # one C-level scan of a CSV row; its cells only when it may hold one
+        if ("#" in line or "Err:" in line) and any(is_error_value(v) for v in raw[:width]):
+            raw = list(raw)
+            for index, value in enumerate(raw[:width]):
+                if is_error_value(value):
+                    errors.append(ReadError(name, number, headers[index], _error_cell(value.strip())))
+                    raw[index] = ""
         # A CSV cell is a str that is rarely escaped: that case skips the call (millions of cells).
         cells = [v if type(v) is str and not v.startswith("'") else _cell_text(v) for v in raw]
         if not "".join(cells).strip():
@@ -334,11 +350,12 @@ def _unique_refs(name: str, headers: list[str], records: Iterable[Record], error
 
 
 def _sheet_from_rows(
-    name: str, rows: Iterable[Sequence[object]], errors: list[ReadError], max_rows: int
+    name: str, rows: Iterable[Sequence[object]], errors: list[ReadError], max_rows: int, *, csv_text: bool = False
 ) -> Sheet | None:
     """Checks the header and builds the Dataset; None when the file has no header row, or is refused whole.
 
     A file of more than `max_rows` rows after the header (blank ones too) is refused whole, with one error.
+    `csv_text`: the rows are a CSV file's text (see `_records`).
     """
     iterator = iter(rows)
     header_row = next(iterator, None)
@@ -351,7 +368,7 @@ def _sheet_from_rows(
     dataset = tablib.Dataset(headers=headers)
     sheet = Sheet(name=name, dataset=dataset, usable=usable)
     mark = len(errors)
-    records = _records(name, itertools.islice(iterator, max_rows), len(headers), errors)
+    records = _records(name, itertools.islice(iterator, max_rows), headers, errors, csv_text=csv_text)
     if usable:
         records = _unique_refs(name, headers, records, errors)
     for number, cells in records:
@@ -502,7 +519,7 @@ def _csv_sheet(name: str, raw: bytes, errors: list[ReadError], max_rows: int) ->
     try:
         # Read row by row, not as a list first: millions of short rows would take gigabytes.
         rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        sheet = _sheet_from_rows(name, rows, errors, max_rows)
+        sheet = _sheet_from_rows(name, rows, errors, max_rows, csv_text=True)
     except csv.Error as exc:
         del errors[mark:]  # a file that is not CSV has that one error, as before any row is read
         errors.append(_not_csv(name, exc))

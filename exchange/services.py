@@ -19,13 +19,13 @@ import tablib
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 
 from audit.models import Action
 from audit.services import audit_record, unaudited_rows
 from clients.models import Client, Contract, LegalStatusEntry, Provider, Staff
-from common.cells import FORMULA_STARTS, escape_cell
+from common.cells import FORMULA_STARTS, escape_cell, is_error_value
 from plans.models import Contact
 
 from .cells import DATE_COLUMNS, ISO_DATE_RE, REFERENCE_COLUMNS
@@ -310,7 +310,7 @@ class _WorkbookCells:
             return cell
         if kind == NUMBER and text.isdigit():
             return int(text)
-        formula_like = text.startswith(FORMULA_STARTS) or text in ERROR_CODES
+        formula_like = text.startswith(FORMULA_STARTS) or is_error_value(text)
         if text.startswith("'"):
             text = escape_cell(text)  # the import reads a leading quote before a formula sign as the escape
         if kind != REFERENCE and not formula_like:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from common.cells import escape_cell, unescape_cell
+from common.cells import escape_cell, is_error_value, unescape_cell
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -21,3 +21,16 @@ def test_plain_text_is_written_as_it_is(text):
 def test_text_that_looks_escaped_already_is_escaped_again_so_that_reading_back_is_exact(text):
     assert escape_cell(text) == "'" + text
     assert unescape_cell(escape_cell(text)) == text
+
+
+@pytest.mark.parametrize("text", ["#VALUE!", "#N/A", "#REF!", "#NAME?", "#DIV/0!", "Err:502", " #VALUE! "])
+def test_text_that_reads_as_a_spreadsheet_error_value_is_escaped_and_read_back(text):
+    assert is_error_value(text)
+    assert escape_cell(text) == "'" + text
+    assert unescape_cell(escape_cell(text)) == text
+
+
+@pytest.mark.parametrize("text", ["#1 priority", "N/A", "Err:5", "Error: 502", "#VALUE! and more"])
+def test_text_that_only_looks_like_an_error_value_is_not_one(text):
+    assert not is_error_value(text)
+    assert escape_cell(text) == text
