@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import openpyxl
 import tablib
@@ -295,11 +295,12 @@ def _records(
     """
     width = len(headers)
     for number, raw in enumerate(rows, start=2):
-        line = "".join(raw) if csv_text else ""  # one C-level scan of a CSV row; its cells only when it may hold one
-        if ("#" in line or "Err:" in line) and any(is_error_value(v) for v in raw[:width]):
+        # One C-level scan of a CSV row (its cells are str); the cells only when it may hold an error value.
+        line = "".join(cast(Sequence[str], raw)) if csv_text else ""
+        if "#" in line or "Err:" in line:
             raw = list(raw)
             for index, value in enumerate(raw[:width]):
-                if is_error_value(value):
+                if isinstance(value, str) and is_error_value(value):
                     errors.append(ReadError(name, number, headers[index], _error_cell(value.strip())))
                     raw[index] = ""
         # A CSV cell is a str that is rarely escaped: that case skips the call (millions of cells).
