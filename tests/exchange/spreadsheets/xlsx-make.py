@@ -20,41 +20,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2]))  # the project, for the format
 
-HEADERS = {
-    "providers": ["code", "name"],
-    "contracts": ["provider", "number", "start", "end", "planned_persons_per_month"],
-    "staff": ["staff_ref", "first_name", "last_name", "role", "provider", "email"],
-    "clients": [
-        "client_ref",
-        "first_name",
-        "last_name",
-        "gender",
-        "birth_date",
-        "country",
-        "family_ref",
-        "arrival_route",
-        "legal_status",
-        "legal_status_since",
-        "residence",
-        "residence_since",
-        "provider",
-        "service_start",
-        "social_worker",
-        "mentor",
-    ],
-    "contacts": [
-        "contact_ref",
-        "date",
-        "staff_ref",
-        "family_ref",
-        "client_refs",
-        "form",
-        "duration_minutes",
-        "topics",
-        "note",
-    ],
-}
+from exchange.formats import FILE_SPECS  # noqa: E402 - after the project is on the path
+
+# The header row of each sheet: the format's own columns, in its order (exchange/formats.py).
+HEADERS = {name: list(spec.columns) for name, spec in FILE_SPECS.items()}
 
 
 class Date(str):
