@@ -32,3 +32,17 @@ class LegalStatus(models.TextChoices):
 
 # Residence is `reception_centre` or the name of a municipality.
 RECEPTION_CENTRE = "reception_centre"
+
+
+class ClosureReason(models.TextChoices):
+    """Why a case was closed (casework.md "Closing and reopening a case"): codes fixed, labels translated."""
+
+    GOALS_ACHIEVED = "goals_achieved", _("The goals were achieved")
+    MOVED_WITHIN_LATVIA = "moved_within_latvia", _("Moved elsewhere in Latvia")
+    LEFT_LATVIA = "left_latvia", _("Left Latvia")
+    TRANSFERRED_TO_MUNICIPALITY = "transferred_to_municipality", _("Transferred to the municipality's social service")
+    NO_LONGER_ELIGIBLE = "no_longer_eligible", _("No longer eligible")
+    DECLINED_SERVICE = "declined_service", _("Declined the service")
+    LOST_CONTACT = "lost_contact", _("Contact lost")
+    DECEASED = "deceased", _("Deceased")
+    OTHER = "other", _("Other")

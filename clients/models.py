@@ -17,7 +17,7 @@ from django_countries.fields import CountryField
 from audit.querysets import AuditedQuerySet
 from common.names import person_name
 
-from .choices import RECEPTION_CENTRE, ArrivalRoute, Gender, LegalStatus, StaffRole
+from .choices import RECEPTION_CENTRE, ArrivalRoute, ClosureReason, Gender, LegalStatus, StaffRole
 from .querysets import ClientQuerySet, FamilyQuerySet, StaffQuerySet
 
 ref_validator = RegexValidator(r"^[A-Za-z0-9_\-./]+$", _("Use only letters A–Z, digits and the signs _ - . /"))
@@ -220,6 +220,15 @@ class Client(models.Model):
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="clients")
     service_start = models.DateField(_("service start"), null=True, blank=True)
     service_end = models.DateField(_("service end"), null=True, blank=True)
+    # The current episode's closing (shared/spec/casework.md "Closing and reopening a case"): the reason is given
+    # with `service_end` (constraint `client_closure_reason_with_end`); earlier episodes are `CaseEpisode` rows.
+    closure_reason = models.CharField(
+        _("reason for closing"), max_length=30, choices=ClosureReason.choices, blank=True, default="", db_default=""
+    )
+    # Why the closure assessment was skipped, or any other word on the closing.
+    closure_note = models.TextField(_("note on closing"), blank=True, default="", db_default="")
+    # The social worker's follow-up after closing: on their home page from a week before; cleared when done.
+    follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
     social_worker = models.ForeignKey(
         Staff,
         verbose_name=_("social worker"),
@@ -276,6 +285,11 @@ class Client(models.Model):
                 | Q(service_end__gte=models.F("service_start")),
                 name="client_service_end_after_start",
             ),
+            # A closed case says why; an open one has no reason (imports may leave an old end without one).
+            models.CheckConstraint(
+                condition=Q(closure_reason="") | Q(service_end__isnull=False),
+                name="client_closure_reason_with_end",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -322,6 +336,35 @@ class NameWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class CaseEpisode(models.Model):
+    """An earlier episode of a client's case: opened, closed and why. The current one is on the client."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="episodes")
+    # Whose episode it was: the provider serving the client then (a hand-over is not a closure).
+    provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+")
+    service_start = models.DateField(_("service start"))
+    service_end = models.DateField(_("service end"))
+    closure_reason = models.CharField(_("reason for closing"), max_length=30, choices=ClosureReason.choices)
+    closure_note = models.TextField(_("note on closing"), blank=True, default="")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["client", "service_start"]
+        verbose_name = _("case episode")
+        verbose_name_plural = _("case episodes")
+        indexes = [models.Index(fields=["client", "service_start"], name="caseepisode_client_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service_end__gte=models.F("service_start")), name="caseepisode_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_start:%Y-%m-%d}–{self.service_end:%Y-%m-%d}"
 
 
 class LegalStatusEntry(models.Model):

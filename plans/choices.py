@@ -126,3 +126,22 @@ INSTITUTION_KIND_OF_AREA = {
     GoalArea.BENEFITS: InstitutionKind.MUNICIPAL_SOCIAL,
     GoalArea.SOCIAL_SERVICES: InstitutionKind.MUNICIPAL_SOCIAL,
 }
+
+
+# Self-sufficiency (shared/spec/casework.md "Self-sufficiency assessment") --------------------------
+
+
+class AssessmentKind(models.TextChoices):
+    INTAKE = "intake", _("At intake")
+    REVIEW = "review", _("At a review")
+    CLOSURE = "closure", _("At closure")
+
+
+class SelfSufficiency(models.IntegerChoices):
+    """The 1–5 scale of every area; an area that does not apply is left unscored."""
+
+    IN_CRISIS = 1, _("in crisis")
+    VULNERABLE = 2, _("vulnerable")
+    COPING_WITH_SUPPORT = 3, _("coping with support")
+    STABLE = 4, _("stable")
+    SELF_SUFFICIENT = 5, _("self-sufficient")

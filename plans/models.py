@@ -12,11 +12,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.querysets import AuditedQuerySet
-from clients.models import Client, Family, Provider, Staff
+from clients.models import Client, Family, Provider, Staff, ref_validator
+from common.refs import web_ref
 
 from .choices import (
     OPEN_TASK_STATUSES,
     REFERRAL_STATUSES_WITH_REASON,
+    AssessmentKind,
     ContactForm,
     GoalArea,
     GoalStatus,
@@ -25,6 +27,7 @@ from .choices import (
     PlanStatus,
     ReferralOutcomeReason,
     ReferralStatus,
+    SelfSufficiency,
     TaskStatus,
     Topic,
 )
@@ -156,6 +159,21 @@ class PlanCloseReason(models.TextChoices):
 class Plan(models.Model):
     """An individual socio-economic inclusion plan of one client or of a whole family."""
 
+    # The exchange format's `plan_ref` (unique within the provider); a plan made on a page gets a "W" reference.
+    plan_ref = models.CharField(
+        _("plan reference"), max_length=50, default=web_ref, validators=[ref_validator], editable=False
+    )
+    # The provider whose plan it is: the client's or family's when the plan was drafted (as on Contact).
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="plans", editable=False)
+    # The social worker responsible for the plan (plans.csv `staff_ref`).
+    social_worker = models.ForeignKey(
+        Staff,
+        verbose_name=_("social worker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans",
+    )
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
     )
@@ -214,6 +232,7 @@ class Plan(models.Model):
                 condition=models.Q(review_date__isnull=True) | models.Q(review_date__gte=models.F("start_date")),
                 name="plan_review_after_start",
             ),
+            models.UniqueConstraint(fields=["provider", "plan_ref"], name="plan_ref_per_provider"),
             # Only a closed plan has a closing (plans closed before the reason was asked have none).
             models.CheckConstraint(
                 condition=models.Q(status=PlanStatus.CLOSED) | models.Q(closed_at__isnull=True, closed_reason=""),
@@ -227,6 +246,13 @@ class Plan(models.Model):
             "date": formats.date_format(self.start_date, "SHORT_DATE_FORMAT"),
         }
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.provider_id:
+            subject = self.subject
+            if subject is not None:
+                self.provider_id = subject.provider_id
+        super().save(*args, **kwargs)
+
     @property
     def subject(self) -> Client | Family | None:
         """Whom the plan is for: the client, or the family."""
@@ -239,6 +265,11 @@ class Plan(models.Model):
 
 class Goal(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="goals")
+    # The exchange format's `goal_ref`, unique within the plan's provider (kept here for the constraint).
+    goal_ref = models.CharField(
+        _("goal reference"), max_length=50, default=web_ref, validators=[ref_validator], editable=False
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+", editable=False)
     area = models.CharField(_("area"), max_length=20, choices=GoalArea.choices)
     description = models.TextField(_("goal"))
     # The goal's outcome and the day it took it (none while open): `plans.services.goal_status_set`,
@@ -261,10 +292,16 @@ class Goal(models.Model):
                 | (~models.Q(status=GoalStatus.OPEN) & models.Q(status_date__isnull=False)),
                 name="goal_status_date_unless_open",
             ),
+            models.UniqueConstraint(fields=["provider", "goal_ref"], name="goal_ref_per_provider"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_area_display()}: {self.description[:60]}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.provider_id and self.plan_id:
+            self.provider_id = self.plan.provider_id
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -480,6 +517,10 @@ class Institution(models.Model):
 class Referral(models.Model):
     """A client sent to an institution by a staff member (shared/spec/casework.md "Referrals"), and what came of it."""
 
+    # The exchange format's `referral_ref`, unique within the provider.
+    referral_ref = models.CharField(
+        _("referral reference"), max_length=50, default=web_ref, validators=[ref_validator], editable=False
+    )
     date = models.DateField(_("date"))
     staff = models.ForeignKey(Staff, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="referrals")
     # The provider of the staff member who made it (as on Contact): the provider's referrals stay its own
@@ -540,6 +581,7 @@ class Referral(models.Model):
                 condition=models.Q(outcome_reason="") | models.Q(status__in=REFERRAL_STATUSES_WITH_REASON),
                 name="referral_reason_only_when_failed",
             ),
+            models.UniqueConstraint(fields=["provider", "referral_ref"], name="referral_ref_per_provider"),
         ]
 
     def __str__(self) -> str:
@@ -558,3 +600,83 @@ class Referral(models.Model):
     def institution_label(self) -> str:
         """The named institution, or the kind when none is named."""
         return str(self.institution) if self.institution_id else str(self.get_institution_kind_display())
+
+
+class Assessment(models.Model):
+    """A self-sufficiency assessment of one client (shared/spec/casework.md): ten areas scored 1–5 or not."""
+
+    # The exchange format's `assessment_ref`, unique within the provider.
+    assessment_ref = models.CharField(
+        _("assessment reference"), max_length=50, default=web_ref, validators=[ref_validator], editable=False
+    )
+    date = models.DateField(_("date"))
+    staff = models.ForeignKey(Staff, verbose_name=_("assessed by"), on_delete=models.PROTECT, related_name="+")
+    # The provider of the staff member who assessed (as on Contact and Referral).
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+", editable=False)
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="assessments", db_index=False
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AssessmentKind.choices)
+    # The plan review it was made at, when it was (a family plan's review assesses each member).
+    review = models.ForeignKey(
+        PlanReview,
+        verbose_name=_("plan review"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("self-sufficiency assessment")
+        verbose_name_plural = _("self-sufficiency assessments")
+        indexes = [
+            # The client page's chart and the timeline: a client's assessments by date.
+            models.Index(fields=["client", "date"], name="assessment_client_date_idx"),
+            # Report figures: the provider's assessments in a period.
+            models.Index(fields=["provider", "date"], name="assessment_provider_date_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "assessment_ref"], name="assessment_ref_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({formats.date_format(self.date, 'SHORT_DATE_FORMAT')})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.staff_id and not self.provider_id:
+            self.provider_id = self.staff.provider_id
+        super().save(*args, **kwargs)
+
+
+class AssessmentScore(models.Model):
+    """One area of an assessment: its score (none: not scored, the area does not apply) and a note."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    area = models.CharField(_("area"), max_length=20, choices=GoalArea.choices)
+    score = models.PositiveSmallIntegerField(_("score"), choices=SelfSufficiency.choices, null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, default="")
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["assessment", "area"]
+        verbose_name = _("area score")
+        verbose_name_plural = _("area scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "area"], name="assessmentscore_area_once"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5),
+                name="assessmentscore_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.score if self.score is not None else '–'}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models import Client, Family, Staff
+from common.refs import web_ref
 
 from .choices import GoalStatus, PlanEventKind, PlanStatus
 from .models import (
@@ -65,8 +65,7 @@ def _short(day: datetime.date) -> str:
 
 
 def new_contact_ref() -> str:
-    # "W" for the web: imported contacts keep the references of the provider's spreadsheets.
-    return "W" + uuid.uuid4().hex[:12].upper()
+    return web_ref()
 
 
 @transaction.atomic

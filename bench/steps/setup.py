@@ -65,11 +65,18 @@ def run(bench: Run) -> None:
             field = "social_worker" if role == "social_worker" else "mentor"
             clients = list(Client.objects.filter(**{f"{field}__user": user}).order_by("-service_start")[:8])
             for client in clients if not Plan.objects.exists() else []:
-                plans.append(Plan(client=client, status="active", start_date=client.service_start or today))
+                plans.append(
+                    Plan(
+                        client=client,
+                        provider_id=client.provider_id,
+                        status="active",
+                        start_date=client.service_start or today,
+                    )
+                )
     Plan.objects.bulk_create(plans, batch_size=1000)
     for plan in plans:
         for area in ("documents", "housing"):
-            goals.append(Goal(plan=plan, area=area, description=f"Bench goal: {area}"))
+            goals.append(Goal(plan=plan, provider_id=plan.provider_id, area=area, description=f"Bench goal: {area}"))
     Goal.objects.bulk_create(goals, batch_size=1000)
     staff_of = {p.pk: (p.client.mentor or p.client.social_worker) for p in plans}
     for goal in goals:
