@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from clients.choices import StaffRole
 from clients.models import Client, Family, Staff
 from common.refs import web_ref
 
@@ -136,6 +137,14 @@ def _save_versioned(obj: Plan | Task, *, version: int, actor: User, fields: dict
     obj.updated_by = actor
 
 
+def _plan_social_worker(*, actor: User, client: Client | None) -> Staff | None:
+    """The plan's social worker (plans.csv `staff_ref`): the client's, else the social worker drafting it."""
+    if client is not None and client.social_worker_id:
+        return client.social_worker
+    staff = Staff.objects.filter(user=actor, role=StaffRole.SOCIAL_WORKER).first()
+    return staff
+
+
 @transaction.atomic
 def plan_create(
     *,
@@ -151,6 +160,7 @@ def plan_create(
     plan = Plan.objects.create(
         client=client,
         family=family,
+        social_worker=_plan_social_worker(actor=actor, client=client),
         start_date=start_date,
         review_date=review_date,
         summary=summary,

@@ -48,3 +48,15 @@ def test_a_logged_contact_belongs_to_the_staff_members_provider(assigned_client,
 def test_a_contact_serving_nobody_is_refused(social_worker):
     with pytest.raises(ValueError):
         services.contact_log(staff=social_worker.staff, actor=social_worker, date=None, form="phone")
+
+
+def test_a_new_plan_names_the_clients_social_worker_else_the_social_worker_drafting_it(
+    assigned_client, family, social_worker, manager, today
+):
+    # plans.csv's staff_ref: whose plan it is.
+    own = services.plan_create(actor=manager, client=assigned_client, start_date=today)
+    assert own.social_worker == assigned_client.social_worker
+    of_family = services.plan_create(actor=social_worker, family=family, start_date=today)
+    assert of_family.social_worker == social_worker.staff
+    assert (own.provider, of_family.provider) == (assigned_client.provider, family.provider)
+    assert own.plan_ref.startswith("W") and own.plan_ref != of_family.plan_ref
