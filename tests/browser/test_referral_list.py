@@ -29,10 +29,12 @@ def referrals(provider, social_worker, mentor, assigned_client):
     nva = Institution.objects.create(provider=provider, name="NVA Rīgas filiāle", kind="employment")
     other = ClientFactory(provider=provider, mentor=mentor.staff, first_name="Yusuf", last_name="Karimi")
     old = Referral.objects.create(
-        staff=mentor.staff, client=assigned_client, date=today - 20 * DAY, institution_kind="employment"
+        staff=mentor.staff,
+        client=assigned_client,
+        date=today - 20 * DAY,
+        institution_kind="employment",
+        institution=nva,
     )
-    old.institution = nva
-    old.save(update_fields=["institution"])
     Referral.objects.create(staff=social_worker.staff, client=other, date=today - 3 * DAY, institution_kind="health")
     return old
 
