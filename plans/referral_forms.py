@@ -19,7 +19,8 @@ from .referrals import goals_serving, referral_consent_missing
 
 
 class ReferralForm(forms.Form):
-    """The short referral form: the day, who (one client or the whole family), where to, the goal, accompanied."""
+    """The short referral form: the day, who (one client or the whole family), where to, the goal, accompanied;
+    and who made it, for a manager without a staff record of their own (`choose_staff`)."""
 
     date = forms.DateField(label=_("Date"), widget=DateInput())
     whole_family = forms.BooleanField(label=_("Refer every member of the family (one referral each)"), required=False)
@@ -118,7 +119,7 @@ class ReferralForm(forms.Form):
 
 
 class ReferralOutcomeForm(forms.Form):
-    """What came of a referral, recorded in place on the client page."""
+    """What came of a referral, recorded in place on the client page and on the referral list."""
 
     # No outcome is chosen for the user: an empty choice first, and one is required.
     status = forms.ChoiceField(
