@@ -149,11 +149,22 @@ def can_log_contact(user: AnyUser) -> bool:
 
 
 def can_refer(user: AnyUser) -> bool:
-    """A referral is made by a staff member, as a contact is delivered: social workers and mentors (and a
-    manager with a staff record), for the clients they may see (a mentor: their assigned clients only).
-    Any of them records the outcome (`can_record_referral_outcome`), not only its maker. Coordinators never.
+    """A referral is made by a staff member and belongs to them (casework.md "Referrals"): social workers and
+    mentors refer as themselves, for the clients they may see (a mentor: their assigned clients only), as a
+    manager with a staff record does; a manager without one records the referral naming which of their
+    provider's staff made it (`refers_naming_staff`). Any of them records the outcome
+    (`can_record_referral_outcome`), not only its maker. Coordinators never.
     """
-    return can_log_contact(user)
+    return can_log_contact(user) or refers_naming_staff(user)
+
+
+def refers_naming_staff(user: AnyUser) -> bool:
+    """A provider's manager without an active staff record of their own chooses the staff member who made a
+    referral (from their provider's staff); everyone else who refers is the one who made it.
+
+    Reads `user.staff` (one query, then cached on the user).
+    """
+    return _of_provider(user, Role.MANAGER) and not can_log_contact(user)
 
 
 def can_record_referral_outcome(user: AnyUser, referral: OfProvider) -> bool:

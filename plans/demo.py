@@ -64,6 +64,7 @@ def build_demo_plans() -> None:
             start_date=today - datetime.timedelta(days=45),
             review_date=today + datetime.timedelta(days=45),
             drafted_by=client.social_worker.user,
+            social_worker=client.social_worker,
         )
         for area, description, tasks in rng.sample(DEMO_GOALS, 2):
             goal = Goal.objects.create(plan=plan, area=area, description=description)

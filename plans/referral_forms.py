@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from clients.models import Client, Family
+from clients.choices import StaffRole
+from clients.models import Client, Family, Staff, by_name
 
 from .choices import INSTITUTION_KIND_OF_AREA, InstitutionKind, ReferralOutcomeReason, ReferralStatus
 from .forms import DateInput
@@ -18,7 +19,8 @@ from .referrals import goals_serving, referral_consent_missing
 
 
 class ReferralForm(forms.Form):
-    """The short referral form: the day, who (one client or the whole family), where to, the goal, accompanied."""
+    """The short referral form: the day, who (one client or the whole family), where to, the goal, accompanied;
+    and who made it, for a manager without a staff record of their own (`choose_staff`)."""
 
     date = forms.DateField(label=_("Date"), widget=DateInput())
     whole_family = forms.BooleanField(label=_("Refer every member of the family (one referral each)"), required=False)
@@ -42,9 +44,13 @@ class ReferralForm(forms.Form):
         client: Client | None = None,
         family: Family | None = None,
         goal: Goal | None = None,
+        choose_staff: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if choose_staff:
+            # A manager without a staff record of their own names who made the referral: it belongs to them.
+            self.fields = {"staff": self._staff_field(user), **self.fields}
         self.client = client
         self.family = client.family if client is not None else family
         self.user = user
@@ -67,6 +73,16 @@ class ReferralForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(*self.fields)
 
+    @staticmethod
+    def _staff_field(user: User) -> forms.ModelChoiceField:
+        return forms.ModelChoiceField(
+            label=_("Made by"),
+            queryset=Staff.objects.for_user(user).filter(is_active=True).order_by(*by_name(), "pk"),
+            empty_label=_("— choose —"),
+            help_text=_("You have no staff record: choose the staff member who made the referral."),
+            error_messages={"required": _("Choose the staff member who made the referral.")},
+        )
+
     def referred(self) -> list[Client]:
         """The persons referred: the client, or every member of the family the user sees."""
         if self.family is not None and (self.client is None or self.cleaned_data.get("whole_family")):
@@ -84,6 +100,17 @@ class ReferralForm(forms.Form):
         institution, kind = data.get("institution"), data.get("institution_kind")
         if institution is not None and kind and institution.kind != kind:
             self.add_error("institution", _("This institution is of another kind: choose its kind or another one."))
+        staff = data.get("staff")
+        # A mentor sees only their assigned clients: a referral of another's client would be theirs, unseen.
+        if (
+            staff is not None
+            and staff.role == StaffRole.MENTOR
+            and any(person.mentor_id != staff.pk for person in self.referred())
+        ):
+            self.add_error(
+                "staff",
+                _("This mentor is not assigned to every person referred: choose their mentor or a social worker."),
+            )
         if kind:
             for person in self.referred():
                 if (missing := referral_consent_missing(person, kind)) is not None:
@@ -92,9 +119,14 @@ class ReferralForm(forms.Form):
 
 
 class ReferralOutcomeForm(forms.Form):
-    """What came of a referral, recorded in place on the client page."""
+    """What came of a referral, recorded in place on the client page and on the referral list."""
 
-    status = forms.ChoiceField(label=_("Outcome"), choices=ReferralStatus.choices)
+    # No outcome is chosen for the user: an empty choice first, and one is required.
+    status = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", _("— choose —")), *ReferralStatus.choices],
+        error_messages={"required": _("Choose what came of the referral.")},
+    )
     outcome_date = forms.DateField(label=_("Day of the outcome"), widget=DateInput(), required=False)
     outcome_reason = forms.ChoiceField(
         label=_("Why (not successful or refused)"),

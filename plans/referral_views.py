@@ -1,34 +1,47 @@
 """Referrals in the browser: the short form (from the client, a family, a plan goal, the home page), the outcome
-recorded in place, and the managers' catalogue of institutions."""
+recorded in place, the provider's referral list, and the managers' catalogue of institutions."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from accounts.capabilities import can_manage_institutions, can_record_referral_outcome, can_refer
+from accounts.capabilities import (
+    can_manage_institutions,
+    can_record_referral_outcome,
+    can_refer,
+    refers_naming_staff,
+    works_with_clients,
+)
 from accounts.formtokens import once_per_form_token
 from accounts.models import User
 from accounts.session_timeout import kept_work
 from clients.models import Client, Family, Staff
 from clients.selectors import _get_client_for_user, _get_family_for_user
 
-from . import referrals
+from . import referrals, selectors
 from .choices import ReferralOutcomeReason, ReferralStatus
+from .filters import ReferralFilter
 from .models import Goal, Institution, Plan, Referral
 from .referral_forms import InstitutionForm, ReferralForm, ReferralOutcomeForm
 
 
-def _referrer(user: User) -> Staff:
-    """The user's own staff record: a referral is made by a staff member (403 once the client is known visible)."""
+def _referrer(user: User) -> Staff | None:
+    """The user's own staff record, who makes the referral; None for a manager without one, who chooses on the
+    form which of their staff made it (403 once the client is known visible, for anyone who may not refer)."""
     if not can_refer(user):
         raise PermissionDenied(_("Only a social worker or a mentor can make a referral."))
-    return user.staff
+    return None if refers_naming_staff(user) else user.staff
 
 
 def _goal_from_query(request: HttpRequest) -> Goal | None:
@@ -51,13 +64,18 @@ def _referral_page(request: HttpRequest, *, client: Client | None, family: Famil
     staff = _referrer(request.user)
     goal = _goal_from_query(request)
     form = ReferralForm(
-        request.POST or kept_work(request) or None, user=request.user, client=client, family=family, goal=goal
+        request.POST or kept_work(request) or None,
+        user=request.user,
+        client=client,
+        family=family,
+        goal=goal,
+        choose_staff=staff is None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             made = referrals.referral_create(
-                staff=staff,
+                staff=staff or data["staff"],
                 actor=request.user,
                 clients=form.referred(),
                 date=data["date"],
@@ -101,17 +119,27 @@ def _get_referral_for_user(user: User, pk: int) -> Referral:
         raise Http404 from None
 
 
+def _back_to_list(request: HttpRequest) -> str | None:
+    """The referral list (with its filters and page) that the outcome was recorded from, if it was: only a path of
+    that list is followed, never another address."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    list_path = reverse("plans:referral_list")
+    return back if back == list_path or back.startswith(list_path + "?") else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    """The outcome, set in place: the client page posts here; errors are shown on this page's form."""
+    """The outcome, set in place: the client page and the referral list post here; errors are shown on this page."""
     referral = _get_referral_for_user(request.user, pk)
     if not can_record_referral_outcome(request.user, referral):
         raise PermissionDenied
-    initial = {"status": referral.status, "outcome_reason": referral.outcome_reason}
+    # A referral still waiting starts with no outcome chosen: the user says what came of it.
+    initial = {} if referral.is_waiting else {"status": referral.status, "outcome_reason": referral.outcome_reason}
     if referral.outcome_date:
         initial["outcome_date"] = referral.outcome_date
     form = ReferralOutcomeForm(request.POST or None, initial=initial)
+    back = _back_to_list(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -126,15 +154,44 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("The outcome of the referral was saved."))
-            return redirect("clients:detail", referral.client_id)
+            return redirect(back) if back else redirect("clients:detail", referral.client_id)
     ctx = {
         "form": form,
         "referral": referral,
         "status_choices": ReferralStatus.choices,
         "reason_choices": ReferralOutcomeReason.choices,
         "date_value": form["outcome_date"].value() or "",
+        "back": back,
     }
     return render(request, "plans/referral_outcome.html", ctx)
+
+
+@login_required
+@require_safe
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """The provider's referrals, newest first, filtered; each with its outcome in place where the user may record it.
+
+    Managers and social workers: their provider's; mentors: their assigned clients'; coordinators: no page (the
+    rows are persons' data).
+    """
+    if not works_with_clients(request.user):
+        raise Http404
+    found = ReferralFilter(request.GET or None, queryset=selectors.referral_list(user=request.user), user=request.user)
+    # A filter the form refuses (another provider's institution, a day that is not one) lists nothing, beside its
+    # error, rather than every referral as if it had not been asked.
+    rows = found.qs.none() if found.form.errors else found.qs
+    page = Paginator(rows, selectors.REFERRAL_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    ctx = {
+        "filter": found,
+        "page": page,
+        "filters_active": any(request.GET.get(name) for name in found.form.fields),
+        "waiting_since": today - datetime.timedelta(days=selectors.REFERRAL_WAITING_DAYS),
+        "status_choices": ReferralStatus.choices,
+        "reason_choices": ReferralOutcomeReason.choices,
+        "today_iso": today.isoformat(),
+    }
+    return render(request, "plans/referral_list.html", ctx)
 
 
 # The catalogue of institutions ---------------------------------------------------------------------

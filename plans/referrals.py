@@ -54,11 +54,15 @@ def referral_create(
     """One referral for each of `clients` (a whole family in one go: one each), all or none.
 
     The goal is kept on the referral of each person it serves (a plan of theirs or their family's): a goal of
-    one member's own plan is not another member's goal. Every referral belongs to the staff member's provider.
+    one member's own plan is not another member's goal. Every referral belongs to `staff`, who made it, and to
+    their provider; `actor` recorded it (themselves, or their manager naming them).
     """
     clients = list(clients)
     if not clients:
         raise ValueError("A referral is for at least one client.")
+    if staff.provider_id != actor.provider_id or not staff.is_active:
+        # The maker is the actor's own staff record, or (a manager without one) one of their provider's staff.
+        raise ValidationError({"staff": _("Choose an active staff member of your provider.")})
     if institution_kind not in InstitutionKind.values:
         raise ValidationError({"institution_kind": _("Choose the kind of institution.")})
     if date > timezone.localdate():

@@ -477,9 +477,25 @@ def referrals_of_client(*, client: Client, user: User) -> list[Referral]:
 
 
 def waiting_referrals(*, user: User, today: datetime.date | None = None) -> list[Referral]:
-    """The referrals the user made that have waited for an outcome more than 14 days, the oldest first. One query."""
+    """The referrals the user made that have waited for an outcome more than 14 days, the oldest first. One query.
+
+    Not those of a client whose case is closed (`service_end` set): nothing more is expected of them.
+    """
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=REFERRAL_WAITING_DAYS)
     # Index: referral_staff_status_date_idx.
-    qs = Referral.objects.for_user(user).filter(staff__user=user).waiting(since=since)
+    qs = Referral.objects.for_user(user).filter(staff__user=user, client__service_end__isnull=True).waiting(since=since)
     return list(qs.select_related("client", "institution").order_by("date", "id")[:WAITING_REFERRALS_LISTED])
+
+
+# Referrals a page of the provider's referral list (`plans:referral_list`).
+REFERRAL_LIST_PAGE_SIZE = 50
+
+
+def referral_list(*, user: User) -> models.QuerySet[Referral]:
+    """The referrals the user may see (`Referral.objects.for_user`: their provider's, a mentor's only of their
+    assigned clients; a coordinator's none), newest first, with what a row of the list shows: one query a page."""
+    # Index: referral_prov_status_date_idx (the provider's referrals by status and date); the filters by staff
+    # member and by institution: referral_staff_status_date_idx and the institution FK.
+    qs = Referral.objects.for_user(user).select_related("client", "institution", "staff")
+    return qs.order_by("-date", "-id")

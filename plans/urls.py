@@ -32,6 +32,7 @@ urlpatterns = [
         referral_views.referral_create_family,
         name="referral_create_family",
     ),
+    path("referrals/", referral_views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/outcome/", referral_views.referral_outcome, name="referral_outcome"),
     path("institutions/", referral_views.institution_list, name="institution_list"),
     path("institutions/new/", referral_views.institution_create, name="institution_create"),

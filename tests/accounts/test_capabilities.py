@@ -42,8 +42,10 @@ USER_TABLE: dict[str, set[str]] = {
     "can_edit_plans": {"social_worker", "manager", "outsider"},
     "can_review_plans": {"social_worker", "manager", "outsider"},
     "can_log_contact": {"social_worker", "mentor", "outsider"},
-    # A referral is made by a staff member: the manager of these tests has no staff record (issue 19).
-    "can_refer": {"social_worker", "mentor", "outsider"},
+    # A referral is made by a staff member: the manager of these tests has no staff record, and names which of
+    # their staff made it (issue 19).
+    "can_refer": {"social_worker", "mentor", "manager", "outsider"},
+    "refers_naming_staff": {"manager"},
     "can_manage_institutions": {"manager"},
     "can_read_reports": {"social_worker", "manager", "coordinator", "outsider"},
     "can_report_on_all_providers": {"coordinator"},
@@ -61,7 +63,7 @@ OBJECT_TABLE: dict[str, dict[str, set[str]]] = {
     "can_hand_over": {"own": {"manager"}, "other": set()},
     "can_merge": {"own": {"manager"}, "other": set()},
     # A referral's outcome (read through the record's provider_id): its provider's referrers (issue 19).
-    "can_record_referral_outcome": {"own": {"social_worker", "mentor"}, "other": {"outsider"}},
+    "can_record_referral_outcome": {"own": {"social_worker", "mentor", "manager"}, "other": {"outsider"}},
 }
 
 # can_report_on(user, provider_id): the provider's, the other provider's, all providers together (None).

@@ -174,7 +174,9 @@ def test_the_consent_seam_says_nothing_is_missing_until_consents_exist(assigned_
 def test_who_may_refer(social_worker, mentor, manager, coordinator, outsider, assigned_client, today):
     assert capabilities.can_refer(social_worker) and capabilities.can_refer(mentor)
     assert not capabilities.can_refer(coordinator)
-    assert not capabilities.can_refer(manager)  # no staff record: a referral is made by a staff member
+    # No staff record: the manager refers naming which of their staff made it; the others refer as themselves.
+    assert capabilities.can_refer(manager) and capabilities.refers_naming_staff(manager)
+    assert not capabilities.refers_naming_staff(social_worker) and not capabilities.refers_naming_staff(mentor)
     referral = _refer(social_worker, assigned_client, today)
     assert capabilities.can_record_referral_outcome(mentor, referral)
     assert not capabilities.can_record_referral_outcome(outsider, referral)
@@ -437,3 +439,103 @@ def test_a_manager_who_referred_sees_their_waiting_referrals_at_home(client, man
     _refer(manager, assigned_client, today - 20 * DAY)
     client.force_login(manager)
     assert len(client.get(reverse("home")).context["waiting_referrals"]) == 1
+
+
+# The outcome is chosen, never pre-selected ------------------------------------------------------------
+
+
+def test_the_outcome_form_starts_with_no_outcome_chosen(client, social_worker, assigned_client, today):
+    referral = _refer(social_worker, assigned_client, today)
+    client.force_login(social_worker)
+    page = client.get(reverse("clients:detail", args=[assigned_client.pk])).content.decode()
+    card = page.split('data-testid="client-referrals"')[1]
+    assert '<option value="" selected>' in card and "selected>Completed" not in card
+    outcome_page = client.get(reverse("plans:referral_outcome", args=[referral.pk]))
+    assert outcome_page.context["form"]["status"].value() in (None, "")
+
+
+def test_an_outcome_must_be_chosen(client, social_worker, assigned_client, today):
+    referral = _refer(social_worker, assigned_client, today)
+    client.force_login(social_worker)
+    response = client.post(
+        reverse("plans:referral_outcome", args=[referral.pk]), {"status": "", "outcome_date": today.isoformat()}
+    )
+    assert response.status_code == 200
+    assert "Choose what came of the referral." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == "made"
+
+
+def test_changing_an_outcome_starts_from_the_one_recorded(client, social_worker, assigned_client, today):
+    referral = _refer(social_worker, assigned_client, today)
+    referrals.referral_outcome(referral=referral, actor=social_worker, status="cancelled", outcome_date=today)
+    client.force_login(social_worker)
+    response = client.get(reverse("plans:referral_outcome", args=[referral.pk]))
+    assert response.context["form"]["status"].value() == "cancelled"
+
+
+# A manager without a staff record names who made the referral -------------------------------------------
+
+
+def _manager_refers(client, manager, person, today, **data):
+    client.force_login(manager)
+    url = reverse("plans:referral_create", args=[person.pk])
+    return client.post(url, {"date": today.isoformat(), "institution_kind": "health", **data})
+
+
+def test_a_manager_without_a_staff_record_chooses_who_made_the_referral(
+    client, manager, social_worker, mentor, outsider, assigned_client, today
+):
+    inactive = StaffFactory(provider=manager.provider, role="social_worker", is_active=False)
+    client.force_login(manager)
+    form = client.get(reverse("plans:referral_create", args=[assigned_client.pk])).context["form"]
+    choices = set(form.fields["staff"].queryset)
+    assert {social_worker.staff, mentor.staff} <= choices
+    assert outsider.staff not in choices and inactive not in choices
+    response = _manager_refers(client, manager, assigned_client, today, staff=social_worker.staff.pk)
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    # The referral is the social worker's (their home page, their provider), recorded by the manager.
+    assert (referral.staff, referral.provider_id, referral.created_by) == (
+        social_worker.staff,
+        manager.provider_id,
+        manager,
+    )
+    assert selectors.waiting_referrals(user=social_worker, today=today + 15 * DAY) == [referral]
+
+
+def test_a_manager_must_name_who_made_the_referral(client, manager, assigned_client, today):
+    response = _manager_refers(client, manager, assigned_client, today)
+    assert response.status_code == 200
+    assert "Choose the staff member who made the referral." in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_a_manager_cannot_name_another_providers_staff(client, manager, outsider, assigned_client, today):
+    response = _manager_refers(client, manager, assigned_client, today, staff=outsider.staff.pk)
+    assert response.status_code == 200 and not Referral.objects.exists()
+
+
+def test_a_manager_names_a_mentor_only_for_the_mentors_clients(
+    client, manager, mentor, assigned_client, unassigned_client, today
+):
+    response = _manager_refers(client, manager, unassigned_client, today, staff=mentor.staff.pk)
+    assert response.status_code == 200
+    assert "This mentor is not assigned to every person referred" in response.content.decode()
+    assert _manager_refers(client, manager, assigned_client, today, staff=mentor.staff.pk).status_code == 302
+    assert Referral.objects.get().staff == mentor.staff
+
+
+def test_the_service_refuses_a_maker_of_another_provider(manager, outsider, assigned_client, today):
+    with pytest.raises(ValidationError) as exc:
+        referrals.referral_create(
+            staff=outsider.staff, actor=manager, clients=[assigned_client], date=today, institution_kind="bank"
+        )
+    assert "staff" in exc.value.error_dict
+    assert not Referral.objects.exists()
+
+
+def test_a_social_worker_is_not_asked_who_made_it(client, social_worker, assigned_client):
+    client.force_login(social_worker)
+    form = client.get(reverse("plans:referral_create", args=[assigned_client.pk])).context["form"]
+    assert "staff" not in form.fields

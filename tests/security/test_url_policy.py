@@ -98,11 +98,13 @@ POLICY: dict[str, Rule] = {
     # Goals' outcomes and plan reviews (issue 19): mentors read them on the plan page only.
     "plans:goal_status": rule("goal", "POST", **WRITERS),
     "plans:plan_review": rule("plan", "GET POST", **WRITERS),
-    # Referrals (issue 19): made by a staff member, as contacts are (a manager without a staff record may not);
-    # the outcome by any of the provider's referrers who sees the client; the catalogue kept by managers.
-    "plans:referral_create": rule("client", "GET POST", social_worker="AS", mentor="A"),
-    "plans:referral_create_family": rule("family", "GET POST", social_worker="AS", mentor="A"),
-    "plans:referral_outcome": rule("referral", "GET POST", social_worker="AS", mentor="A"),
+    # Referrals (issue 19): made by a staff member, as contacts are (a manager without a staff record names which
+    # of their staff made it); the outcome by any of the provider's referrers who sees the client; the provider's
+    # list (a mentor's: their assigned clients'; never a coordinator: persons' data); the catalogue kept by managers.
+    "plans:referral_create": rule("client", "GET POST", social_worker="AS", mentor="A", manager="AS"),
+    "plans:referral_create_family": rule("family", "GET POST", social_worker="AS", mentor="A", manager="AS"),
+    "plans:referral_outcome": rule("referral", "GET POST", social_worker="AS", mentor="A", manager="AS"),
+    "plans:referral_list": rule("none", "GET", **CLIENT_AREA),
     "plans:institution_list": rule("none", "GET", manager="X"),
     "plans:institution_create": rule("none", "GET POST", manager="X"),
     "plans:institution_edit": rule("institution", "GET POST", manager="AS"),

@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from clients.models import Provider, Staff
 from plans.demo import build_demo_plans
+from plans.demo_casework import build_demo_casework
 from plans.demo_records import build_demo_records
 
 DEMO_PASSWORD = "demo-parole-2026"  # noqa: S105 - printed for the demo on purpose
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             if staff_ref:
                 Staff.objects.filter(staff_ref=staff_ref, user__isnull=True).update(user=user)
         build_demo_plans()
+        build_demo_casework()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
         # Every account needs a second factor (field staff after a grace period): each demo account has an

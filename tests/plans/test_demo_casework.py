@@ -1,0 +1,68 @@
+"""The demo's casework (`make run`'s demo_data): catalogues, referrals with every outcome, plan reviews; the same
+rows on a second run, and the home pages of the demo accounts with something to show."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from plans import selectors
+from plans.choices import GoalStatus, ReferralStatus
+from plans.models import Goal, GoalReview, Institution, PlanReview, Referral
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (
+        Institution.objects.count(),
+        Referral.objects.count(),
+        PlanReview.objects.count(),
+        GoalReview.objects.count(),
+        Goal.objects.exclude(status=GoalStatus.OPEN).count(),
+        list(Referral.objects.order_by("referral_ref").values_list("referral_ref", "status", "date", "outcome_date")),
+    )
+
+
+@pytest.fixture
+def demo():
+    """The demo command run twice; the rows counted after the first run."""
+    call_command("demo_data", stdout=io.StringIO())
+    first = _counts()
+    call_command("demo_data", stdout=io.StringIO())
+    return first
+
+
+def test_a_second_run_changes_nothing_and_referrals_show_every_outcome_at_named_institutions(demo):
+    assert _counts() == demo
+    assert Institution.objects.filter(provider__code="DEMO").count() >= 10
+    assert Institution.objects.filter(provider__code="OTHER").exists()
+    # A referral names only an institution of its own provider's catalogue; some name none.
+    assert not Referral.objects.exclude(institution__isnull=True).exclude(institution__provider=F("provider")).exists()
+    assert Referral.objects.filter(institution__isnull=False).exists() and Referral.objects.filter(institution=None)
+    assert set(Referral.objects.values_list("status", flat=True)) == set(ReferralStatus.values)
+    assert Referral.objects.values("institution_kind").distinct().count() >= 8
+    assert Referral.objects.filter(status="refused").exclude(outcome_reason="").exists()
+
+
+def test_the_demo_accounts_home_pages_have_waiting_referrals_and_reviews_due(demo):
+    for username in ("socialais", "mentors"):
+        assert len(selectors.waiting_referrals(user=User.objects.get(username=username))) >= 2
+    today = timezone.localdate()
+    for username, mine_only in (("socialais", True), ("vaditajs", False)):
+        due = selectors.reviews_due(user=User.objects.get(username=username), mine_only=mine_only)
+        assert any(p.review_date < today for p in due) and any(p.review_date >= today for p in due)
+        assert all(p.review_date <= today + datetime.timedelta(days=7) for p in due)
+
+
+def test_reviews_set_the_goals_statuses(demo):
+    reviewed = GoalReview.objects.exclude(status=GoalStatus.OPEN).select_related("goal", "review")
+    assert reviewed.exists()
+    assert all(gr.goal.status == gr.status and gr.goal.status_date == gr.review.date for gr in reviewed)
+    assert {GoalStatus.ACHIEVED, GoalStatus.PARTLY_ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED} <= set(
+        Goal.objects.values_list("status", flat=True)
+    )
