@@ -94,6 +94,10 @@ class CaseworkImport(FastImport):
 
     def pick(self, row: Row, candidates: list[Any]) -> Any:
         self.resolve(row)
+        if row.blocked:
+            # It names a refused row, so it is not written: rows of later files that name it are not reported either
+            # (a referral naming a goal of a refused plan).
+            self.ctx.refuse(self.name, row.cells[self.ref_index].strip())
         return super().pick(row, candidates)
 
     def resolve(self, row: Row) -> None:
@@ -158,6 +162,7 @@ class EpisodeImport(CaseworkImport):
 
     def pick(self, row: Row, candidates: list[Stored]) -> Stored | None:
         """Keyed by the client's id, which the client_ref widget found within the import's scope."""
+        super().pick(row, [])
         return candidates[0] if candidates else None
 
     def check_row(self, row: Row, found: Stored | None) -> None:
