@@ -99,6 +99,15 @@ FILE_SPECS: dict[str, FileSpec] = {
             ("client_ref", "since"),
             optional_file=True,
         ),
+        # Version 2: the casework (shared/spec/exchange-format.md "Version 2: casework"), every file optional; the
+        # files in IMPORT_ORDER.
+        FileSpec(
+            "episodes",
+            ("client_ref", "provider", "service_start", "service_end", "closure_reason"),
+            frozenset({"client_ref", "provider", "service_start", "service_end", "closure_reason"}),
+            ("client_ref", "service_start"),
+            optional_file=True,
+        ),
         FileSpec(
             "contacts",
             (
@@ -114,14 +123,6 @@ FILE_SPECS: dict[str, FileSpec] = {
             ),
             frozenset({"contact_ref", "date", "staff_ref", "form"}),
             ("contact_ref",),
-        ),
-        # Version 2: the casework (shared/spec/exchange-format.md "Version 2: casework"), every file optional.
-        FileSpec(
-            "episodes",
-            ("client_ref", "provider", "service_start", "service_end", "closure_reason"),
-            frozenset({"client_ref", "provider", "service_start", "service_end", "closure_reason"}),
-            ("client_ref", "service_start"),
-            optional_file=True,
         ),
         FileSpec(
             "plans",
