@@ -465,3 +465,34 @@ def test_every_version_1_report_comes_out_exactly_after_importing_the_version_2_
 
     for key, value in expected.items():
         assert report[key] == value, key
+
+
+def test_a_managers_export_of_their_casework_imports_back_in_their_scope_unchanged(folder, tmp_path):
+    dataset_import(path=folder)
+    lsk = Provider.objects.get(code="LSK")
+    before = casework_dump()
+
+    rows = dataset_export(path=tmp_path / "lsk", provider_id=lsk.pk)
+    result = dataset_import(path=tmp_path / "lsk", provider_id=lsk.pk)
+
+    assert result.errors == []
+    assert rows["plans"] == Plan.objects.filter(provider=lsk).count() > 0
+    assert {r["provider"] for r in rows_of(tmp_path / "lsk", "episodes")} <= {"LSK"}
+    assert all((c.created, c.updated) == (0, 0) for c in result.counts.values())
+    assert casework_dump() == before
+
+
+def test_a_manager_may_not_import_another_providers_casework(folder, tmp_path):
+    dataset_import(path=folder)
+    lsk = Provider.objects.get(code="LSK")
+    dataset_export(path=tmp_path / "lsk", provider_id=lsk.pk)
+    theirs = next(r for r in rows_of(folder, "plans") if r["client_ref"] and r["staff_ref"].startswith("CARITAS"))
+    plans = rows_of(tmp_path / "lsk", "plans")
+    write(tmp_path / "lsk", "plans", [*plans, {**theirs, "status": "closed", "staff_ref": ""}])
+    before = casework_dump()
+
+    result = dataset_import(path=tmp_path / "lsk", provider_id=lsk.pk)
+
+    assert errors_of(result) == {("plans", len(plans) + 2, "client_ref")}
+    assert result.errors[0].message == f"No client with reference '{theirs['client_ref']}'."
+    assert casework_dump() == before
