@@ -292,17 +292,14 @@ class PlanImport(CaseworkImport):
         return self.changed(row, found)
 
     def write(self, new: list[Row], changed: list[Changed]) -> None:
-        fields = {name: name for name in self.compare}
         plans = [
             Plan(
                 plan_ref=row.values["plan_ref"],
                 provider_id=row.values["provider_id"],
-                **{attribute: row.values.get(attribute) for attribute in fields},
+                **{attribute: row.values.get(attribute) for attribute in self.compare},
             )
             for row in new
         ]
-        for plan in plans:
-            plan.status = plan.status or Plan._meta.get_field("status").get_default()
         Plan.objects.bulk_create(plans, batch_size=1000)
         for row, plan in zip(new, plans, strict=True):
             row.id = plan.pk

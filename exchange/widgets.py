@@ -45,12 +45,14 @@ class RefIndex:
     """
 
     by_ref: dict[str, dict[int, int]] = field(default_factory=dict)
-    written: dict[str, tuple[int, int]] = field(default_factory=dict)  # ref -> (id, provider id)
+    # ref -> (id, provider id) of the record this import wrote; None when it wrote that reference for several providers.
+    written: dict[str, tuple[int, int] | None] = field(default_factory=dict)
 
     def add(self, ref: str, pk: int, provider_id: int, *, written: bool = False) -> None:
         self.by_ref.setdefault(ref, {})[provider_id] = pk
         if written:
-            self.written[ref] = (pk, provider_id)
+            before = self.written.get(ref, (pk, provider_id))
+            self.written[ref] = (pk, provider_id) if before is not None and before[1] == provider_id else None
 
     def find(self, ref: str, provider_id: int | None = None) -> tuple[int, int] | None:
         """(id, provider id) of the record `ref` means; None when there is none; AmbiguousRef when it cannot be told."""
@@ -58,7 +60,9 @@ class RefIndex:
         if provider_id is not None and provider_id in candidates:
             return candidates[provider_id], provider_id
         if ref in self.written:
-            return self.written[ref]
+            if (found := self.written[ref]) is None:
+                raise ambiguous(ref)
+            return found
         if len(candidates) > 1:
             raise ambiguous(ref)
         return next(((pk, provider) for provider, pk in candidates.items()), None)

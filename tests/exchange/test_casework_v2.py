@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from clients.models import CaseEpisode, Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
 from exchange.formats import FILE_SPECS
 from exchange.services import dataset_export, dataset_import
+from exchange.widgets import AmbiguousRef, RefIndex
 from plans.models import Assessment, AssessmentScore, Contact, Goal, Institution, Plan, Referral
 from tests.factories import ClientFactory, GoalFactory, PlanFactory, StaffFactory
 from tests.reporting.sample import SAMPLE_DATA, expected_reports
@@ -496,3 +497,21 @@ def test_a_manager_may_not_import_another_providers_casework(folder, tmp_path):
     assert errors_of(result) == {("plans", len(plans) + 2, "client_ref")}
     assert result.errors[0].message == f"No client with reference '{theirs['client_ref']}'."
     assert casework_dump() == before
+
+
+def test_a_reference_two_providers_use_is_found_by_the_rows_provider_or_refused_as_ambiguous():
+    index = RefIndex()
+    index.add("P1", 10, provider_id=1)
+    index.add("P1", 20, provider_id=2)
+    index.add("P2", 30, provider_id=2)
+
+    assert index.find("P1", provider_id=2) == (20, 2)
+    assert index.find("P2") == (30, 2)
+    assert index.find("P3") is None
+    with pytest.raises(AmbiguousRef):
+        index.find("P1")
+    index.add("P1", 10, provider_id=1, written=True)  # the import's own row means its record...
+    assert index.find("P1") == (10, 1)
+    index.add("P1", 20, provider_id=2, written=True)  # ...unless it wrote the reference for two providers
+    with pytest.raises(AmbiguousRef):
+        index.find("P1")
