@@ -183,7 +183,7 @@ IMPORT_ORDER = (
 )
 
 # Limits on what is read, so that a hostile file is refused with one message before it costs minutes or
-# gigabytes. A file of the format has at most 22 columns; a header wider than this is not one of its files.
+# gigabytes. A file of the format has at most 18 columns; a header wider than this is not one of its files.
 MAX_COLUMNS = 200
 # Errors listed by the import page and the command; the others are counted ("… and 1 234 more errors").
 ERRORS_SHOWN = 100
