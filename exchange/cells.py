@@ -12,12 +12,19 @@ import re
 
 from django.utils.translation import gettext as _
 
+from plans.choices import GoalArea
+
 # The columns holding a date, by file.
 DATE_COLUMNS: dict[str, frozenset[str]] = {
     "contracts": frozenset({"start", "end"}),
-    "clients": frozenset({"birth_date", "legal_status_since", "residence_since", "service_start"}),
+    "clients": frozenset({"birth_date", "legal_status_since", "residence_since", "service_start", "service_end"}),
     "status_history": frozenset({"since"}),
     "contacts": frozenset({"date"}),
+    "episodes": frozenset({"service_start", "service_end"}),
+    "plans": frozenset({"start", "review_date"}),
+    "goals": frozenset({"created_on", "status_date"}),
+    "referrals": frozenset({"date", "outcome_date"}),
+    "assessments": frozenset({"date"}),
 }
 
 # The columns holding references or codes, by file: text that may start with zeros (`00123`), which a
@@ -29,7 +36,15 @@ REFERENCE_COLUMNS: dict[str, frozenset[str]] = {
     "clients": frozenset({"client_ref", "family_ref", "provider", "social_worker", "mentor"}),
     "status_history": frozenset({"client_ref"}),
     "contacts": frozenset({"contact_ref", "staff_ref", "family_ref", "client_refs"}),
+    "episodes": frozenset({"client_ref", "provider"}),
+    "plans": frozenset({"plan_ref", "client_ref", "family_ref", "staff_ref"}),
+    "goals": frozenset({"goal_ref", "plan_ref"}),
+    "referrals": frozenset({"referral_ref", "staff_ref", "client_ref", "goal_ref"}),
+    "assessments": frozenset({"assessment_ref", "staff_ref", "client_ref"}),
 }
+
+# assessments.csv's score columns: the ten areas, in plans.choices.GoalArea's order.
+AREAS: tuple[str, ...] = tuple(GoalArea.values)
 
 # A date as the format writes it (ISO), and as a Latvian spreadsheet shows it: 31.03.2022, 1.3.2022, 31.03.2022.
 # The Latvian order is day, month, year: with a four-digit year it cannot be read another way.

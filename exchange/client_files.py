@@ -146,9 +146,28 @@ class ClientImport(FastImport):
                 errors.setdefault(value_column, []).append(
                     _("A date is given in %(column)s, but no value here.") % {"column": since_column}
                 )
+        self._check_closing(row, found)
         if values.get("import_legal_status") and values["import_legal_status_effective_since"]:
             ref = values.get("client_ref", self.key(row) if found is not None else "")
             self.ctx.current_status_since[ref] = values["import_legal_status_effective_since"]
+
+    def _check_closing(self, row: Row, found: StoredClient | None) -> None:
+        """Version 2: the current episode's end, never before its start, and its closure reason, only with an end.
+
+        A column the file leaves out keeps the stored value. An end without a reason is read (the model allows
+        it: cases ended before reasons were recorded, and an export of them comes back).
+        """
+        values, errors = row.values, row.errors
+        stored = dict(zip(self.compare, found.values, strict=True)) if found is not None else {}
+        start = values.get("service_start", stored.get("service_start"))
+        end = values.get("service_end", stored.get("service_end"))
+        reason = values.get("closure_reason", stored.get("closure_reason", ""))
+        if end is not None and start is not None and end < start and "service_start" not in errors:
+            errors.setdefault("service_end", []).append(_("The case ends before it starts (service_start)."))
+        if reason and end is None and "service_end" not in errors:
+            errors.setdefault("closure_reason", []).append(
+                _("A closure reason is given only with service_end: the day the case was closed.")
+            )
 
     def _history_changes(self, row: Row, found: StoredClient | None) -> Iterator[HistoryChange]:
         """The entries the row adds to the histories, or whose value it changes on the same day."""

@@ -1,4 +1,5 @@
-"""The files of exchange format version 1: their columns, and reading them into tablib Datasets."""
+"""The files of the exchange format (version 1 and the casework of version 2): their columns, and reading them into
+tablib Datasets."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from common.cells import is_error_value, unescape_cell
 
-from .cells import DATE_COLUMNS, FIRST_DATE, LAST_DATE, REFERENCE_COLUMNS
+from .cells import AREAS, DATE_COLUMNS, FIRST_DATE, LAST_DATE, REFERENCE_COLUMNS
 from .sniffing import (
     HEADER_CHARS,
     UTF8,
@@ -85,6 +86,8 @@ FILE_SPECS: dict[str, FileSpec] = {
                 "service_start",
                 "social_worker",
                 "mentor",
+                "service_end",
+                "closure_reason",
             ),
             frozenset({"client_ref", "first_name", "last_name", "provider"}),
             ("client_ref",),
@@ -94,6 +97,15 @@ FILE_SPECS: dict[str, FileSpec] = {
             ("client_ref", "legal_status", "since"),
             frozenset({"client_ref", "legal_status", "since"}),
             ("client_ref", "since"),
+            optional_file=True,
+        ),
+        # Version 2: the casework (shared/spec/exchange-format.md "Version 2: casework"), every file optional; the
+        # files in IMPORT_ORDER.
+        FileSpec(
+            "episodes",
+            ("client_ref", "provider", "service_start", "service_end", "closure_reason"),
+            frozenset({"client_ref", "provider", "service_start", "service_end", "closure_reason"}),
+            ("client_ref", "service_start"),
             optional_file=True,
         ),
         FileSpec(
@@ -112,14 +124,66 @@ FILE_SPECS: dict[str, FileSpec] = {
             frozenset({"contact_ref", "date", "staff_ref", "form"}),
             ("contact_ref",),
         ),
+        FileSpec(
+            "plans",
+            ("plan_ref", "client_ref", "family_ref", "staff_ref", "status", "start", "review_date"),
+            frozenset({"plan_ref", "status", "start"}),
+            ("plan_ref",),
+            optional_file=True,
+        ),
+        FileSpec(
+            "goals",
+            ("goal_ref", "plan_ref", "area", "title", "created_on", "status", "status_date"),
+            frozenset({"goal_ref", "plan_ref", "area", "title", "created_on", "status"}),
+            ("goal_ref",),
+            optional_file=True,
+        ),
+        FileSpec(
+            "referrals",
+            (
+                "referral_ref",
+                "date",
+                "staff_ref",
+                "client_ref",
+                "institution_kind",
+                "institution",
+                "goal_ref",
+                "accompanied",
+                "status",
+                "outcome_date",
+                "outcome_reason",
+            ),
+            frozenset({"referral_ref", "date", "staff_ref", "client_ref", "institution_kind", "status"}),
+            ("referral_ref",),
+            optional_file=True,
+        ),
+        FileSpec(
+            "assessments",
+            ("assessment_ref", "date", "staff_ref", "client_ref", "kind", *AREAS),
+            frozenset({"assessment_ref", "date", "staff_ref", "client_ref", "kind"}),
+            ("assessment_ref",),
+            optional_file=True,
+        ),
     )
 }
 
 # Dependency order: a file only refers to files before it.
-IMPORT_ORDER = ("providers", "contracts", "staff", "clients", "status_history", "contacts")
+IMPORT_ORDER = (
+    "providers",
+    "contracts",
+    "staff",
+    "clients",
+    "status_history",
+    "episodes",
+    "contacts",
+    "plans",
+    "goals",
+    "referrals",
+    "assessments",
+)
 
 # Limits on what is read, so that a hostile file is refused with one message before it costs minutes or
-# gigabytes. A file of the format has at most 16 columns; a header wider than this is not one of its files.
+# gigabytes. A file of the format has at most 18 columns; a header wider than this is not one of its files.
 MAX_COLUMNS = 200
 # Errors listed by the import page and the command; the others are counted ("… and 1 234 more errors").
 ERRORS_SHOWN = 100

@@ -1,4 +1,5 @@
-"""django-import-export resources of exchange format version 1 (shared/spec/exchange-format.md).
+"""django-import-export resources of the exchange format (shared/spec/exchange-format.md), version 1 and the
+casework files of version 2.
 
 Each resource maps one file to its model. The import runs in bulk: references are resolved
 through the shared `ImportContext` (dicts, not a query a row), existing rows are loaded a chunk at
@@ -17,16 +18,27 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
-from clients.choices import ArrivalRoute, Gender, LegalStatus, StaffRole
-from clients.models import Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
-from plans.choices import ContactForm, Topic
-from plans.models import Contact, ContactClient, ContactTopic
+from clients.choices import ArrivalRoute, ClosureReason, Gender, LegalStatus, StaffRole
+from clients.models import CaseEpisode, Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
+from plans.choices import (
+    AssessmentKind,
+    ContactForm,
+    GoalArea,
+    GoalStatus,
+    InstitutionKind,
+    PlanStatus,
+    ReferralOutcomeReason,
+    ReferralStatus,
+    Topic,
+)
+from plans.models import Assessment, AssessmentScore, Contact, ContactClient, ContactTopic, Goal, Plan, Referral
 
 from .bulk import bulk_update_rows
 from .formats import FILE_SPECS
@@ -34,12 +46,14 @@ from .widgets import (
     CellWidget,
     ChoiceWidget,
     ClientListWidget,
+    ClientWidget,
     CodeListWidget,
     CountryWidget,
     DateCellWidget,
     EmailWidget,
     FamilyWidget,
     ImportContext,
+    NamedRefWidget,
     NumberWidget,
     OwnClientWidget,
     ProviderCodeWidget,
@@ -47,6 +61,7 @@ from .widgets import (
     RefWidget,
     StaffInfo,
     StaffWidget,
+    YesNoWidget,
 )
 
 # Queries with an IN list send its values in chunks: a statement of a few hundred parameters each.
@@ -386,6 +401,9 @@ class ClientResource(FastImportedResource):
         attribute="social_worker_id", column_name="social_worker", widget=StaffWidget(role=StaffRole.SOCIAL_WORKER)
     )
     mentor = Field(attribute="mentor_id", column_name="mentor", widget=StaffWidget(role=StaffRole.MENTOR))
+    # Version 2: the current episode's closing, given together (exchange/client_files.py checks them).
+    service_end = Field(attribute="service_end", column_name="service_end", widget=DateCellWidget())
+    closure_reason = Field(attribute="closure_reason", column_name="closure_reason", widget=ChoiceWidget(ClosureReason))
 
     kind = "clients"
     ref_column = "client_ref"
@@ -401,6 +419,8 @@ class ClientResource(FastImportedResource):
         "service_start",
         "social_worker_id",
         "mentor_id",
+        "service_end",
+        "closure_reason",
     )
 
     class Meta:
@@ -552,6 +572,210 @@ class ContactResource(FastImportedResource):
         return ";".join(self.topic_codes.get(obj.pk, ()))
 
 
+# Version 2: the casework files, imported by exchange/casework.py with these widgets.
+
+
+class EpisodeResource(FastImportedResource):
+    """An earlier episode of a client's case; the current one is in clients.csv."""
+
+    client_ref = Field(attribute="client_id", column_name="client_ref", widget=OwnClientWidget())
+    provider = Field(attribute="provider_id", column_name="provider", widget=ProviderWidget())
+    service_start = Field(attribute="service_start", column_name="service_start", widget=DateCellWidget(required=True))
+    service_end = Field(attribute="service_end", column_name="service_end", widget=DateCellWidget(required=True))
+    closure_reason = Field(
+        attribute="closure_reason", column_name="closure_reason", widget=ChoiceWidget(ClosureReason, required=True)
+    )
+
+    kind = "episodes"
+    ref_column = "client_ref"
+    compare = ("provider_id", "service_end", "closure_reason")
+
+    class Meta:
+        model = CaseEpisode
+        fields = FILE_SPECS["episodes"].columns
+        import_id_fields = ("client_ref", "service_start")
+
+    def dehydrate_client_ref(self, obj: CaseEpisode) -> str:
+        return obj.client.client_ref
+
+    def dehydrate_provider(self, obj: CaseEpisode) -> str:
+        return self.export_lookups.providers[obj.provider_id]
+
+
+class PlanResource(FastImportedResource):
+    plan_ref = Field(attribute="plan_ref", column_name="plan_ref", widget=RefWidget())
+    client_ref = Field(attribute="client_id", column_name="client_ref", widget=OwnClientWidget(required=False))
+    family_ref = Field(attribute="family_id", column_name="family_ref", widget=FamilyWidget())
+    staff_ref = Field(
+        attribute="social_worker_id", column_name="staff_ref", widget=StaffWidget(role=StaffRole.SOCIAL_WORKER)
+    )
+    status = Field(attribute="status", column_name="status", widget=ChoiceWidget(PlanStatus, required=True))
+    start = Field(attribute="start_date", column_name="start", widget=DateCellWidget(required=True))
+    review_date = Field(attribute="review_date", column_name="review_date", widget=DateCellWidget())
+
+    kind = "plans"
+    ref_column = "plan_ref"
+    compare = ("client_id", "family_id", "social_worker_id", "status", "start_date", "review_date")
+
+    class Meta:
+        model = Plan
+        fields = FILE_SPECS["plans"].columns
+        import_id_fields = ("plan_ref",)
+
+    def dehydrate_client_ref(self, obj: Plan) -> str:
+        return obj.client.client_ref if obj.client is not None else ""
+
+    def dehydrate_family_ref(self, obj: Plan) -> str:
+        return self.export_lookups.families.get(obj.family_id, "")
+
+    def dehydrate_staff_ref(self, obj: Plan) -> str:
+        return self.export_lookups.staff.get(obj.social_worker_id, "")
+
+
+class GoalResource(FastImportedResource):
+    goal_ref = Field(attribute="goal_ref", column_name="goal_ref", widget=RefWidget())
+    plan_ref = Field(attribute="plan_id", column_name="plan_ref", widget=NamedRefWidget(required=True))
+    area = Field(attribute="area", column_name="area", widget=ChoiceWidget(GoalArea, required=True))
+    title = Field(attribute="description", column_name="title", widget=CellWidget(required=True))
+    # Goal.created_at is a moment: the import stores the day at noon, local time (exchange/casework.py).
+    created_on = Field(attribute="created_on", column_name="created_on", widget=DateCellWidget(required=True))
+    status = Field(attribute="status", column_name="status", widget=ChoiceWidget(GoalStatus, required=True))
+    status_date = Field(attribute="status_date", column_name="status_date", widget=DateCellWidget())
+
+    kind = "goals"
+    ref_column = "goal_ref"
+    compare = ("plan_id", "area", "description", "created_on", "status", "status_date")
+
+    class Meta:
+        model = Goal
+        fields = FILE_SPECS["goals"].columns
+        import_id_fields = ("goal_ref",)
+
+    def dehydrate_plan_ref(self, obj: Goal) -> str:
+        return obj.plan.plan_ref
+
+    def dehydrate_created_on(self, obj: Goal) -> str:
+        return timezone.localtime(obj.created_at).date().isoformat()
+
+
+class ReferralResource(FastImportedResource):
+    referral_ref = Field(attribute="referral_ref", column_name="referral_ref", widget=RefWidget())
+    date = Field(attribute="date", column_name="date", widget=DateCellWidget(required=True))
+    staff_ref = Field(attribute="staff_id", column_name="staff_ref", widget=StaffWidget(required=True))
+    client_ref = Field(attribute="client_id", column_name="client_ref", widget=ClientWidget())
+    institution_kind = Field(
+        attribute="institution_kind",
+        column_name="institution_kind",
+        widget=ChoiceWidget(InstitutionKind, required=True),
+    )
+    # A name of the provider's catalogue, made there when new (exchange/casework.py).
+    institution = Field(attribute="institution_name", column_name="institution", widget=CellWidget(max_length=200))
+    goal_ref = Field(attribute="goal_id", column_name="goal_ref", widget=NamedRefWidget())
+    accompanied = Field(attribute="accompanied", column_name="accompanied", widget=YesNoWidget())
+    status = Field(attribute="status", column_name="status", widget=ChoiceWidget(ReferralStatus, required=True))
+    outcome_date = Field(attribute="outcome_date", column_name="outcome_date", widget=DateCellWidget())
+    outcome_reason = Field(
+        attribute="outcome_reason", column_name="outcome_reason", widget=ChoiceWidget(ReferralOutcomeReason)
+    )
+
+    kind = "referrals"
+    ref_column = "referral_ref"
+    compare = (
+        "date",
+        "staff_id",
+        "client_id",
+        "institution_kind",
+        "institution_name",
+        "goal_id",
+        "accompanied",
+        "status",
+        "outcome_date",
+        "outcome_reason",
+    )
+
+    class Meta:
+        model = Referral
+        fields = FILE_SPECS["referrals"].columns
+        import_id_fields = ("referral_ref",)
+
+    def dehydrate_staff_ref(self, obj: Referral) -> str:
+        return self.export_lookups.staff[obj.staff_id]
+
+    def dehydrate_client_ref(self, obj: Referral) -> str:
+        return obj.client.client_ref
+
+    def dehydrate_institution(self, obj: Referral) -> str:
+        return obj.institution.name if obj.institution is not None else ""
+
+    def dehydrate_goal_ref(self, obj: Referral) -> str:
+        return obj.goal.goal_ref if obj.goal is not None else ""
+
+
+def _score_field(area: str) -> Field:
+    """An area's score column of assessments.csv: 1–5, empty where the area is not scored."""
+    return Field(
+        attribute=f"score_{area}",
+        column_name=area,
+        widget=NumberWidget(
+            minimum=1, maximum=5, message=gettext_lazy("A score is a whole number from 1 to 5; got '%(value)s'.")
+        ),
+        dehydrate_method=lambda obj: obj.exported_scores.get(area, ""),
+    )
+
+
+class AssessmentResource(FastImportedResource):
+    """A self-sufficiency assessment; each non-empty area column is one AssessmentScore."""
+
+    assessment_ref = Field(attribute="assessment_ref", column_name="assessment_ref", widget=RefWidget())
+    date = Field(attribute="date", column_name="date", widget=DateCellWidget(required=True))
+    staff_ref = Field(attribute="staff_id", column_name="staff_ref", widget=StaffWidget(required=True))
+    client_ref = Field(attribute="client_id", column_name="client_ref", widget=ClientWidget())
+    # Named kind_: `kind` is the resource's file name (ExchangeResource.kind).
+    kind_ = Field(attribute="kind", column_name="kind", widget=ChoiceWidget(AssessmentKind, required=True))
+    documents = _score_field("documents")
+    housing = _score_field("housing")
+    health = _score_field("health")
+    employment = _score_field("employment")
+    education = _score_field("education")
+    language = _score_field("language")
+    benefits = _score_field("benefits")
+    social_services = _score_field("social_services")
+    children = _score_field("children")
+    daily_life = _score_field("daily_life")
+
+    kind = "assessments"
+    ref_column = "assessment_ref"
+    compare = ("date", "staff_id", "client_id", "kind")
+
+    class Meta:
+        model = Assessment
+        fields = tuple("kind_" if c == "kind" else c for c in FILE_SPECS["assessments"].columns)
+        import_id_fields = ("assessment_ref",)
+
+    def iter_queryset(self, queryset: Any) -> Iterable[Assessment]:
+        """A chunk of assessments at a time, each with its scores (`exported_scores`: area -> score text)."""
+        last = 0
+        while True:
+            chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:5000])
+            if not chunk:
+                return
+            scores: dict[int, dict[str, str]] = defaultdict(dict)
+            for part in _chunks([a.pk for a in chunk]):
+                rows = AssessmentScore.objects.filter(assessment_id__in=part, score__isnull=False)
+                for assessment_id, area, score in rows.values_list("assessment_id", "area", "score"):
+                    scores[assessment_id][area] = str(score)
+            for assessment in chunk:
+                assessment.exported_scores = scores.get(assessment.pk, {})
+            yield from chunk
+            last = chunk[-1].pk
+
+    def dehydrate_staff_ref(self, obj: Assessment) -> str:
+        return self.export_lookups.staff[obj.staff_id]
+
+    def dehydrate_client_ref(self, obj: Assessment) -> str:
+        return obj.client.client_ref
+
+
 RESOURCES: dict[str, type[ExchangeResource]] = {
     "providers": ProviderResource,
     "contracts": ContractResource,
@@ -559,4 +783,9 @@ RESOURCES: dict[str, type[ExchangeResource]] = {
     "clients": ClientResource,
     "status_history": StatusHistoryResource,
     "contacts": ContactResource,
+    "episodes": EpisodeResource,
+    "plans": PlanResource,
+    "goals": GoalResource,
+    "referrals": ReferralResource,
+    "assessments": AssessmentResource,
 }

@@ -24,10 +24,11 @@ from openpyxl.utils import get_column_letter
 
 from audit.models import Action
 from audit.services import audit_record, unaudited_rows
-from clients.models import Client, Contract, LegalStatusEntry, Provider, Staff
+from clients.models import CaseEpisode, Client, Contract, LegalStatusEntry, Provider, Staff
 from common.cells import FORMULA_STARTS, escape_cell, is_error_value
-from plans.models import Contact
+from plans.models import Assessment, Contact, Goal, Plan, Referral
 
+from .casework import import_assessments, import_episodes, import_goals, import_plans, import_referrals
 from .cells import DATE_COLUMNS, ISO_DATE_RE, REFERENCE_COLUMNS
 from .client_files import import_clients, import_status_history
 from .contacts import import_contacts
@@ -50,11 +51,16 @@ if TYPE_CHECKING:
 # Rows handed to import-export at a time: bounds the memory its per-row results take.
 IMPORT_CHUNK = 10_000
 # The large files, imported by importers of their own instead of import-export's per-row machinery,
-# with the same rules and messages (exchange/fast.py).
+# with the same rules and messages (exchange/fast.py); and the casework files of version 2 (exchange/casework.py).
 FAST_IMPORTS = {
     "clients": import_clients,
     "status_history": import_status_history,
     "contacts": import_contacts,
+    "episodes": import_episodes,
+    "plans": import_plans,
+    "goals": import_goals,
+    "referrals": import_referrals,
+    "assessments": import_assessments,
 }
 # A folder's large files are read record by record while they are imported, not held in memory.
 STREAMED = frozenset(FAST_IMPORTS)
@@ -68,6 +74,11 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "clients": ("providers", "staff"),
     "status_history": ("clients",),
     "contacts": ("staff", "clients"),
+    "episodes": ("providers", "clients"),
+    "plans": ("staff", "clients"),
+    "goals": ("plans",),
+    "referrals": ("staff", "clients", "goals"),
+    "assessments": ("staff", "clients"),
 }
 
 # The export workbook's kinds of cells and their number formats.
@@ -220,21 +231,34 @@ def export_datasets(*, provider_id: int | None = None) -> dict[str, tablib.Datas
     staff = Staff.objects.order_by("staff_ref")
     clients = Client.objects.order_by("client_ref")
     contacts = Contact.objects.all()
+    # Version 2: the casework. Each record is its provider's (an episode: the provider serving the client then).
+    casework = {
+        "plans": Plan.objects.select_related("client").order_by("plan_ref", "id"),
+        "goals": Goal.objects.select_related("plan").order_by("goal_ref", "id"),
+        "referrals": Referral.objects.select_related("client", "institution", "goal").order_by("referral_ref", "id"),
+        "assessments": Assessment.objects.select_related("client").order_by("assessment_ref", "id"),
+    }
     if provider_id is not None:
         providers = providers.filter(pk=provider_id)
         contracts = contracts.filter(provider_id=provider_id)
         staff = staff.filter(provider_id=provider_id)
         clients = clients.filter(provider_id=provider_id)
         contacts = contacts.filter(provider_id=provider_id)
+        casework = {name: queryset.filter(provider_id=provider_id) for name, queryset in casework.items()}
     entries = LegalStatusEntry.objects.filter(client__in=clients.values("pk")).select_related("client")
     earlier = _all_but_latest(entries.order_by("client__client_ref", "since"))
+    episodes = CaseEpisode.objects.filter(client__in=clients.values("pk")).select_related("client")
+    if provider_id is not None:
+        episodes = episodes.filter(provider_id=provider_id)
     querysets = {
         "providers": providers,
         "contracts": contracts,
         "staff": staff,
         "clients": clients,
         "status_history": earlier,
+        "episodes": episodes.order_by("client__client_ref", "service_start"),
         "contacts": contacts,
+        **casework,
     }
     datasets = {}
     for name in IMPORT_ORDER:

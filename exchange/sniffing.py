@@ -152,9 +152,9 @@ def _known(line: str, separator: str, columns: Collection[str]) -> int:
 # --- letters lost to '?' -----------------------------------------------------------------------------------
 
 # A name never holds a '?': one beside a letter is a letter the file's encoding did not have.
-NAME_COLUMNS = frozenset({"first_name", "last_name", "name", "residence"})
+NAME_COLUMNS = frozenset({"first_name", "last_name", "name", "residence", "institution"})
 # Free text may ask a question; a '?' between two letters of a word (not of a web address) is a lost letter.
-TEXT_COLUMNS = frozenset({"note"})
+TEXT_COLUMNS = frozenset({"note", "title"})
 _IN_NAME = re.compile(r"[^\W\d_]\?|\?[^\W\d_]")
 _IN_WORD = re.compile(r"[^\W\d_]\?[^\W\d_]")
 _ADDRESS = re.compile(r"[/=&@]")

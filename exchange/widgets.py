@@ -37,6 +37,38 @@ AMBIGUOUS = -1
 
 
 @dataclass
+class RefIndex:
+    """The records of one kind by their reference, unique within a provider (plans, goals): ref -> {provider: id}.
+
+    A reference the import itself wrote means that record; otherwise the record of the provider the row
+    names, or the only one there is. Loaded when a file first names one (exchange/casework.py).
+    """
+
+    by_ref: dict[str, dict[int, int]] = field(default_factory=dict)
+    # ref -> (id, provider id) of the record this import wrote; None when it wrote that reference for several providers.
+    written: dict[str, tuple[int, int] | None] = field(default_factory=dict)
+
+    def add(self, ref: str, pk: int, provider_id: int, *, written: bool = False) -> None:
+        self.by_ref.setdefault(ref, {})[provider_id] = pk
+        if written:
+            before = self.written.get(ref, (pk, provider_id))
+            self.written[ref] = (pk, provider_id) if before is not None and before[1] == provider_id else None
+
+    def find(self, ref: str, provider_id: int | None = None) -> tuple[int, int] | None:
+        """(id, provider id) of the record `ref` means; None when there is none; AmbiguousRef when it cannot be told."""
+        candidates = self.by_ref.get(ref, {})
+        if provider_id is not None and provider_id in candidates:
+            return candidates[provider_id], provider_id
+        if ref in self.written:
+            if (found := self.written[ref]) is None:
+                raise ambiguous(ref)
+            return found
+        if len(candidates) > 1:
+            raise ambiguous(ref)
+        return next(((pk, provider) for provider, pk in candidates.items()), None)
+
+
+@dataclass
 class ImportContext:
     """What the resources of one import share: lookups of references to ids, and the manager's scope.
 
@@ -61,6 +93,9 @@ class ImportContext:
     current_status_since: dict[str, datetime.date] = field(default_factory=dict)
     # Set by a widget when the row depends on a refused row; the row is then left out silently.
     blocked: bool = False
+    # Plans and goals by reference (version 2), loaded when a casework file first names one.
+    plans: RefIndex | None = None
+    goals: RefIndex | None = None
     _families_by_ref: dict[str, list[int]] = field(default_factory=dict)
     _families_indexed: int = -1
 
@@ -229,6 +264,20 @@ class CodeListWidget(ChoiceWidget):
         return tuple(sorted(parts))
 
 
+class YesNoWidget(CellWidget):
+    """`yes` or `no`; empty is no."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
+        text = self.text(value)
+        if text not in ("", "yes", "no"):
+            message = _("Unknown value '%(value)s'; use one of: %(codes)s.")
+            raise ValueError(message % {"value": text, "codes": "yes, no"})
+        return text == "yes"
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "yes" if value else "no"
+
+
 class DateCellWidget(CellWidget):
     """A date, `YYYY-MM-DD` or `DD.MM.YYYY` (exchange/cells.py); both import paths clean dates here."""
 
@@ -316,17 +365,25 @@ class StaffWidget(CellWidget):
         return info.id
 
 
-class FamilyWidget(CellWidget):
-    """A family_ref, checked; the importer resolves it within the row's provider (`ImportContext.families`)."""
+class NamedRefWidget(CellWidget):
+    """A reference to a record of another file, checked; the importer resolves it (a plan_ref or goal_ref of a
+    casework file: `RefIndex`)."""
 
-    def __init__(self) -> None:
-        super().__init__(max_length=50)
+    def __init__(self, *, required: bool = False) -> None:
+        super().__init__(required=required, max_length=50)
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         ref = self.text(value)
         if ref and not REF_RE.match(ref):
             raise ValueError(_("A reference may hold only letters A–Z, digits and the signs _ - . /"))
         return ref
+
+
+class FamilyWidget(NamedRefWidget):
+    """A family_ref, checked; the importer resolves it within the row's provider (`ImportContext.families`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
 
 
 def family_id(ctx: ImportContext, provider_id: int, ref: str, *, served: bool = False) -> int | None:
@@ -349,10 +406,10 @@ def family_id(ctx: ImportContext, provider_id: int, ref: str, *, served: bool = 
 
 
 class ClientWidget(CellWidget):
-    """A client_ref → the client's id."""
+    """A client_ref → the client's id (None for an empty cell that is not `required`)."""
 
-    def __init__(self) -> None:
-        super().__init__(required=True)
+    def __init__(self, *, required: bool = True) -> None:
+        super().__init__(required=required)
 
     def lookup(self, ref: str) -> int | None:
         """The id, None when the client's row was refused; ValueError when unknown (or out of scope)."""
@@ -371,7 +428,8 @@ class ClientWidget(CellWidget):
         return True
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:  # an id; a tuple of ids in a list
-        return self.lookup(self.text(value))
+        ref = self.text(value)
+        return self.lookup(ref) if ref else None
 
 
 class OwnClientWidget(ClientWidget):

@@ -171,7 +171,19 @@ def test_the_manager_downloads_a_workbook_of_their_providers_records(client, man
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["providers", "contracts", "staff", "clients", "status_history", "contacts"]
+    assert workbook.sheetnames == [
+        "providers",
+        "contracts",
+        "staff",
+        "clients",
+        "status_history",
+        "episodes",
+        "contacts",
+        "plans",
+        "goals",
+        "referrals",
+        "assessments",
+    ]
     providers = [row for row in workbook["providers"].iter_rows(min_row=2, values_only=True)]
     assert providers == [("LSK", Provider.objects.get(code="LSK").name)]
     client_providers = {row[12] for row in workbook["clients"].iter_rows(min_row=2, values_only=True)}
