@@ -175,8 +175,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Clients' documents (scans and photos): outside any served directory, read only through the document view
+# that checks who asks (clients/documents); the file names are random and say nothing about the person.
+DOCUMENTS_ROOT = Path(env("DOCUMENTS_ROOT", default=str(MEDIA_ROOT / "documents")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None, "directory_permissions_mode": 0o700},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

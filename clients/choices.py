@@ -46,3 +46,53 @@ class ClosureReason(models.TextChoices):
     LOST_CONTACT = "lost_contact", _("Contact lost")
     DECEASED = "deceased", _("Deceased")
     OTHER = "other", _("Other")
+
+
+# Casework (shared/spec/casework.md): referrals, documents, consent, language --------------------------
+
+
+class InstitutionKind(models.TextChoices):
+    MIGRATION = "migration", _("Office of Citizenship and Migration Affairs")
+    EMPLOYMENT = "employment", _("State Employment Agency")
+    MUNICIPAL_SOCIAL = "municipal_social", _("Municipal social service")
+    HEALTH = "health", _("Health care")
+    EDUCATION = "education", _("School, kindergarten or course")
+    LANGUAGE_COURSE = "language_course", _("Language course")
+    HOUSING = "housing", _("Housing")
+    BANK = "bank", _("Bank")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    NGO = "ngo", _("Non-governmental organisation")
+    OTHER = "other", _("Other")
+
+
+class DocumentKind(models.TextChoices):
+    IDENTITY = "identity", _("Identity document")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+    ASYLUM_DECISION = "asylum_decision", _("Asylum decision")
+    CONSENT_FORM = "consent_form", _("Signed consent form")
+    MEDICAL = "medical", _("Medical document")
+    EDUCATION = "education", _("Education document")
+    EMPLOYMENT = "employment", _("Employment document")
+    OTHER = "other", _("Other")
+
+
+class ConsentKind(models.TextChoices):
+    DATA_PROCESSING = "data_processing", _("Processing of personal data")
+    SHARE_WITH_INSTITUTIONS = "share_with_institutions", _("Sharing data with institutions")
+    PHOTOS = "photos", _("Photos")
+
+
+class ConsentHow(models.TextChoices):
+    SIGNED = "signed", _("Signed")
+    ORAL_WITH_INTERPRETER = "oral_with_interpreter", _("Orally, with an interpreter")
+    ORAL = "oral", _("Orally")
+
+
+class LatvianLevel(models.TextChoices):
+    NONE = "none", _("None")
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"

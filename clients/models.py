@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+import uuid
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -17,7 +21,19 @@ from django_countries.fields import CountryField
 from audit.querysets import AuditedQuerySet
 from common.names import person_name
 
-from .choices import RECEPTION_CENTRE, ArrivalRoute, ClosureReason, Gender, LegalStatus, StaffRole
+from .choices import (
+    RECEPTION_CENTRE,
+    ArrivalRoute,
+    ClosureReason,
+    ConsentHow,
+    ConsentKind,
+    DocumentKind,
+    Gender,
+    InstitutionKind,
+    LatvianLevel,
+    LegalStatus,
+    StaffRole,
+)
 from .querysets import ClientQuerySet, FamilyQuerySet, StaffQuerySet
 
 ref_validator = RegexValidator(r"^[A-Za-z0-9_\-./]+$", _("Use only letters A–Z, digits and the signs _ - . /"))
@@ -227,6 +243,18 @@ class Client(models.Model):
     )
     # Why the closure assessment was skipped, or any other word on the closing.
     closure_note = models.TextField(_("note on closing"), blank=True, default="", db_default="")
+    # Language and interpretation (shared/spec/casework.md): ISO 639-1 codes of the languages spoken, the level of
+    # Latvian, and whether (and in which language) an interpreter is needed; empty or None: not known.
+    languages = ArrayField(
+        models.CharField(max_length=3), verbose_name=_("languages"), default=list, blank=True, db_default=[]
+    )
+    latvian_level = models.CharField(
+        _("level of Latvian"), max_length=4, choices=LatvianLevel.choices, blank=True, default="", db_default=""
+    )
+    interpreter_needed = models.BooleanField(_("interpreter needed"), null=True, blank=True)
+    interpreter_language = models.CharField(
+        _("interpreter's language"), max_length=3, blank=True, default="", db_default=""
+    )
     # The social worker's follow-up after closing: on their home page from a week before; cleared when done.
     follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
     social_worker = models.ForeignKey(
@@ -268,6 +296,8 @@ class Client(models.Model):
             ),
             # The client list filtered on active or closed cases (`service_end` empty or not).
             models.Index(fields=["provider", "service_end"], name="client_provider_end_idx"),
+            # The client list's language filter: clients speaking a language (`languages @> ARRAY[code]`).
+            GinIndex(fields=["languages"], name="client_languages_gin"),
             # Intake's duplicate search: the provider's clients born on the same day.
             models.Index(fields=["provider", "birth_date"], name="client_provider_birth_idx"),
             # Intake's duplicate search and the list's country filter: the provider's clients from a country.
@@ -443,3 +473,106 @@ class ProviderHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_provider} → {self.to_provider} ({self.date:%Y-%m-%d})"
+
+
+def documents_storage():
+    """The private storage of clients' documents (settings.STORAGES["documents"]): never served directly."""
+    return storages["documents"]
+
+
+def document_path(instance: Document, filename: str) -> str:
+    """A random name that says nothing about the person: "<year>/<uuid4 hex>" (the type is kept on the row)."""
+    return f"{timezone.now():%Y}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """A scan or photo kept with a client (shared/spec/casework.md "Documents")."""
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="documents")
+    # The client's provider when it was uploaded.
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+", editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    file = models.FileField(_("file"), storage=documents_storage, upload_to=document_path, max_length=100)
+    # Judged from the bytes on upload (never from the name): application/pdf, image/jpeg, image/png, image/heic.
+    content_type = models.CharField(_("type"), max_length=50, editable=False)
+    size = models.PositiveIntegerField(_("size in bytes"), editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [
+            # The client page's documents.
+            models.Index(fields=["client", "kind"], name="document_client_kind_idx"),
+            # Documents expiring soon (home page, reminders): by provider and validity.
+            models.Index(fields=["provider", "valid_until"], name="document_provider_valid_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class Consent(models.Model):
+    """What the person agreed to (shared/spec/casework.md "Consent"); a withdrawn consent is kept."""
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("consent to"), max_length=30, choices=ConsentKind.choices)
+    # For `share_with_institutions`: the kinds of institution it covers; empty: all kinds.
+    institution_kinds = ArrayField(
+        models.CharField(max_length=20, choices=InstitutionKind.choices),
+        verbose_name=_("kinds of institution"),
+        default=list,
+        blank=True,
+    )
+    given_on = models.DateField(_("given on"))
+    how = models.CharField(_("how"), max_length=30, choices=ConsentHow.choices)
+    # Who recorded it (consents.csv `staff_ref`).
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    # The signed form, a document of kind `consent_form`.
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("signed form"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consents",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["client", "-given_on", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["client", "kind"], name="consent_client_kind_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=ConsentKind.SHARE_WITH_INSTITUTIONS) | Q(institution_kinds=[]),
+                name="consent_institution_kinds_only_for_sharing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    def valid_on(self, day: date) -> bool:
+        """Given by `day` and not withdrawn by then (a withdrawal stops it from that day)."""
+        return self.given_on <= day and (self.withdrawn_on is None or day < self.withdrawn_on)

@@ -3,12 +3,25 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The kinds of institution are the clients' app's (a consent names them); referrals use them from there.
+from clients.choices import InstitutionKind
+
 
 class ContactForm(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     ACCOMPANIMENT = "accompaniment", _("Accompaniment")
     PHONE = "phone", _("Phone")
     ELECTRONIC = "electronic", _("Electronic")
+    # A group session (shared/spec/casework.md "Group sessions"): serves the clients present.
+    GROUP = "group", _("Group session")
+
+
+class GroupSessionKind(models.TextChoices):
+    LANGUAGE_LESSON = "language_lesson", _("Latvian lesson")
+    INFORMATION_SESSION = "information_session", _("Information session")
+    SUPPORT_GROUP = "support_group", _("Support group")
+    CULTURAL_ACTIVITY = "cultural_activity", _("Cultural activity")
+    OTHER = "other", _("Other")
 
 
 class Topic(models.TextChoices):
@@ -78,20 +91,6 @@ class PlanEventKind(models.TextChoices):
 
 
 # Referrals (shared/spec/casework.md "Referrals") -------------------------------------------------
-
-
-class InstitutionKind(models.TextChoices):
-    MIGRATION = "migration", _("Office of Citizenship and Migration Affairs")
-    EMPLOYMENT = "employment", _("State Employment Agency")
-    MUNICIPAL_SOCIAL = "municipal_social", _("Municipal social service")
-    HEALTH = "health", _("Health care")
-    EDUCATION = "education", _("School, kindergarten or course")
-    LANGUAGE_COURSE = "language_course", _("Language course")
-    HOUSING = "housing", _("Housing")
-    BANK = "bank", _("Bank")
-    LEGAL_AID = "legal_aid", _("Legal aid")
-    NGO = "ngo", _("Non-governmental organisation")
-    OTHER = "other", _("Other")
 
 
 class ReferralStatus(models.TextChoices):

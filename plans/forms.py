@@ -42,7 +42,12 @@ class ContactLogForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    form = forms.ChoiceField(label=_("Form"), choices=ContactForm.choices, widget=forms.RadioSelect)
+    # A group session has its own form with the attendance list (shared/spec/casework.md "Group sessions").
+    form = forms.ChoiceField(
+        label=_("Form"),
+        choices=[(value, label) for value, label in ContactForm.choices if value != ContactForm.GROUP],
+        widget=forms.RadioSelect,
+    )
     duration_minutes = forms.IntegerField(
         label=_("Duration, minutes"),
         required=False,

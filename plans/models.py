@@ -22,6 +22,7 @@ from .choices import (
     ContactForm,
     GoalArea,
     GoalStatus,
+    GroupSessionKind,
     InstitutionKind,
     PlanEventKind,
     PlanStatus,
@@ -68,6 +69,8 @@ class Contact(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1440)],
     )
     place = models.CharField(_("institution or place"), max_length=200, blank=True)
+    # Whether an interpreter took part (contacts.csv `interpreter`; empty: no).
+    interpreter = models.BooleanField(_("interpreter took part"), default=False, db_default=False)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -680,3 +683,40 @@ class AssessmentScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.score if self.score is not None else '–'}"
+
+
+class GroupSession(models.Model):
+    """A group session (shared/spec/casework.md "Group sessions"): a contact of form `group` and its attendance.
+
+    The contact (staff, date, topics, duration, place) serves the clients present; the attendance list keeps
+    the absent too.
+    """
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="group_session")
+    kind = models.CharField(_("kind of session"), max_length=20, choices=GroupSessionKind.choices)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group session")
+        verbose_name_plural = _("group sessions")
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class GroupAttendance(models.Model):
+    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="attendance")
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="+")
+    present = models.BooleanField(_("present"))
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "client_id"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["session", "client"], name="groupattendance_client_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.present}"

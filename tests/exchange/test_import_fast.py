@@ -337,7 +337,7 @@ EXPECTED_ERRORS = [
         "contacts",
         6,
         "form",
-        "Unknown value 'visit'; use one of: in_person, accompaniment, phone, electronic.",
+        "Unknown value 'visit'; use one of: in_person, accompaniment, phone, electronic, group.",
     ),
     ("contacts", 7, "contact_ref", "'K1' is given twice in this file (first in row 2)."),
     ("contacts", 8, "family_ref", "A reference may hold only letters A–Z, digits and the signs _ - . /"),

@@ -100,6 +100,7 @@ def test_the_manager_sees_unique_persons_served_against_the_contract(
         "Accompaniment": 0,
         "Phone": 2,
         "Electronic": 1,
+        "Group session": 0,
     }
     activity = {row.staff: row for row in glance.staff_activity}
     assert (activity[mentor.staff].contacts, activity[mentor.staff].hours) == (2, 2.0)
