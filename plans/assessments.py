@@ -1,0 +1,165 @@
+"""Self-sufficiency assessments (casework.md "Self-sufficiency assessment"): recording one, and reading them.
+
+An assessment scores the client in each of the ten plan areas (`GoalArea`) on the 1–5 scale (`SelfSufficiency`),
+or leaves an area unscored; each area may carry a note. Recorded at intake, at a plan review and at closure.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from clients.models import Client, Staff
+
+from .choices import AssessmentKind, GoalArea, SelfSufficiency
+from .models import Assessment, AssessmentScore, PlanReview
+
+# A form's answer: {area code: (score 1–5 or None for not scored, note)}.
+Scores = Mapping[str, tuple[int | None, str]]
+
+
+def has_any_score(scores: Scores) -> bool:
+    """Is at least one area scored? (An assessment with none is not recorded.)"""
+    return any(score is not None for score, _note in scores.values())
+
+
+def assessing_staff(user: User, client: Client) -> Staff | None:
+    """The user's own active staff record if it is of the client's provider; None: the form asks who assessed."""
+    staff = getattr(user, "staff", None)  # a missing one-to-one row raises an AttributeError subclass
+    if staff is not None and staff.is_active and staff.provider_id == client.provider_id:
+        return staff
+    return None
+
+
+def staff_who_may_assess(client: Client) -> QuerySet[Staff]:
+    """The choices of "Assessed by": the active staff of the client's provider."""
+    return Staff.objects.filter(provider_id=client.provider_id, is_active=True)
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    client: Client,
+    staff: Staff,
+    date: datetime.date,
+    kind: str,
+    scores: Mapping[str, tuple[int | None, str]],
+    actor: User,
+    review: PlanReview | None = None,
+) -> Assessment:
+    """Record one assessment of `client` by `staff` with a row per area that has a score or a note.
+
+    Raises ValidationError by field (`date`, `staff`, `kind`, `scores`, or the area code) for the form to show.
+    """
+    errors: dict[str, Any] = {}
+    if kind not in AssessmentKind.values:
+        errors["kind"] = _("Choose when the assessment was made.")
+    if date > timezone.localdate():
+        errors["date"] = _("An assessment cannot be dated in the future.")
+    elif client.service_start is not None and date < client.service_start:
+        errors["date"] = _("An assessment cannot be dated before the client's service start.")
+    if staff.provider_id != client.provider_id:
+        errors["staff"] = _("The assessment is made by a staff member of the client's provider.")
+    for area, (score, _note) in scores.items():
+        if area not in GoalArea.values:
+            errors.setdefault("scores", _("Unknown area."))
+        elif score is not None and score not in SelfSufficiency.values:
+            errors[area] = _("Choose a score from 1 to 5, or leave the area not scored.")
+    if not has_any_score(scores):
+        errors.setdefault("scores", _("Score at least one area."))
+    if review is not None and review.plan.provider_id != client.provider_id:
+        errors["review"] = _("The review is of another provider's plan.")
+    if errors:
+        raise ValidationError(errors)
+    assessment = Assessment.objects.create(
+        date=date,
+        staff=staff,
+        provider_id=staff.provider_id,
+        client=client,
+        kind=kind,
+        review=review,
+        created_by=actor,
+    )
+    rows = [
+        AssessmentScore(assessment=assessment, area=area, score=score, note=(note or "").strip())
+        for area in GoalArea.values
+        if area in scores
+        for score, note in [scores[area]]
+        if score is not None or (note or "").strip()
+    ]
+    AssessmentScore.objects.bulk_create(rows)
+    return assessment
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+def assessments_of(client: Client) -> QuerySet[Assessment]:
+    """The client's assessments, newest first, with their scores and who assessed: three queries in all."""
+    return (
+        Assessment.objects.filter(client=client)
+        .select_related("staff")
+        .prefetch_related(Prefetch("scores", queryset=AssessmentScore.objects.order_by("area")))
+        .order_by("-date", "-id")
+    )
+
+
+@dataclass
+class AreaScore:
+    area: str
+    label: str
+    score: int | None
+    score_label: str
+    note: str
+
+
+def area_scores(assessment: Assessment) -> list[AreaScore]:
+    """The assessment's ten areas in `GoalArea` order, the unscored ones too (from prefetched scores)."""
+    by_area = {row.area: row for row in assessment.scores.all()}
+    rows = []
+    for area, label in GoalArea.choices:
+        row = by_area.get(area)
+        score = row.score if row is not None else None
+        rows.append(
+            AreaScore(
+                area=area,
+                label=str(label),
+                score=score,
+                score_label=str(SelfSufficiency(score).label) if score is not None else "",
+                note=row.note if row is not None else "",
+            )
+        )
+    return rows
+
+
+@dataclass
+class ScoreSeries:
+    """The scores over time, area by area, for the chart and its text alternative."""
+
+    dates: list[datetime.date] = field(default_factory=list)
+    # (area code, area label, one score or None per date), only the areas scored at least once.
+    areas: list[tuple[str, str, list[int | None]]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.dates)
+
+
+def score_series(assessments: list[Assessment]) -> ScoreSeries:
+    """The series of a chart from already loaded assessments (with prefetched scores), oldest first."""
+    ordered = sorted(assessments, key=lambda a: (a.date, a.pk))
+    by_assessment = [{row.area: row.score for row in a.scores.all()} for a in ordered]
+    series = ScoreSeries(dates=[a.date for a in ordered])
+    for area, label in GoalArea.choices:
+        values = [scores.get(area) for scores in by_assessment]
+        if any(v is not None for v in values):
+            series.areas.append((area, str(label), values))
+    return series
