@@ -11,14 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import pygal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models import Client, Staff
+from common.charts import COLOURS, chart_config, chart_style, data_uri, svg
 
 from .choices import AssessmentKind, GoalArea, SelfSufficiency
 from .models import Assessment, AssessmentScore, PlanReview
@@ -152,6 +154,10 @@ class ScoreSeries:
     def __bool__(self) -> bool:
         return bool(self.dates)
 
+    def table(self) -> list[tuple[str, str, list[tuple[datetime.date, int | None]]]]:
+        """Each area's scores with their dates: the chart's text alternative."""
+        return [(area, label, list(zip(self.dates, values, strict=True))) for area, label, values in self.areas]
+
 
 def score_series(assessments: list[Assessment]) -> ScoreSeries:
     """The series of a chart from already loaded assessments (with prefetched scores), oldest first."""
@@ -163,3 +169,68 @@ def score_series(assessments: list[Assessment]) -> ScoreSeries:
         if any(v is not None for v in values):
             series.areas.append((area, str(label), values))
     return series
+
+
+# Ten areas, ten lines: the project's eight colours and two more.
+AREA_COLOURS = (*COLOURS, "#2e7d32", "#6d4c41")
+
+
+def score_chart(series: ScoreSeries) -> str:
+    """The scores over time, one line an area, as an <img> source (a data: URI of pygal's SVG, no script).
+
+    Drawn narrow with large type, so that scaled to a 390 px phone its labels stay readable; the page gives the
+    same figures as a table beside it.
+    """
+    style = chart_style(AREA_COLOURS, label_font_size=20, major_label_font_size=20, legend_font_size=20)
+    chart = pygal.Line(
+        **chart_config(
+            style=style,
+            width=560,
+            height=460,
+            range=(1, 5),
+            y_labels=[1, 2, 3, 4, 5],
+            print_values=False,
+            dots_size=5,
+            stroke_style={"width": 3},
+            legend_at_bottom_columns=2,
+            x_label_rotation=0 if len(series.dates) <= 4 else 35,
+            truncate_label=12,
+            truncate_legend=22,
+        )
+    )
+    chart.x_labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in series.dates]
+    for _area, label, values in series.areas:
+        chart.add(label, values)
+    return data_uri(svg(chart))
+
+
+@dataclass
+class SelfSufficiencyCard:
+    """The client page's "Self-sufficiency" section: every assessment, the latest one's areas, the chart."""
+
+    assessments: list[Assessment]
+    latest: list[AreaScore]
+    series: ScoreSeries
+    chart: str  # an <img> source, or "" with fewer than two assessments
+    summary: str  # the chart's text alternative: each area's first and latest score
+
+
+def self_sufficiency_of(client: Client) -> SelfSufficiencyCard:
+    """Everything the section shows, in three queries however many assessments the client has."""
+    rows = list(assessments_of(client))
+    series = score_series(rows)
+    return SelfSufficiencyCard(
+        assessments=rows,
+        latest=area_scores(rows[0]) if rows else [],
+        series=series,
+        chart=score_chart(series) if len(series.dates) > 1 else "",
+        summary=_summary(series),
+    )
+
+
+def _summary(series: ScoreSeries) -> str:
+    parts = []
+    for _area, label, values in series.areas:
+        scored = [v for v in values if v is not None]
+        parts.append(f"{label} {scored[0]} → {scored[-1]}" if len(scored) > 1 else f"{label} {scored[0]}")
+    return "; ".join(parts)
