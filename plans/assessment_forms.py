@@ -14,11 +14,20 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Staff
+from accounts.models import User
+from clients.models import Client, Staff
 
-from .assessments import Scores, has_any_score
+from .assessments import (
+    AssessmentInput,
+    AssessmentsRefused,
+    Scores,
+    assessing_staff,
+    has_any_score,
+    staff_who_may_assess,
+)
 from .choices import AssessmentKind, GoalArea, SelfSufficiency
 from .forms import DateInput
+from .models import Plan
 
 NOT_SCORED = ""
 
@@ -66,9 +75,7 @@ class AssessmentForm(forms.Form):
         self.optional = optional
         if staff_queryset is not None:
             # The user has no staff record of the client's provider (a manager): they name who assessed.
-            self.fields["staff"] = forms.ModelChoiceField(
-                label=_("Assessed by"), queryset=staff_queryset, required=not optional
-            )
+            self.fields["staff"] = forms.ModelChoiceField(label=_("Assessed by"), queryset=staff_queryset)
             self.fields["staff"].widget.attrs.update({"class": "form-select", "style": "max-width: 24rem"})
         if with_date:
             self.fields["date"].initial = timezone.localdate()
@@ -138,3 +145,48 @@ class AssessmentForm(forms.Form):
         for key, errors in error.error_dict.items():
             name = f"score_{key}" if key in GoalArea.values else key
             self.add_error(name if name in self.fields else None, errors)
+
+
+class ReviewAssessments:
+    """The assessments offered with a plan review: one `AssessmentForm` for an individual plan's client, one per
+    member the user sees for a family plan (prefix `assess-<client pk>`), each optional, dated the review's date.
+    """
+
+    def __init__(self, data, *, plan: Plan, user: User) -> None:
+        if plan.client_id is not None:
+            members = [plan.client]
+        else:
+            members = list(Client.objects.for_user(user).filter(family_id=plan.family_id).order_by("birth_date", "pk"))
+        self.rows: list[tuple[Client, AssessmentForm, Staff | None]] = []
+        for member in members:
+            staff = assessing_staff(user, member)
+            form = AssessmentForm(
+                data,
+                prefix=f"assess-{member.pk}",
+                with_date=False,
+                optional=True,
+                staff_queryset=None if staff is not None else staff_who_may_assess(member),
+            )
+            self.rows.append((member, form, staff))
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def is_valid(self) -> bool:
+        return all([form.is_valid() for _member, form, _staff in self.rows])  # every form's errors, not the first
+
+    def inputs(self) -> list[AssessmentInput]:
+        """The filled-in ones (any area scored), for `plan_review_record(assessments=...)`."""
+        return [
+            AssessmentInput(client=member, staff=staff or form.cleaned_data["staff"], scores=form.scores())
+            for member, form, staff in self.rows
+            if form.is_filled()
+        ]
+
+    def add_errors(self, refused: AssessmentsRefused) -> None:
+        for member, form, _staff in self.rows:
+            if member.pk in refused.errors:
+                form.add_service_errors(refused.errors[member.pk])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pygal
 from django.core.exceptions import ValidationError
@@ -47,21 +47,35 @@ def staff_who_may_assess(client: Client) -> QuerySet[Staff]:
     return Staff.objects.filter(provider_id=client.provider_id, is_active=True)
 
 
-@transaction.atomic
-def assessment_record(
+class AssessmentInput(NamedTuple):
+    """One member's assessment at a plan review (`plans.services.plan_review_record`)."""
+
+    client: Client
+    staff: Staff
+    scores: Scores
+
+
+class AssessmentsRefused(Exception):
+    """Assessments that come with another record (a plan review) and were refused: {client pk: ValidationError}.
+
+    Nothing was written; each form shows its errors (`AssessmentForm.add_service_errors`).
+    """
+
+    def __init__(self, errors: dict[int, ValidationError]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def assessment_errors(
     *,
     client: Client,
     staff: Staff,
     date: datetime.date,
     kind: str,
-    scores: Mapping[str, tuple[int | None, str]],
-    actor: User,
+    scores: Scores,
     review: PlanReview | None = None,
-) -> Assessment:
-    """Record one assessment of `client` by `staff` with a row per area that has a score or a note.
-
-    Raises ValidationError by field (`date`, `staff`, `kind`, `scores`, or the area code) for the form to show.
-    """
+) -> dict[str, Any]:
+    """What is wrong with an assessment, by field (`date`, `staff`, `kind`, `scores`, `review`, an area code)."""
     errors: dict[str, Any] = {}
     if kind not in AssessmentKind.values:
         errors["kind"] = _("Choose when the assessment was made.")
@@ -80,6 +94,25 @@ def assessment_record(
         errors.setdefault("scores", _("Score at least one area."))
     if review is not None and review.plan.provider_id != client.provider_id:
         errors["review"] = _("The review is of another provider's plan.")
+    return errors
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    client: Client,
+    staff: Staff,
+    date: datetime.date,
+    kind: str,
+    scores: Mapping[str, tuple[int | None, str]],
+    actor: User,
+    review: PlanReview | None = None,
+) -> Assessment:
+    """Record one assessment of `client` by `staff` with a row per area that has a score or a note.
+
+    Raises ValidationError by field (`date`, `staff`, `kind`, `scores`, or the area code) for the form to show.
+    """
+    errors = assessment_errors(client=client, staff=staff, date=date, kind=kind, scores=scores, review=review)
     if errors:
         raise ValidationError(errors)
     assessment = Assessment.objects.create(

@@ -5,10 +5,19 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from plans import services
 from plans.assessment_forms import AssessmentForm
-from plans.assessments import area_scores, assessment_record, assessments_of, score_series
+from plans.assessments import (
+    AssessmentInput,
+    AssessmentsRefused,
+    area_scores,
+    assessment_record,
+    assessments_of,
+    score_series,
+)
 from plans.choices import AssessmentKind, GoalArea
-from plans.models import Assessment, AssessmentScore
+from plans.models import Assessment, AssessmentScore, PlanReview
+from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +169,30 @@ def test_form_shows_service_errors_beside_the_area(today):
     assert form.errors["date"] == ["too early"]
     assert form.errors["score_housing"] == ["bad"]
     assert "who?" in form.non_field_errors()
+
+
+# At a plan review ---------------------------------------------------------------------------------------------
+
+
+def test_a_review_with_a_refused_assessment_keeps_nothing(assigned_client, social_worker, outsider, today):
+    plan = PlanFactory(client=assigned_client, start_date=today - datetime.timedelta(days=30))
+    good = AssessmentInput(client=assigned_client, staff=social_worker.staff, scores={"housing": (3, "")})
+    wrong = AssessmentInput(client=assigned_client, staff=outsider.staff, scores={"housing": (3, "")})
+    with pytest.raises(AssessmentsRefused) as exc:
+        services.plan_review_record(
+            plan=plan,
+            actor=social_worker,
+            date=today,
+            next_review_date=today + datetime.timedelta(days=30),
+            assessments=[wrong],
+        )
+    assert "staff" in exc.value.errors[assigned_client.pk].message_dict
+    assert not PlanReview.objects.exists() and not Assessment.objects.exists()
+    review = services.plan_review_record(
+        plan=plan,
+        actor=social_worker,
+        date=today,
+        next_review_date=today + datetime.timedelta(days=30),
+        assessments=[good],
+    )
+    assert Assessment.objects.get().review == review
