@@ -224,7 +224,9 @@ def score_chart(series: ScoreSeries) -> str:
             y_labels=[1, 2, 3, 4, 5],
             print_values=False,
             dots_size=5,
-            stroke_style={"width": 3},
+            # Room for the first and the last date under the plot.
+            margin_left=36,
+            margin_right=48,
             legend_at_bottom_columns=2,
             x_label_rotation=0 if len(series.dates) <= 4 else 35,
             truncate_label=12,
@@ -233,7 +235,7 @@ def score_chart(series: ScoreSeries) -> str:
     )
     chart.x_labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in series.dates]
     for _area, label, values in series.areas:
-        chart.add(label, values)
+        chart.add(label, values, stroke_style={"width": 3})
     return data_uri(svg(chart))
 
 
