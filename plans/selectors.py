@@ -16,7 +16,20 @@ from accounts.models import User
 from clients.models import Client, Contract, LegalStatusEntry, ProviderHandover, ResidenceEntry, Staff, by_name
 
 from .choices import ContactForm, PlanStatus
-from .models import Contact, ContactClient, Goal, GoalReview, Plan, PlanEvent, PlanReview, Referral, Task, TaskNote
+from .models import (
+    Assessment,
+    AssessmentScore,
+    Contact,
+    ContactClient,
+    Goal,
+    GoalReview,
+    Plan,
+    PlanEvent,
+    PlanReview,
+    Referral,
+    Task,
+    TaskNote,
+)
 
 # A client without a contact for this many days is flagged on the social worker's home page.
 NO_CONTACT_DAYS = 30
@@ -121,7 +134,7 @@ def plans_of_client(*, client: Client) -> models.QuerySet[Plan]:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # contact, plan_event, task_note, plan_review, referral, legal_status, residence, handover
+    kind: str  # contact, plan_event, task_note, plan_review, referral, assessment, legal_status, residence, handover
     date: datetime.date
     at: datetime.datetime | None
     obj: Any
@@ -240,6 +253,10 @@ def timeline_for(
     # Index: referral_client_date_idx. The client's referrals by any provider (their history goes with them).
     referrals = Referral.objects.filter(client=client).select_related("institution", "staff", "goal")
     entries += [TimelineEntry("referral", r.date, None, r) for r in latest(referrals, "-date", "-id")]
+    # Index: assessment_client_date_idx. The client's self-sufficiency assessments by any provider, scored areas only.
+    scored = Prefetch("scores", queryset=AssessmentScore.objects.filter(score__isnull=False).order_by("area"))
+    assessments = Assessment.objects.filter(client=client).select_related("staff").prefetch_related(scored)
+    entries += [TimelineEntry("assessment", a.date, a.created_at, a) for a in latest(assessments, "-date", "-id")]
     statuses = latest(LegalStatusEntry.objects.filter(client=client), "-since")
     entries += [TimelineEntry("legal_status", e.since, None, e) for e in statuses]
     residences = latest(ResidenceEntry.objects.filter(client=client), "-since")

@@ -4,7 +4,7 @@ from django.urls import path
 
 from audit.middleware import audited_view
 
-from . import referral_views, views
+from . import assessment_views, referral_views, views
 
 app_name = "plans"
 
@@ -34,6 +34,8 @@ urlpatterns = [
     ),
     path("referrals/", referral_views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/outcome/", referral_views.referral_outcome, name="referral_outcome"),
+    path("clients/<int:client_pk>/assessments/new/", assessment_views.assessment_create, name="assessment_create"),
+    path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment_detail"),
     path("institutions/", referral_views.institution_list, name="institution_list"),
     path("institutions/new/", referral_views.institution_create, name="institution_create"),
     path("institutions/<int:pk>/edit/", referral_views.institution_edit, name="institution_edit"),
@@ -41,3 +43,4 @@ urlpatterns = [
 
 audited_view("plans:timeline", "clients.client", kwarg="client_pk")
 audited_view("plans:plan_detail", "plans.plan")
+audited_view("plans:assessment_detail", "plans.assessment")
