@@ -53,5 +53,7 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         "status_choices": ReferralStatus.choices,
         "reason_choices": ReferralOutcomeReason.choices,
         "today_iso": timezone.localdate().isoformat(),
+        # Every episode of the case, the current one last (closing and reopening: plans/closure.py).
+        "episodes": selectors.case_episodes(client=client),
     }
     return render(request, "clients/detail.html", ctx)

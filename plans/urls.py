@@ -4,7 +4,7 @@ from django.urls import path
 
 from audit.middleware import audited_view
 
-from . import referral_views, views
+from . import closure_views, referral_views, views
 
 app_name = "plans"
 
@@ -33,6 +33,9 @@ urlpatterns = [
         name="referral_create_family",
     ),
     path("referrals/<int:pk>/outcome/", referral_views.referral_outcome, name="referral_outcome"),
+    path("clients/<int:client_pk>/close/", closure_views.case_close, name="case_close"),
+    path("clients/<int:client_pk>/reopen/", closure_views.case_reopen, name="case_reopen"),
+    path("clients/<int:client_pk>/follow-up-done/", closure_views.follow_up_done, name="follow_up_done"),
     path("institutions/", referral_views.institution_list, name="institution_list"),
     path("institutions/new/", referral_views.institution_create, name="institution_create"),
     path("institutions/<int:pk>/edit/", referral_views.institution_edit, name="institution_edit"),

@@ -103,6 +103,10 @@ POLICY: dict[str, Rule] = {
     "plans:referral_create": rule("client", "GET POST", social_worker="AS", mentor="A"),
     "plans:referral_create_family": rule("family", "GET POST", social_worker="AS", mentor="A"),
     "plans:referral_outcome": rule("referral", "GET POST", social_worker="AS", mentor="A"),
+    # Closing and reopening a case (issue 19): the provider's social workers and managers, as they write records.
+    "plans:case_close": rule("client", "GET POST", **WRITERS),
+    "plans:case_reopen": rule("client", "GET POST", **WRITERS),
+    "plans:follow_up_done": rule("client", "POST", **WRITERS),
     "plans:institution_list": rule("none", "GET", manager="X"),
     "plans:institution_create": rule("none", "GET POST", manager="X"),
     "plans:institution_edit": rule("institution", "GET POST", manager="AS"),

@@ -1,0 +1,98 @@
+"""Closing a client's case, reopening it and marking its follow-up done, in the browser (plans/closure.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.capabilities import can_close_case
+from accounts.formtokens import once_per_form_token
+from accounts.models import User
+from clients.models import Client
+from clients.selectors import _get_client_for_user
+
+from . import closure, selectors
+from .closure_forms import CaseCloseForm, CaseReopenForm
+
+
+def _get_client_to_close(user: User, pk: int) -> Client:
+    """The client if the user sees them (404 otherwise) and may close their case (403: a mentor)."""
+    client = _get_client_for_user(user, pk)
+    if not can_close_case(user, client):
+        raise PermissionDenied
+    return client
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_form_token
+def case_close(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Closing asks first: the date, why, the follow-up and the closure assessment (or why it is skipped)."""
+    client = _get_client_to_close(request.user, client_pk)
+    if not client.is_active:
+        messages.info(request, _("This case is already closed."))
+        return redirect("clients:detail", client.pk)
+    form = CaseCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            closure.case_close(
+                client=client,
+                actor=request.user,
+                date=data["date"],
+                reason=data["reason"],
+                note=data["note"],
+                follow_up_date=data["follow_up_date"],
+                skip_assessment_reason=data["skip_assessment_reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The case was closed."))
+            return redirect("clients:detail", client.pk)
+    ctx = {"client": client, "form": form, "plans": selectors.plans_closed_with_case(client=client)}
+    return render(request, "plans/case_close.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_form_token
+def case_reopen(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """A closed case opens a new episode from a start date; the closed one is kept."""
+    client = _get_client_to_close(request.user, client_pk)
+    if client.is_active:
+        messages.info(request, _("This case is open: only a closed case can be reopened."))
+        return redirect("clients:detail", client.pk)
+    form = CaseReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closure.case_reopen(client=client, actor=request.user, start_date=form.cleaned_data["start_date"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The case was reopened."))
+            return redirect("clients:detail", client.pk)
+    return render(request, "plans/case_reopen.html", {"client": client, "form": form})
+
+
+@login_required
+@require_POST
+def follow_up_done(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """The follow-up of a closed case was done: it leaves the home page."""
+    client = _get_client_to_close(request.user, client_pk)
+    closure.follow_up_done(client=client, actor=request.user)
+    messages.success(request, _("The follow-up was marked done."))
+    return redirect("home")
