@@ -140,6 +140,12 @@ def can_review_plans(user: AnyUser) -> bool:
     return can_edit_plans(user)
 
 
+def can_assess(user: AnyUser, client: OfProvider) -> bool:
+    """Self-sufficiency assessments of their provider's clients: social workers and managers record them (as they
+    write the client's record); mentors read them on the client page, coordinators never see them."""
+    return can_write_client(user, client)
+
+
 def can_log_contact(user: AnyUser) -> bool:
     """A contact is delivered by a staff member: the user's own active staff record of their provider.
 
@@ -254,4 +260,5 @@ OBJECT_CAPABILITIES: dict[str, Callable[[Any, Any], bool]] = {
     "close_case": can_close_case,
     "merge": can_merge,
     "record_referral_outcome": can_record_referral_outcome,
+    "assess": can_assess,
 }

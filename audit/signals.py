@@ -31,6 +31,8 @@ AUDITED_MODELS = {
     "plans.tasknote",
     "plans.institution",
     "plans.referral",
+    "plans.assessment",
+    "plans.assessmentscore",
     "reporting.reportnarrative",
 }
 

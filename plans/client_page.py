@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 from accounts.capabilities import can_write_client, works_with_clients
 from clients import selectors as client_selectors
 
-from . import selectors
+from . import assessments, selectors
 from .choices import ReferralOutcomeReason, ReferralStatus
 
 # The latest contacts and timeline entries on the page; the full timeline is its own page, paginated.
@@ -55,5 +55,7 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         "today_iso": timezone.localdate().isoformat(),
         # Every episode of the case, the current one last (closing and reopening: plans/closure.py).
         "episodes": selectors.case_episodes(client=client),
+        # The "Self-sufficiency" section (templates/plans/includes/self_sufficiency.html), issue 19.
+        "self_sufficiency": assessments.self_sufficiency_of(client),
     }
     return render(request, "clients/detail.html", ctx)

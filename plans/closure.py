@@ -24,6 +24,8 @@ from clients.choices import ClosureReason
 from clients.models import CaseEpisode, Client, Staff
 
 from . import selectors
+from .assessments import AssessmentsRefused, assessment_record
+from .choices import AssessmentKind
 from .models import PlanCloseReason
 from .services import plan_close
 
@@ -68,7 +70,8 @@ def case_close(
 ) -> Client:
     """Close the client's current episode on `date`, saying why, all or nothing.
 
-    The closure assessment (`assessment_scores`, by `assessment_staff`) is recorded with it, unless skipped
+    The closure assessment (`assessment_scores`, by `assessment_staff`, dated `date`) is recorded with it
+    (`assessments.assessment_record`; refused: `AssessmentsRefused`, and nothing is kept), unless skipped
     with a reason, which is kept in the closing's note. The client's live plans close as the plan-closing
     rule closes them (`services.plan_close`): open goals stay open, open tasks leave the task lists.
     A family plan closes with the last member whose case was open. Returns the client as now stored.
@@ -94,6 +97,8 @@ def case_close(
     skipped = bool(skip_assessment_reason.strip())
     if assessment_scores is None and not skipped:
         errors["skip_assessment_reason"] = [_("Record the closure assessment, or say why it is skipped.")]
+    elif assessment_scores is not None and skipped:
+        errors["skip_assessment_reason"] = [_("Clear the assessment's scores, or do not skip it.")]
     if assessment_scores is not None and assessment_staff is None:
         raise ValueError("A closure assessment is recorded by a staff member.")
     if errors:
@@ -123,8 +128,13 @@ def case_close(
 def _record_closure_assessment(
     *, client: Client, staff: Staff, date: datetime.date, scores: Mapping[str, tuple[int | None, str]], actor: User
 ) -> None:
-    """The closure assessment: plans/assessments.py (issue 19, the self-sufficiency assessment) records it."""
-    raise NotImplementedError("The closure assessment needs plans.assessments (not merged yet).")
+    """The closure assessment, dated the closing day; refused, it keeps nothing of the closing either."""
+    try:
+        assessment_record(
+            client=client, staff=staff, date=date, kind=AssessmentKind.CLOSURE, scores=scores, actor=actor
+        )
+    except ValidationError as exc:
+        raise AssessmentsRefused({client.pk: exc}) from None
 
 
 @transaction.atomic

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.capabilities import can_close_case
 from accounts.formtokens import once_per_form_token
 from accounts.models import User
-from clients.models import Client
+from clients.models import Client, Staff
 from clients.selectors import _get_client_for_user
 
-from . import closure, selectors
+from . import assessments, closure, selectors
+from .assessment_forms import AssessmentForm
+from .assessments import AssessmentsRefused
 from .closure_forms import CaseCloseForm, CaseReopenForm
 
 
@@ -36,6 +38,17 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _closure_assessment(form: CaseCloseForm, assessment: AssessmentForm, staff: Staff | None) -> dict | None:
+    """What `case_close` takes of the closure assessment: its scores and who assessed, none when skipped or
+    left unscored (the service then asks why it is skipped); a skip with scores is refused beside the skip."""
+    if not assessment.is_filled():
+        return None
+    if form.cleaned_data["skip_assessment"]:
+        form.add_error("skip_assessment", _("Clear the assessment's scores, or do not skip it."))
+        return None
+    return {"assessment_scores": assessment.scores(), "assessment_staff": staff or assessment.cleaned_data["staff"]}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_form_token
@@ -45,25 +58,46 @@ def case_close(request: HttpRequest, client_pk: int) -> HttpResponse:
     if not client.is_active:
         messages.info(request, _("This case is already closed."))
         return redirect("clients:detail", client.pk)
-    form = CaseCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            closure.case_close(
-                client=client,
-                actor=request.user,
-                date=data["date"],
-                reason=data["reason"],
-                note=data["note"],
-                follow_up_date=data["follow_up_date"],
-                skip_assessment_reason=data["skip_assessment_reason"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The case was closed."))
-            return redirect("clients:detail", client.pk)
-    ctx = {"client": client, "form": form, "plans": selectors.plans_closed_with_case(client=client)}
+    data = request.POST or None
+    staff = assessments.assessing_staff(request.user, client)
+    form = CaseCloseForm(data)
+    # Dated the closing day; optional here, because it may be skipped (the service asks for one or the other).
+    assessment = AssessmentForm(
+        data,
+        prefix="assessment",
+        with_date=False,
+        optional=True,
+        staff_queryset=None if staff is not None else assessments.staff_who_may_assess(client),
+    )
+    if request.method == "POST" and all([form.is_valid(), assessment.is_valid()]):
+        recorded = _closure_assessment(form, assessment, staff)
+        if not form.errors:
+            cleaned = form.cleaned_data
+            try:
+                closure.case_close(
+                    client=client,
+                    actor=request.user,
+                    date=cleaned["date"],
+                    reason=cleaned["reason"],
+                    note=cleaned["note"],
+                    follow_up_date=cleaned["follow_up_date"],
+                    skip_assessment_reason=cleaned["skip_assessment_reason"],
+                    **(recorded or {}),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except AssessmentsRefused as refused:
+                assessment.add_service_errors(refused.errors[client.pk])
+            else:
+                messages.success(request, _("The case was closed."))
+                return redirect("clients:detail", client.pk)
+    ctx = {
+        "client": client,
+        "form": form,
+        "assessment_form": assessment,
+        "staff": staff,
+        "plans": selectors.plans_closed_with_case(client=client),
+    }
     return render(request, "plans/case_close.html", ctx)
 
 

@@ -25,7 +25,20 @@ from clients.models import (
 )
 
 from .choices import ContactForm, PlanStatus
-from .models import Contact, ContactClient, Goal, GoalReview, Plan, PlanEvent, PlanReview, Referral, Task, TaskNote
+from .models import (
+    Assessment,
+    AssessmentScore,
+    Contact,
+    ContactClient,
+    Goal,
+    GoalReview,
+    Plan,
+    PlanEvent,
+    PlanReview,
+    Referral,
+    Task,
+    TaskNote,
+)
 
 # A client without a contact for this many days is flagged on the social worker's home page.
 NO_CONTACT_DAYS = 30
@@ -177,7 +190,8 @@ def case_episodes(*, client: Client) -> list[Episode]:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    # contact, plan_event, task_note, plan_review, referral, legal_status, residence, handover, case_opened, case_closed
+    # contact, plan_event, task_note, plan_review, referral, assessment, legal_status, residence, handover,
+    # case_opened, case_closed
     kind: str
     date: datetime.date
     at: datetime.datetime | None
@@ -297,6 +311,10 @@ def timeline_for(
     # Index: referral_client_date_idx. The client's referrals by any provider (their history goes with them).
     referrals = Referral.objects.filter(client=client).select_related("institution", "staff", "goal")
     entries += [TimelineEntry("referral", r.date, None, r) for r in latest(referrals, "-date", "-id")]
+    # Index: assessment_client_date_idx. The client's self-sufficiency assessments by any provider, scored areas only.
+    scored = Prefetch("scores", queryset=AssessmentScore.objects.filter(score__isnull=False).order_by("area"))
+    assessments = Assessment.objects.filter(client=client).select_related("staff").prefetch_related(scored)
+    entries += [TimelineEntry("assessment", a.date, a.created_at, a) for a in latest(assessments, "-date", "-id")]
     statuses = latest(LegalStatusEntry.objects.filter(client=client), "-since")
     entries += [TimelineEntry("legal_status", e.since, None, e) for e in statuses]
     residences = latest(ResidenceEntry.objects.filter(client=client), "-since")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,7 +15,8 @@ from accounts.models import User
 from clients.models import Client, Family, Staff
 from common.refs import web_ref
 
-from .choices import GoalStatus, PlanEventKind, PlanStatus
+from .assessments import AssessmentInput, AssessmentsRefused, assessment_errors, assessment_record
+from .choices import AssessmentKind, GoalStatus, PlanEventKind, PlanStatus
 from .models import (
     Contact,
     ContactTopic,
@@ -298,9 +299,14 @@ def plan_review_record(
     next_review_date: datetime.date,
     note: str = "",
     goals: dict[int, tuple[str, str]] | None = None,
+    assessments: Sequence[AssessmentInput] = (),
 ) -> PlanReview:
     """One review, all or nothing: the review, each goal's note and new status ({goal id: (status, note)},
-    dated the review's date when it changes), and the plan's next review date."""
+    dated the review's date when it changes), the plan's next review date, and the self-sufficiency assessments
+    made at it (kind `review`, the review's date: a family plan's review assesses each member).
+
+    Raises ValidationError for the review's fields, `AssessmentsRefused` for the assessments' (nothing written).
+    """
     _refuse_if_closed(plan.pk)
     errors: dict[str, list] = {}
     current = Plan.objects.only("start_date", "version").get(pk=plan.pk)
@@ -319,9 +325,28 @@ def plan_review_record(
         errors["date"] = [_("A goal cannot change before it was added (%(date)s).") % {"date": _short(added)}]
     if errors:
         raise ValidationError(errors)
+    assessed = {}
+    for item in assessments:
+        found = assessment_errors(
+            client=item.client, staff=item.staff, date=date, kind=AssessmentKind.REVIEW, scores=item.scores
+        )
+        if found:
+            assessed[item.client.pk] = found
+    if assessed:
+        raise AssessmentsRefused({pk: ValidationError(found) for pk, found in assessed.items()})
     review = PlanReview.objects.create(
         plan=plan, date=date, reviewed_by=actor, note=note, next_review_date=next_review_date
     )
+    for item in assessments:
+        assessment_record(
+            client=item.client,
+            staff=item.staff,
+            date=date,
+            kind=AssessmentKind.REVIEW,
+            scores=item.scores,
+            actor=actor,
+            review=review,
+        )
     GoalReview.objects.bulk_create(
         [
             GoalReview(review=review, goal_id=goal_id, status=status, note=goal_note)

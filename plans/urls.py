@@ -4,7 +4,7 @@ from django.urls import path
 
 from audit.middleware import audited_view
 
-from . import closure_views, referral_views, views
+from . import assessment_views, closure_views, referral_views, views
 
 app_name = "plans"
 
@@ -36,6 +36,8 @@ urlpatterns = [
     path("clients/<int:client_pk>/close/", closure_views.case_close, name="case_close"),
     path("clients/<int:client_pk>/reopen/", closure_views.case_reopen, name="case_reopen"),
     path("clients/<int:client_pk>/follow-up-done/", closure_views.follow_up_done, name="follow_up_done"),
+    path("clients/<int:client_pk>/assessments/new/", assessment_views.assessment_create, name="assessment_create"),
+    path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment_detail"),
     path("institutions/", referral_views.institution_list, name="institution_list"),
     path("institutions/new/", referral_views.institution_create, name="institution_create"),
     path("institutions/<int:pk>/edit/", referral_views.institution_edit, name="institution_edit"),
@@ -43,3 +45,4 @@ urlpatterns = [
 
 audited_view("plans:timeline", "clients.client", kwarg="client_pk")
 audited_view("plans:plan_detail", "plans.plan")
+audited_view("plans:assessment_detail", "plans.assessment")

@@ -24,6 +24,8 @@ from clients.models import Client, Family, Staff
 from clients.selectors import _get_client_for_user, _get_family_for_user
 
 from . import selectors, services
+from .assessment_forms import ReviewAssessments
+from .assessments import AssessmentsRefused
 from .choices import GoalStatus
 from .filters import MyTaskFilter
 from .forms import (
@@ -399,18 +401,34 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST or kept_work(request) or None
     form = PlanReviewForm(data, plan=plan)
     formset = GoalReviewFormSet(data, goals=goals, prefix="goals")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    # The self-sufficiency assessments made at the review (issue 19): the client's, or each family member's.
+    assessed = ReviewAssessments(data, plan=plan, user=request.user)
+    if request.method == "POST" and all([form.is_valid(), formset.is_valid(), assessed.is_valid()]):
         try:
-            services.plan_review_record(plan=plan, actor=request.user, goals=formset.by_goal(), **form.cleaned_data)
+            services.plan_review_record(
+                plan=plan,
+                actor=request.user,
+                goals=formset.by_goal(),
+                assessments=assessed.inputs(),
+                **form.cleaned_data,
+            )
         except services.PlanClosedError:
             return _closed(request, plan)
+        except AssessmentsRefused as exc:
+            assessed.add_errors(exc)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("The review was recorded."))
             return redirect(reverse("plans:plan_detail", args=[plan.pk]) + "#reviews")
-    ctx = {"plan": plan, "form": form, "formset": formset, "rows": list(zip(goals, formset.forms, strict=True))}
+    ctx = {
+        "plan": plan,
+        "form": form,
+        "formset": formset,
+        "rows": list(zip(goals, formset.forms, strict=True)),
+        "assessed": assessed,
+    }
     return render(request, "plans/plan_review.html", ctx)
 
 

@@ -17,6 +17,8 @@ from audit.services import audit_record, unaudited_rows
 from clients.filters import HasNameWord
 from clients.models import CaseEpisode, Client, Family, NameWord, name_key
 from plans.models import (
+    Assessment,
+    AssessmentScore,
     Contact,
     ContactClient,
     Goal,
@@ -143,6 +145,37 @@ def _plan_row(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _person_assessments(client: Client) -> QuerySet[Assessment]:
+    """The person's self-sufficiency assessments, oldest first, with every area row: two queries."""
+    rows = AssessmentScore.objects.order_by("area")
+    return (
+        Assessment.objects.filter(client=client)
+        .select_related("staff")
+        .prefetch_related(Prefetch("scores", queryset=rows))
+        .order_by("date", "pk")
+    )
+
+
+def _assessment_row(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "assessment_ref": assessment.assessment_ref,
+        "date": assessment.date,
+        "kind": assessment.kind,
+        "kind_label": assessment.get_kind_display(),
+        "staff": str(assessment.staff),
+        "scores": [
+            {
+                "area": row.area,
+                "area_label": row.get_area_display(),
+                "score": row.score,
+                "score_label": row.get_score_display() if row.score is not None else "",
+                "note": row.note,
+            }
+            for row in assessment.scores.all()
+        ],
+    }
+
+
 def client_data_export(*, client: Client) -> dict[str, Any]:
     """Everything held about one person, for their right of access.
 
@@ -233,6 +266,7 @@ def client_data_export(*, client: Client) -> dict[str, Any]:
             .select_related("staff", "institution")
             .order_by("date", "pk")
         ],
+        "assessments": [_assessment_row(a) for a in _person_assessments(client)],
         "record_history": [
             {"at": at, "action": action, "action_label": str(dict(Action.choices).get(action, action))}
             for at, action in audit.values_list("at", "action")
@@ -293,10 +327,10 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
 
     Removed: the names (the record becomes "ANON-<id>"; the search forgets words no other name has), the
     client reference, the notes on closing the case (its current and earlier episodes), the notes and places of
-    the contacts that named them, and the free text of their plans (summaries, goals, task titles, progress
-    notes, the change history's values). A contact or a plan shared with others (several persons, or a
-    family) is cleared once its last person is anonymised: until then it is also a record of someone whose
-    case is still kept.
+    the contacts that named them, the free text of their plans (summaries, goals, task titles, progress
+    notes, the change history's values) and the notes of their self-sufficiency assessments. A contact or a
+    plan shared with others (several persons, or a family) is cleared once its last person is anonymised:
+    until then it is also a record of someone whose case is still kept.
 
     Kept, because the report figures (report-metrics.md) are computed from them: gender, country, arrival
     route, family membership, the legal status and residence histories, hand-overs, and every contact's date,
@@ -362,6 +396,8 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
     # A progress note is never edited through save(); clearing its text on anonymisation is the exception.
     TaskNote.objects.filter(task__goal__plan__in=plans).update(text=REMOVED_TEXT)
     PlanEvent.objects.filter(plan__in=plans).exclude(changes={}).update(changes={})
+    # The notes of the person's self-sufficiency assessments too; the dates, kinds and scores stay for the figures.
+    AssessmentScore.objects.filter(assessment__client_id=client.pk).exclude(note="").update(note="")
 
     audit_record(
         action=Action.UPDATE,

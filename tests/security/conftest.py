@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 
 from accounts.models import Role
 from clients.choices import StaffRole
-from plans.models import Institution, Referral
+from plans.models import Assessment, Institution, Referral
 from reporting.models import JobState, ReportJob
 from tests.factories import (
     ClientFactory,
@@ -62,6 +62,10 @@ def world(db, settings, tmp_path):
             date="2026-01-05", staff=sw if owner == provider else foreign_mentor, client=client, institution_kind="bank"
         )
         institution = Institution.objects.create(provider=owner, name=f"Institution {relation}", kind="bank")
+        # Issue 19: a self-sufficiency assessment of the client by its provider's staff.
+        assessment = Assessment.objects.create(
+            date="2026-01-06", staff=sw if owner == provider else foreign_mentor, client=client, kind="intake"
+        )
         records[relation] = {
             "client": client,
             "family": family,
@@ -73,5 +77,6 @@ def world(db, settings, tmp_path):
             "staff": assigned_mentor,
             "referral": referral,
             "institution": institution,
+            "assessment": assessment,
         }
     return users, records

@@ -21,7 +21,8 @@ METHODS_OTHER_RECORDS = ("GET", "POST", "HEAD", "OPTIONS")
 
 @dataclass(frozen=True)
 class Rule:
-    # The record the URL's argument names: client, family, plan, goal, task, job, staff, referral, institution or none.
+    # The record the URL's argument names: client, family, plan, goal, task, job, staff, referral, institution,
+    # assessment or none.
     kind: str
     methods: frozenset[str]
     allowed: dict[str, str] = field(default_factory=dict)  # role -> relations it may use ("X" for none)
@@ -107,6 +108,9 @@ POLICY: dict[str, Rule] = {
     "plans:case_close": rule("client", "GET POST", **WRITERS),
     "plans:case_reopen": rule("client", "GET POST", **WRITERS),
     "plans:follow_up_done": rule("client", "POST", **WRITERS),
+    # Self-sufficiency assessments (issue 19): recorded by social workers and managers, read by the client's readers.
+    "plans:assessment_create": rule("client", "GET POST", **WRITERS),
+    "plans:assessment_detail": rule("assessment", "GET", **READERS),
     "plans:institution_list": rule("none", "GET", manager="X"),
     "plans:institution_create": rule("none", "GET POST", manager="X"),
     "plans:institution_edit": rule("institution", "GET POST", manager="AS"),
