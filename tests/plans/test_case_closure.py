@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from clients.models import CaseEpisode, Client
 from clients.services import client_update
 from plans import closure
+from plans.assessments import AssessmentsRefused
 from plans.choices import GoalStatus, PlanStatus, TaskStatus
-from plans.models import PlanCloseReason, PlanEventKind
+from plans.models import Assessment, PlanCloseReason, PlanEventKind
 from plans.services import plan_activate
 from tests.factories import ClientFactory, GoalFactory, PlanFactory, TaskFactory
 
@@ -223,3 +224,58 @@ def test_an_imported_end_without_a_reason_reopens_as_other(provider, social_work
         today - 30 * DAY,
         "other",
     )
+
+
+# The closure assessment ------------------------------------------------------------------------------
+
+
+def test_the_closure_assessment_is_recorded_with_the_closing(assigned_client, social_worker, today):
+    scores = {"housing": (4, "Own flat in Ogre"), "language": (3, ""), "children": (None, "")}
+    closure.case_close(
+        client=assigned_client,
+        actor=social_worker,
+        date=today - DAY,
+        reason="goals_achieved",
+        assessment_scores=scores,
+        assessment_staff=social_worker.staff,
+    )
+    assessment = Assessment.objects.get(client=assigned_client)
+    assert (assessment.kind, assessment.date, assessment.staff_id) == ("closure", today - DAY, social_worker.staff.pk)
+    assert {s.area: (s.score, s.note) for s in assessment.scores.all()} == {
+        "housing": (4, "Own flat in Ogre"),
+        "language": (3, ""),
+    }
+    assert Client.objects.get(pk=assigned_client.pk).closure_note == ""
+
+
+def test_a_refused_closure_assessment_keeps_nothing_of_the_closing(assigned_client, social_worker, today):
+    plan = PlanFactory(client=assigned_client, start_date=today - 20 * DAY)
+    with pytest.raises(AssessmentsRefused) as exc:
+        closure.case_close(
+            client=assigned_client,
+            actor=social_worker,
+            date=today,
+            reason="other",
+            assessment_scores={"housing": (None, "nothing scored")},
+            assessment_staff=social_worker.staff,
+        )
+    assert "scores" in exc.value.errors[assigned_client.pk].error_dict
+    assert Client.objects.get(pk=assigned_client.pk).service_end is None
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+    assert not Assessment.objects.exists()
+
+
+def test_an_assessment_and_a_reason_to_skip_it_are_refused_together(assigned_client, social_worker, today):
+    with pytest.raises(ValidationError) as exc:
+        closure.case_close(
+            client=assigned_client,
+            actor=social_worker,
+            date=today,
+            reason="other",
+            assessment_scores={"housing": (3, "")},
+            assessment_staff=social_worker.staff,
+            skip_assessment_reason="No time",
+        )
+    assert "skip_assessment_reason" in exc.value.error_dict
+    assert not Assessment.objects.exists()

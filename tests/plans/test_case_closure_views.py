@@ -11,6 +11,7 @@ from clients.models import CaseEpisode, Client
 from clients.services import client_handover
 from plans import closure, selectors
 from plans.choices import PlanStatus
+from plans.models import Assessment
 from plans.services import plan_activate
 from tests.factories import PlanFactory
 
@@ -256,3 +257,54 @@ def test_a_hand_over_is_not_a_closure(client, manager, assigned_client, other_pr
     stored = Client.objects.get(pk=assigned_client.pk)
     assert stored.service_end is None and stored.closure_reason == ""
     assert not CaseEpisode.objects.exists()
+
+
+# The closure assessment on the closing page ---------------------------------------------------------
+
+
+def _scored(**scores):
+    return {f"assessment-score_{area}": str(score) for area, score in scores.items()}
+
+
+def test_the_closing_page_embeds_the_closure_assessment(client, social_worker, assigned_client):
+    client.force_login(social_worker)
+    html = client.get(reverse("plans:case_close", args=[assigned_client.pk])).content.decode()
+    assert html.count('data-testid="assessment-area"') == 10
+    assert 'name="assessment-score_housing"' in html
+
+
+def test_a_social_worker_closes_with_the_closure_assessment(client, social_worker, assigned_client, today):
+    client.force_login(social_worker)
+    data = _close_form(today, skip_assessment="", skip_assessment_reason="", **_scored(housing=4, employment=2))
+    data["assessment-note_housing"] = "Own flat"
+    response = client.post(reverse("plans:case_close", args=[assigned_client.pk]), data)
+    assert response.status_code == 302
+    assessment = Assessment.objects.get(client=assigned_client)
+    assert (assessment.kind, assessment.date, assessment.staff_id) == ("closure", today, social_worker.staff.pk)
+    assert {s.area: s.score for s in assessment.scores.all()} == {"housing": 4, "employment": 2}
+    assert Client.objects.get(pk=assigned_client.pk).service_end == today
+
+
+def test_scores_with_a_skip_are_refused_and_nothing_is_kept(client, social_worker, assigned_client, today):
+    client.force_login(social_worker)
+    response = client.post(
+        reverse("plans:case_close", args=[assigned_client.pk]), _close_form(today, **_scored(housing=4))
+    )
+    assert response.status_code == 200
+    assert "skip_assessment" in response.context["form"].errors
+    assert Client.objects.get(pk=assigned_client.pk).service_end is None
+    assert not Assessment.objects.exists()
+
+
+def test_a_manager_without_a_staff_record_names_who_assessed(client, manager, social_worker, assigned_client, today):
+    client.force_login(manager)
+    url = reverse("plans:case_close", args=[assigned_client.pk])
+    assert 'name="assessment-staff"' in client.get(url).content.decode()
+    data = _close_form(today, skip_assessment="", skip_assessment_reason="", **_scored(health=3))
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "staff" in response.context["assessment_form"].errors
+    assert Client.objects.get(pk=assigned_client.pk).service_end is None
+    data["assessment-staff"] = str(social_worker.staff.pk)
+    assert client.post(url, data).status_code == 302
+    assert Assessment.objects.get(client=assigned_client).staff_id == social_worker.staff.pk
