@@ -145,6 +145,9 @@ def test_the_client_list_opens_on_open_cases_and_finds_the_closed_under_closed(
     assert shown({"case": ""}) == {assigned_client.pk, unassigned_client.pk}
     html = client.get(reverse("clients:list")).content.decode()
     assert '<option value="active" selected>' in html
+    # The default sent back with a search does not unfold the filters on a phone; "Closed" does.
+    assert not client.get(reverse("clients:list"), {"q": "", "case": "active"}).context["filters_active"]
+    assert client.get(reverse("clients:list"), {"case": "closed"}).context["filters_active"]
 
 
 # Follow-ups ------------------------------------------------------------------------------------------
