@@ -250,6 +250,8 @@ def test_the_timeline_shows_every_episode_opened_and_closed(client, social_worke
     assert html.count('data-testid="timeline-case_opened"') == 2
     assert html.count('data-testid="timeline-case_closed"') == 2
     assert "Contact lost" in html and "Deceased" in html
+    # Each closing's note too: why the assessment was skipped.
+    assert html.count("Closure assessment skipped: Left the country") == 2
 
 
 def test_a_hand_over_is_not_a_closure(client, manager, assigned_client, other_provider, today):

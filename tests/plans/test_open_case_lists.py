@@ -4,6 +4,8 @@ still finds it under "Closed". Also the social worker's follow-ups of closed cas
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import Client
@@ -191,3 +193,23 @@ def test_a_mentor_and_another_provider_cannot_mark_a_follow_up_done(
     client.force_login(outsider)
     assert client.post(reverse("plans:follow_up_done", args=[assigned_client.pk])).status_code == 404
     assert Client.objects.get(pk=assigned_client.pk).follow_up_date == today
+
+
+def test_the_home_takes_as_many_queries_for_20_follow_ups_as_for_3(client, social_worker, provider, today):
+    def add(n):
+        for _ in range(n):
+            person = ClientFactory(provider=provider, social_worker=social_worker.staff)
+            _close(person, social_worker, today - 10 * DAY, follow_up_date=today)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("home"))
+        return len(captured), response
+
+    client.force_login(social_worker)
+    add(3)
+    before, _response = queries()
+    add(17)
+    after, response = queries()
+    assert before == after
+    assert len(response.context["follow_ups_due"]) == 20
