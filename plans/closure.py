@@ -76,9 +76,10 @@ def case_close(
     rule closes them (`services.plan_close`): open goals stay open, open tasks leave the task lists.
     A family plan closes with the last member whose case was open. Returns the client as now stored.
     """
-    if not can_close_case(actor, client):
-        raise PermissionDenied
     stored = _lock(client)
+    # Asked of the locked row: a hand-over meanwhile made it another provider's.
+    if not can_close_case(actor, stored):
+        raise PermissionDenied
     errors: dict[str, list[str]] = {}
     if stored.service_end is not None:
         raise ValidationError(
@@ -145,9 +146,10 @@ def case_reopen(*, client: Client, actor: User, start_date: datetime.date) -> Cl
     episode is the client's provider's (a hand-over is not a closure). Plans closed with the case stay
     closed: a new episode drafts a new plan.
     """
-    if not can_close_case(actor, client):
-        raise PermissionDenied
     stored = _lock(client)
+    # Asked of the locked row: a hand-over meanwhile made it another provider's.
+    if not can_close_case(actor, stored):
+        raise PermissionDenied
     if stored.service_end is None:
         raise ValidationError(_("This case is open: only a closed case can be reopened."), code="open")
     if start_date > timezone.localdate():
@@ -185,9 +187,10 @@ def case_reopen(*, client: Client, actor: User, start_date: datetime.date) -> Cl
 @transaction.atomic
 def follow_up_done(*, client: Client, actor: User) -> Client:
     """The social worker followed the closed case up: the follow-up leaves their home page."""
-    if not can_close_case(actor, client):
-        raise PermissionDenied
     stored = _lock(client)
+    # Asked of the locked row: a hand-over meanwhile made it another provider's.
+    if not can_close_case(actor, stored):
+        raise PermissionDenied
     if stored.follow_up_date is not None:
         stored.follow_up_date = None
         stored.save(update_fields=["follow_up_date", "updated_at"])
