@@ -62,6 +62,8 @@ OBJECT_TABLE: dict[str, dict[str, set[str]]] = {
     "can_merge": {"own": {"manager"}, "other": set()},
     # A referral's outcome (read through the record's provider_id): its provider's referrers (issue 19).
     "can_record_referral_outcome": {"own": {"social_worker", "mentor"}, "other": {"outsider"}},
+    # Self-sufficiency assessments (issue 19): recorded by the client's provider's social workers and managers.
+    "can_assess": {"own": {"social_worker", "manager"}, "other": {"outsider"}},
 }
 
 # can_report_on(user, provider_id): the provider's, the other provider's, all providers together (None).
