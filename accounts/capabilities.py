@@ -96,6 +96,12 @@ def can_set_client_ref(user: AnyUser) -> bool:
     return _of_provider(user, Role.MANAGER)
 
 
+def can_close_case(user: AnyUser, client: OfProvider) -> bool:
+    """The provider's social workers and managers close a client's case, reopen it and mark its follow-up done;
+    mentors and coordinators never (casework.md "Closing and reopening a case")."""
+    return can_write_client(user, client)
+
+
 def can_hand_over(user: AnyUser, client: OfProvider) -> bool:
     """The provider's manager hands its client (with the family) over to another provider."""
     return _of_provider(user, Role.MANAGER) and _own(user, client.provider_id)
@@ -262,6 +268,7 @@ OBJECT_CAPABILITIES: dict[str, Callable[[Any, Any], bool]] = {
     "write_client": can_write_client,
     "write_family": can_write_family,
     "hand_over": can_hand_over,
+    "close_case": can_close_case,
     "merge": can_merge,
     "record_referral_outcome": can_record_referral_outcome,
     "assess": can_assess,

@@ -166,14 +166,20 @@ class ClientFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": _("None of your families has this reference.")},
     )
     mine = django_filters.BooleanFilter(label=_("Assigned to me"), method="assigned_to_me", widget=forms.CheckboxInput)
-    case = django_filters.ChoiceFilter(label=_("Case"), choices=CASE_CHOICES, method="by_case")
+    # The list as first opened shows the open cases (`__init__`), and says so; "All cases" finds the closed too.
+    case = django_filters.ChoiceFilter(
+        label=_("Case"), choices=CASE_CHOICES, method="by_case", empty_label=_("All cases"), initial="active"
+    )
 
     class Meta:
         model = Client
         fields: list[str] = []
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, user, **kwargs):
+        if data is None and kwargs.get("queryset") is not None:
+            # The list as first opened, the daily list: open cases only (casework.md "Closing and reopening").
+            kwargs["queryset"] = kwargs["queryset"].filter(service_end__isnull=True)
+        super().__init__(data, *args, **kwargs)
         self.user = user
         self.filters["family"].queryset = Family.objects.for_user(user)
         present = (

@@ -56,11 +56,11 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
             "arrival_route",
             "family",
             "service_start",
-            "service_end",
             "social_worker",
             "mentor",
         ]
-        widgets = {"birth_date": DateInput(), "service_start": DateInput(), "service_end": DateInput()}
+        # The service end is set by closing the case (plans/closure.py), never typed here.
+        widgets = {"birth_date": DateInput(), "service_start": DateInput()}
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,9 +107,9 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("service_start"), cleaned.get("service_end")
+        start, end = cleaned.get("service_start"), self.instance.service_end
         if start and end and end < start:
-            self.add_error("service_end", _("The service cannot end before it starts."))
+            self.add_error("service_start", _("The service cannot start after the case was closed."))
         return cleaned
 
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import UniqueConstraint
-from django.utils import timezone
+from django.db.models import Max, UniqueConstraint
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import (
@@ -22,7 +22,7 @@ from accounts.capabilities import (
     can_write_records_of,
 )
 
-from .models import Client, Family, LegalStatusEntry, Provider, ProviderHandover, ResidenceEntry, Staff
+from .models import CaseEpisode, Client, Family, LegalStatusEntry, Provider, ProviderHandover, ResidenceEntry, Staff
 from .selectors import client_ref_suggestion
 from .signals import family_left
 
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# The fields intake and the edit form may set; provider and histories change only through their own services.
+# The fields intake and the edit form may set; provider and histories change only through their own services,
+# and the case's end only by closing it (plans/closure.py).
 CLIENT_FIELDS = (
     "client_ref",
     "first_name",
@@ -42,7 +43,6 @@ CLIENT_FIELDS = (
     "family",
     "arrival_route",
     "service_start",
-    "service_end",
     "social_worker",
     "mentor",
 )
@@ -144,6 +144,23 @@ def client_create(
     return client
 
 
+def _check_start_after_episodes(client: Client) -> None:
+    """The current episode starts after the earlier ones ended (they never overlap), and not after it closed."""
+    start = client.service_start
+    if start is None:
+        return
+    if client.service_end is not None and start > client.service_end:
+        raise ValidationError({"service_start": _("The service cannot start after the case was closed.")})
+    last_end = CaseEpisode.objects.filter(client=client).aggregate(last=Max("service_end"))["last"]
+    if last_end is not None and start <= last_end:
+        raise ValidationError(
+            {
+                "service_start": _("The case starts after its previous episode ended (%(date)s).")
+                % {"date": formats.date_format(last_end, "SHORT_DATE_FORMAT")}
+            }
+        )
+
+
 @transaction.atomic
 def client_update(*, client: Client, by: User, data: Mapping[str, Any]) -> Client:
     """Change the record's own fields; only the fields that differ from the stored row are written."""
@@ -159,6 +176,8 @@ def client_update(*, client: Client, by: User, data: Mapping[str, Any]) -> Clien
             changed.append(field)
     if changed:
         _check_staff(stored)
+        if "service_start" in changed:
+            _check_start_after_episodes(stored)
         _clean_unique_ref(stored, "client_ref")
         stored.save(update_fields=[*changed, "updated_at"])
         logger.info("client %s updated by user %s: %s", stored.pk, by.pk, ", ".join(changed))

@@ -26,6 +26,7 @@ def _social_worker_home(user, page_number: str | None) -> dict:
         "week_end": selectors.week_end(timezone.localdate()),
         "reviews_due": selectors.reviews_due(user=user, mine_only=True),
         "waiting_referrals": selectors.waiting_referrals(user=user),
+        "follow_ups_due": selectors.follow_ups_due(user=user),
     }
 
 

@@ -53,6 +53,8 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         "status_choices": ReferralStatus.choices,
         "reason_choices": ReferralOutcomeReason.choices,
         "today_iso": timezone.localdate().isoformat(),
+        # Every episode of the case, the current one last (closing and reopening: plans/closure.py).
+        "episodes": selectors.case_episodes(client=client),
         # The "Self-sufficiency" section (templates/plans/includes/self_sufficiency.html), issue 19.
         "self_sufficiency": assessments.self_sufficiency_of(client),
     }

@@ -13,7 +13,16 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
-from clients.models import Client, Contract, LegalStatusEntry, ProviderHandover, ResidenceEntry, Staff, by_name
+from clients.models import (
+    CaseEpisode,
+    Client,
+    Contract,
+    LegalStatusEntry,
+    ProviderHandover,
+    ResidenceEntry,
+    Staff,
+    by_name,
+)
 
 from .choices import ContactForm, PlanStatus
 from .models import (
@@ -48,9 +57,19 @@ def _tasks_with_context(qs: models.QuerySet[Task]) -> models.QuerySet[Task]:
     )
 
 
+def of_open_cases(prefix: str = "") -> Q:
+    """Rows of a plan (the plan at `prefix`) whose case is open: a client's plan while their case is open, a
+    family plan while some member's is. A closed case's plan leaves the daily lists even when it was not closed
+    with it (an imported end). Two probes, by the client's key and by the family's index."""
+    open_client = Client.objects.filter(pk=OuterRef(f"{prefix}client_id"), service_end__isnull=True)
+    open_member = Client.objects.filter(family_id=OuterRef(f"{prefix}family_id"), service_end__isnull=True)
+    return Q(Exists(open_client)) | Q(Exists(open_member))
+
+
 def in_live_plans(qs: models.QuerySet[Task]) -> models.QuerySet[Task]:
-    """Tasks of plans not closed: a closed plan's tasks keep their status but leave every task list."""
-    return qs.exclude(goal__plan__status=PlanStatus.CLOSED)
+    """Tasks of plans not closed, of open cases: a closed plan's tasks keep their status but leave every task
+    list, and so do the tasks of a closed case (`of_open_cases`)."""
+    return qs.exclude(goal__plan__status=PlanStatus.CLOSED).filter(of_open_cases("goal__plan__"))
 
 
 def my_tasks(*, user: User) -> models.QuerySet[Task]:
@@ -91,14 +110,14 @@ def reviews_with_goals(lookup: str = "reviews") -> Prefetch:
 
 
 def reviews_due(*, user: User, mine_only: bool, today: datetime.date | None = None) -> list[Plan]:
-    """Active plans whose review is due within `REVIEW_DUE_DAYS` days or overdue, the soonest first.
+    """Active plans of open cases whose review is due within `REVIEW_DUE_DAYS` days or overdue, the soonest first.
 
     `mine_only`: the plans of the social worker's own clients (theirs or their family's); else every
     plan the user sees (the manager: their provider's). One query.
     """
     today = today or timezone.localdate()
     qs = Plan.objects.for_user(user).filter(
-        status=PlanStatus.ACTIVE, review_date__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS)
+        of_open_cases(), status=PlanStatus.ACTIVE, review_date__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS)
     )
     if mine_only:
         theirs = Client.objects.filter(social_worker__user=user, service_end__isnull=True)
@@ -132,9 +151,48 @@ def plans_of_client(*, client: Client) -> models.QuerySet[Plan]:
     return Plan.objects.filter(condition).select_related("client", "family").order_by("-start_date", "-id")
 
 
+def plans_closed_with_case(*, client: Client) -> models.QuerySet[Plan]:
+    """The plans that closing the client's case closes (plans/closure.py `case_close`): their own active or draft
+    plans, and their family's once no other member's case stays open."""
+    condition = Q(client_id=client.pk)
+    if client.family_id:
+        others_open = Client.objects.filter(family_id=client.family_id, service_end__isnull=True).exclude(pk=client.pk)
+        condition |= Q(Q(family_id=client.family_id), ~Exists(others_open))
+    live = Plan.objects.filter(status__in=(PlanStatus.ACTIVE, PlanStatus.DRAFT))
+    return live.filter(condition).select_related("client", "family").order_by("pk")
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One episode of a client's case: an earlier one (`CaseEpisode`) or the current one (on the client)."""
+
+    start: datetime.date | None
+    end: datetime.date | None
+    reason: str
+    reason_label: str
+    note: str
+    current: bool
+
+
+def case_episodes(*, client: Client) -> list[Episode]:
+    """Every episode of the client's case, the earliest first, the current one last. One query."""
+    earlier = CaseEpisode.objects.filter(client=client).order_by("service_start", "pk")
+    episodes = [
+        Episode(e.service_start, e.service_end, e.closure_reason, e.get_closure_reason_display(), e.closure_note, False)
+        for e in earlier
+    ]
+    reason_label = client.get_closure_reason_display() if client.closure_reason else ""
+    current = Episode(
+        client.service_start, client.service_end, client.closure_reason, reason_label, client.closure_note, True
+    )
+    return [*episodes, current]
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # contact, plan_event, task_note, plan_review, referral, assessment, legal_status, residence, handover
+    # contact, plan_event, task_note, plan_review, referral, assessment, legal_status, residence, handover,
+    # case_opened, case_closed
+    kind: str
     date: datetime.date
     at: datetime.datetime | None
     obj: Any
@@ -263,6 +321,12 @@ def timeline_for(
     entries += [TimelineEntry("residence", e.since, None, e) for e in residences]
     handovers = ProviderHandover.objects.filter(client=client).select_related("from_provider", "to_provider")
     entries += [TimelineEntry("handover", h.date, None, h) for h in latest(handovers, "-date", "-id")]
+    # Every episode of the case, opened and closed (a few rows: read whole, the limit applies below).
+    for episode in case_episodes(client=client):
+        if episode.start is not None:
+            entries.append(TimelineEntry("case_opened", episode.start, None, episode))
+        if episode.end is not None:
+            entries.append(TimelineEntry("case_closed", episode.end, None, episode))
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries if limit is None else entries[:limit]
 
@@ -494,13 +558,12 @@ def referrals_of_client(*, client: Client, user: User) -> list[Referral]:
 
 
 def waiting_referrals(*, user: User, today: datetime.date | None = None) -> list[Referral]:
-    """The referrals the user made that have waited for an outcome more than 14 days, the oldest first. One query.
-
-    Not those of a client whose case is closed (`service_end` set): nothing more is expected of them.
-    """
+    """The referrals the user made for clients of open cases that have waited for an outcome more than 14 days,
+    the oldest first. One query."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=REFERRAL_WAITING_DAYS)
     # Index: referral_staff_status_date_idx.
+    # A closed case's referrals wait no more on anyone's home page (the client page still lists them).
     qs = Referral.objects.for_user(user).filter(staff__user=user, client__service_end__isnull=True).waiting(since=since)
     return list(qs.select_related("client", "institution").order_by("date", "id")[:WAITING_REFERRALS_LISTED])
 
@@ -516,3 +579,26 @@ def referral_list(*, user: User) -> models.QuerySet[Referral]:
     # member and by institution: referral_staff_status_date_idx and the institution FK.
     qs = Referral.objects.for_user(user).select_related("client", "institution", "staff")
     return qs.order_by("-date", "-id")
+
+
+# Follow-ups of closed cases ---------------------------------------------------------------------
+
+# A follow-up this near (or past) is listed on the social worker's home page (clients.models.Client.follow_up_date).
+FOLLOW_UP_DUE_DAYS = 7
+FOLLOW_UPS_LISTED = 20
+
+
+def follow_ups_due(*, user: User, today: datetime.date | None = None) -> list[Client]:
+    """The closed cases of the social worker's clients whose follow-up is within a week or past, the soonest
+    first. One query."""
+    today = today or timezone.localdate()
+    # Index: client_provider_end_idx narrows to the provider's closed cases.
+    qs = Client.objects.for_user(user).filter(
+        social_worker__user=user,
+        service_end__isnull=False,
+        follow_up_date__lte=today + datetime.timedelta(days=FOLLOW_UP_DUE_DAYS),
+    )
+    clients = list(qs.order_by("follow_up_date", "pk")[:FOLLOW_UPS_LISTED])
+    for c in clients:
+        c.follow_up_overdue = c.follow_up_date < today  # type: ignore[attr-defined,operator]
+    return clients

@@ -4,7 +4,7 @@ from django.urls import path
 
 from audit.middleware import audited_view
 
-from . import assessment_views, referral_views, views
+from . import assessment_views, closure_views, referral_views, views
 
 app_name = "plans"
 
@@ -34,6 +34,9 @@ urlpatterns = [
     ),
     path("referrals/", referral_views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/outcome/", referral_views.referral_outcome, name="referral_outcome"),
+    path("clients/<int:client_pk>/close/", closure_views.case_close, name="case_close"),
+    path("clients/<int:client_pk>/reopen/", closure_views.case_reopen, name="case_reopen"),
+    path("clients/<int:client_pk>/follow-up-done/", closure_views.follow_up_done, name="follow_up_done"),
     path("clients/<int:client_pk>/assessments/new/", assessment_views.assessment_create, name="assessment_create"),
     path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment_detail"),
     path("institutions/", referral_views.institution_list, name="institution_list"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action, AuditEntry
 from audit.services import audit_record, unaudited_rows
 from clients.filters import HasNameWord
-from clients.models import Client, Family, NameWord, name_key
+from clients.models import CaseEpisode, Client, Family, NameWord, name_key
 from plans.models import (
     Assessment,
     AssessmentScore,
@@ -213,6 +213,11 @@ def client_data_export(*, client: Client) -> dict[str, Any]:
             "provider": {"code": client.provider.code, "name": client.provider.name},
             "service_start": client.service_start,
             "service_end": client.service_end,
+            # The current episode's closing (casework.md "Closing and reopening a case").
+            "closure_reason": client.closure_reason,
+            "closure_reason_label": client.get_closure_reason_display() if client.closure_reason else "",
+            "closure_note": client.closure_note,
+            "follow_up_date": client.follow_up_date,
             "social_worker": str(client.social_worker) if client.social_worker else "",
             "mentor": str(client.mentor) if client.mentor else "",
             "recorded_at": client.created_at,
@@ -225,6 +230,18 @@ def client_data_export(*, client: Client) -> dict[str, Any]:
         ],
         "residence_history": [
             {"since": e.since, "residence": e.residence} for e in sorted(client.residences.all(), key=lambda e: e.since)
+        ],
+        # The earlier episodes of the case, each with its closing; the current one is in "person".
+        "case_episodes": [
+            {
+                "service_start": e.service_start,
+                "service_end": e.service_end,
+                "provider": e.provider.name,
+                "closure_reason": e.closure_reason,
+                "closure_reason_label": e.get_closure_reason_display(),
+                "closure_note": e.closure_note,
+            }
+            for e in CaseEpisode.objects.filter(client=client).select_related("provider").order_by("service_start")
         ],
         "handovers": [
             {"date": h.date, "from_provider": h.from_provider.name, "to_provider": h.to_provider.name}
@@ -309,7 +326,7 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
     """Remove what identifies the person, and keep what the reports count, so past reports keep their figures.
 
     Removed: the names (the record becomes "ANON-<id>"; the search forgets words no other name has), the
-    client reference, the notes and places of
+    client reference, the notes on closing the case (its current and earlier episodes), the notes and places of
     the contacts that named them, the free text of their plans (summaries, goals, task titles, progress
     notes, the change history's values) and the notes of their self-sufficiency assessments. A contact or a
     plan shared with others (several persons, or a family) is cleared once its last person is anonymised:
@@ -341,11 +358,14 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
         first_name=REMOVED_TEXT,
         last_name=ref,
         name_key=name_key(REMOVED_TEXT, ref),
+        # The note on closing is free text about the person; the reason and the dates stay for the figures.
+        closure_note="",
         anonymised_at=now,
         updated_at=now,
     )
 
     _forget_name_words(client.name_key.split())
+    CaseEpisode.objects.filter(client_id=client.pk).exclude(closure_note="").update(closure_note="")
 
     family_done = False
     if client.family_id is not None:
@@ -383,7 +403,10 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
         action=Action.UPDATE,
         object_type=Client._meta.label_lower,
         object_id=client.pk,
-        changes={"anonymised": ["client_ref", "first_name", "last_name"], "contacts_cleared": contacts_cleared},
+        changes={
+            "anonymised": ["client_ref", "first_name", "last_name", "closure_note"],
+            "contacts_cleared": contacts_cleared,
+        },
         detail="anonymised",
         actor_id=by.pk if by is not None else None,
         actor_username=by.get_username() if by is not None else None,

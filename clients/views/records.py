@@ -58,6 +58,10 @@ def _add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _default_case(request: HttpRequest, name: str) -> bool:
+    return name == "case" and request.GET.get(name) == "active"
+
+
 @require_safe
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
@@ -65,8 +69,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
     clients = selectors.client_list(user=request.user)
     client_filter = ClientFilter(request.GET or None, queryset=clients, user=request.user)
     page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The filters beside the name search: folded on a phone unless one of them is set.
-    filters_active = any(request.GET.get(name) for name in client_filter.form.fields if name != "q")
+    # The filters beside the name search: folded on a phone unless one of them is set (open cases are the default).
+    filters_active = any(
+        request.GET.get(name) for name in client_filter.form.fields if name != "q" and not _default_case(request, name)
+    )
     ctx = {
         "filter": client_filter,
         "page": page,

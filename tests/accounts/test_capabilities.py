@@ -66,6 +66,8 @@ OBJECT_TABLE: dict[str, dict[str, set[str]]] = {
     "can_record_referral_outcome": {"own": {"social_worker", "mentor", "manager"}, "other": {"outsider"}},
     # Self-sufficiency assessments (issue 19): recorded by the client's provider's social workers and managers.
     "can_assess": {"own": {"social_worker", "manager"}, "other": {"outsider"}},
+    # Closing and reopening a case (issue 19): the client's provider's social workers and managers.
+    "can_close_case": {"own": {"social_worker", "manager"}, "other": {"outsider"}},
 }
 
 # can_report_on(user, provider_id): the provider's, the other provider's, all providers together (None).

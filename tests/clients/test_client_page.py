@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from clients.models import Client
 from tests.factories import (
     ClientFactory,
     ContactFactory,
@@ -98,6 +99,8 @@ def test_the_page_shows_the_ten_latest_contacts_newest_first(client, social_work
 
 
 def test_the_page_shows_the_recent_timeline_and_the_full_one_is_paginated(client, social_worker, assigned_client):
+    # The case opened before the statuses (its opening is the 61st entry, on page 2).
+    Client.objects.filter(pk=assigned_client.pk).update(service_start=datetime.date(2024, 12, 1))
     for n in range(60):
         LegalStatusEntryFactory(client=assigned_client, since=datetime.date(2025, 1, 1) + datetime.timedelta(n))
     response = _page(client, social_worker, assigned_client)
@@ -105,7 +108,8 @@ def test_the_page_shows_the_recent_timeline_and_the_full_one_is_paginated(client
     assert response.context["entries"][0].date == datetime.date(2025, 3, 1)
     timeline = client.get(reverse("plans:timeline", args=[assigned_client.pk]), {"page": 2})
     assert timeline.context["page"].number == 2
-    assert len(timeline.context["entries"]) == 10
+    assert len(timeline.context["entries"]) == 11
+    assert timeline.context["entries"][-1].kind == "case_opened"
 
 
 def test_a_mentor_may_log_a_contact_but_not_draft_a_plan_or_edit(client, mentor, assigned_client):

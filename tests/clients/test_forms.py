@@ -74,10 +74,27 @@ def test_editing_a_record_keeps_its_own_reference(social_worker, assigned_client
     assert form.is_valid(), form.errors
 
 
-def test_a_service_end_before_the_start_is_refused(social_worker):
-    form = IntakeForm(_data(service_end="2026-01-01"), user=social_worker)
+def test_the_forms_do_not_set_the_service_end_closing_the_case_does(social_worker, assigned_client):
+    form = ClientForm(
+        _data(client_ref=assigned_client.client_ref, service_end="2026-03-01"),
+        instance=assigned_client,
+        user=social_worker,
+    )
+    assert "service_end" not in form.fields
+    assert "service_end" not in IntakeForm(user=social_worker).fields
+    assert form.is_valid(), form.errors
+    assert "service_end" not in form.cleaned_data
+
+
+def test_a_closed_cases_start_cannot_move_after_its_closing(social_worker, assigned_client):
+    assigned_client.service_end = datetime.date(2026, 3, 1)
+    form = ClientForm(
+        _data(client_ref=assigned_client.client_ref, service_start="2026-03-02"),
+        instance=assigned_client,
+        user=social_worker,
+    )
     assert not form.is_valid()
-    assert form.errors["service_end"] == ["The service cannot end before it starts."]
+    assert form.errors["service_start"] == ["The service cannot start after the case was closed."]
 
 
 def test_the_staff_choices_are_the_providers_in_their_role(social_worker, mentor, outsider):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clients.models import ProviderHandover
+from clients.models import CaseEpisode, ProviderHandover
 from tests.factories import (
     ClientFactory,
     ContactFactory,
@@ -100,6 +100,15 @@ def test_the_timeline_and_the_client_page_take_the_same_queries_for_3_and_20_row
         ProviderHandover.objects.create(
             client=assigned_client, from_provider=outsider.provider, to_provider=social_worker.provider, date=day
         )
+        # An earlier episode of the case (opened and closed on the timeline), before the current one began.
+        earlier = datetime.date(2025, 1, 1) + datetime.timedelta(days=n)
+        CaseEpisode.objects.create(
+            client=assigned_client,
+            provider=assigned_client.provider,
+            service_start=earlier,
+            service_end=earlier,
+            closure_reason="other",
+        )
 
     def build_more(n):
         build(n)
@@ -112,7 +121,8 @@ def test_the_timeline_and_the_client_page_take_the_same_queries_for_3_and_20_row
     entries = response.context["entries"]
     if page == "plans:timeline":
         # The full timeline, a page at a time.
-        assert response.context["page"].paginator.count == 20 * 8
+        # Eight kinds a row, an earlier episode's opening and closing, and the current episode's opening.
+        assert response.context["page"].paginator.count == 20 * 10 + 1
         assert len(entries) == 50
     else:
         # The client page: the latest entries and contacts, every goal and task of the active plan.

@@ -106,6 +106,10 @@ POLICY: dict[str, Rule] = {
     "plans:referral_create_family": rule("family", "GET POST", social_worker="AS", mentor="A", manager="AS"),
     "plans:referral_outcome": rule("referral", "GET POST", social_worker="AS", mentor="A", manager="AS"),
     "plans:referral_list": rule("none", "GET", **CLIENT_AREA),
+    # Closing and reopening a case (issue 19): the provider's social workers and managers, as they write records.
+    "plans:case_close": rule("client", "GET POST", **WRITERS),
+    "plans:case_reopen": rule("client", "GET POST", **WRITERS),
+    "plans:follow_up_done": rule("client", "POST", **WRITERS),
     # Self-sufficiency assessments (issue 19): recorded by social workers and managers, read by the client's readers.
     "plans:assessment_create": rule("client", "GET POST", **WRITERS),
     "plans:assessment_detail": rule("assessment", "GET", **READERS),
