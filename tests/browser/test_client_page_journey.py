@@ -22,27 +22,21 @@ from tests.factories import (
     GoalFactory,
     PlanFactory,
     ProviderFactory,
-    StaffFactory,
     TaskFactory,
-    UserFactory,
 )
+
+from .test_journeys import staff_user
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct-horse-battery"  # UserFactory's
 
 
-def _worker(username: str, role: str, provider, first_name: str, last_name: str):
-    user = UserFactory(username=username, role=role, provider=provider, first_name=first_name, last_name=last_name)
-    StaffFactory(role=role, provider=provider, user=user, first_name=first_name, last_name=last_name)
-    return user
-
-
 @pytest.fixture
 def people(db):
     lsk = ProviderFactory(code="LSK", name="Latvijas Sarkanais Krusts")
-    social_worker = _worker("ilze", Role.SOCIAL_WORKER, lsk, "Ilze", "Kalniņa")
-    mentor = _worker("dace", Role.MENTOR, lsk, "Dace", "Liepa")
+    social_worker = staff_user("ilze", Role.SOCIAL_WORKER, lsk, "Ilze", "Kalniņa")
+    mentor = staff_user("dace", Role.MENTOR, lsk, "Dace", "Liepa")
     family = FamilyFactory(name="Darwish", provider=lsk)
     common = {"provider": lsk, "family": family, "last_name": "Darwish", "country": "SY"}
     assigned = {"social_worker": social_worker.staff, "mentor": mentor.staff}

@@ -59,10 +59,16 @@ def caritas(db):
     return ProviderFactory(code="CARITAS", name="Caritas Latvija")
 
 
-def _worker(username: str, role: str, provider, first_name: str, last_name: str):
+def staff_user(username: str, role: str, provider, first_name: str, last_name: str):
+    """A user account of a provider's staff member with their staff record (`user.staff`): every journey's people."""
     user = UserFactory(username=username, role=role, provider=provider, first_name=first_name, last_name=last_name)
-    staff = StaffFactory(role=role, provider=provider, user=user, first_name=first_name, last_name=last_name)
-    return user, staff
+    StaffFactory(role=role, provider=provider, user=user, first_name=first_name, last_name=last_name)
+    return user
+
+
+def _worker(username: str, role: str, provider, first_name: str, last_name: str):
+    user = staff_user(username, role, provider, first_name, last_name)
+    return user, user.staff
 
 
 @pytest.fixture

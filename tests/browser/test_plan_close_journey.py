@@ -19,28 +19,20 @@ from tests.factories import (
     GoalFactory,
     PlanFactory,
     ProviderFactory,
-    StaffFactory,
     TaskFactory,
-    UserFactory,
 )
 
-from .test_journeys import main, open_sign_in, sign_in, success
+from .test_journeys import main, open_sign_in, sign_in, staff_user, success
 
 pytestmark = pytest.mark.browser
-
-
-def _worker(username: str, role: str, provider, first_name: str, last_name: str):
-    user = UserFactory(username=username, role=role, provider=provider, first_name=first_name, last_name=last_name)
-    StaffFactory(role=role, provider=provider, user=user, first_name=first_name, last_name=last_name)
-    return user
 
 
 @pytest.fixture
 def world(db):
     """Amina's active plan with a task for her mentor, and Omar's plan with another task of the mentor."""
     lsk = ProviderFactory(code="LSK", name="Latvijas Sarkanais Krusts")
-    ilze = _worker("ilze", Role.SOCIAL_WORKER, lsk, "Ilze", "Kalniņa")
-    dace = _worker("dace", Role.MENTOR, lsk, "Dace", "Liepa")
+    ilze = staff_user("ilze", Role.SOCIAL_WORKER, lsk, "Ilze", "Kalniņa")
+    dace = staff_user("dace", Role.MENTOR, lsk, "Dace", "Liepa")
     today = timezone.localdate()
     people = {"provider": lsk, "social_worker": ilze.staff, "mentor": dace.staff}
     amina = ClientFactory(first_name="Amina", last_name="Haddad", **people)

@@ -15,24 +15,18 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from plans.models import Goal, Plan, PlanReview
-from tests.factories import ClientFactory, GoalFactory, PlanFactory, ProviderFactory, StaffFactory, UserFactory
+from tests.factories import ClientFactory, GoalFactory, PlanFactory, ProviderFactory
 
-from .test_journeys import main, open_sign_in, sign_in, success
+from .test_journeys import main, open_sign_in, sign_in, staff_user, success
 
 pytestmark = pytest.mark.browser
-
-
-def _worker(username: str, role: str, provider, first_name: str, last_name: str):
-    user = UserFactory(username=username, role=role, provider=provider, first_name=first_name, last_name=last_name)
-    StaffFactory(role=role, provider=provider, user=user, first_name=first_name, last_name=last_name)
-    return user
 
 
 @pytest.fixture
 def world(db):
     """Amina's active plan, its review due in three days, with a housing goal and an employment goal."""
     lsk = ProviderFactory(code="LSK", name="Latvijas Sarkanais Krusts")
-    ilze = _worker("ilze", Role.SOCIAL_WORKER, lsk, "Ilze", "Kalniņa")
+    ilze = staff_user("ilze", Role.SOCIAL_WORKER, lsk, "Ilze", "Kalniņa")
     today = timezone.localdate()
     amina = ClientFactory(first_name="Amina", last_name="Haddad", provider=lsk, social_worker=ilze.staff)
     plan = PlanFactory(

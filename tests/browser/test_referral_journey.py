@@ -12,24 +12,32 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from plans.models import Referral
-from tests.factories import ClientFactory, ProviderFactory, StaffFactory, UserFactory
+from tests.factories import ClientFactory, ProviderFactory
 
-from .test_journeys import main, open_sign_in, sign_in, success
+from .test_journeys import main, open_sign_in, sign_in, staff_user, success
 
 pytestmark = pytest.mark.browser
 
 
-def _worker(username: str, role: str, provider, first_name: str, last_name: str):
-    user = UserFactory(username=username, role=role, provider=provider, first_name=first_name, last_name=last_name)
-    StaffFactory(role=role, provider=provider, user=user, first_name=first_name, last_name=last_name)
-    return user
+def record_outcome_on_the_client_page(phone, lang, t, step, *, username: str, client) -> None:
+    """The mentor signs in on a phone and records on the client page that the waiting referral was completed today."""
+    open_sign_in(phone, lang, t, step)
+    sign_in(phone, username, t)
+    phone.goto(f"/clients/{client.pk}/")
+    outcome = main(phone).get_by_test_id("referral-outcome")
+    outcome.locator("summary").click()
+    outcome.get_by_label(t("Outcome"), exact=True).select_option("completed")
+    outcome.get_by_label(t("Day of the outcome")).fill(timezone.localdate().isoformat())
+    step(phone, "mentor-records-outcome")
+    outcome.get_by_role("button", name=t("Save the outcome")).click()
+    success(phone, t, "The outcome of the referral was saved.")
 
 
 @pytest.fixture
 def world(db):
     lsk = ProviderFactory(code="LSK", name="Latvijas Sarkanais Krusts")
-    ilze = _worker("ilze", Role.SOCIAL_WORKER, lsk, "Ilze", "Kalniņa")
-    dace = _worker("dace", Role.MENTOR, lsk, "Dace", "Liepa")
+    ilze = staff_user("ilze", Role.SOCIAL_WORKER, lsk, "Ilze", "Kalniņa")
+    dace = staff_user("dace", Role.MENTOR, lsk, "Dace", "Liepa")
     amina = ClientFactory(
         first_name="Amina", last_name="Haddad", provider=lsk, social_worker=ilze.staff, mentor=dace.staff
     )
@@ -61,16 +69,7 @@ def test_a_social_worker_refers_a_client_and_the_mentor_records_the_outcome_on_a
 
     # The mentor, on a phone, records the outcome in place on the client page.
     phone = phone_page
-    open_sign_in(phone, lang, t, step)
-    sign_in(phone, world["dace"].username, t)
-    phone.goto(f"/clients/{amina.pk}/")
-    outcome = main(phone).get_by_test_id("referral-outcome")
-    outcome.locator("summary").click()
-    outcome.get_by_label(t("Outcome"), exact=True).select_option("completed")
-    outcome.get_by_label(t("Day of the outcome")).fill(timezone.localdate().isoformat())
-    step(phone, "mentor-records-outcome")
-    outcome.get_by_role("button", name=t("Save the outcome")).click()
-    success(phone, t, "The outcome of the referral was saved.")
+    record_outcome_on_the_client_page(phone, lang, t, step, username=world["dace"].username, client=amina)
     expect(main(phone).get_by_test_id("referral-status")).to_have_text(t("Completed"))
     # On the timeline, with its outcome.
     expect(main(phone).get_by_test_id("timeline-referral")).to_contain_text(t("State Employment Agency"))

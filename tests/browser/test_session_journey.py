@@ -16,9 +16,10 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from plans.models import Contact
-from tests.factories import ClientFactory, ProviderFactory, StaffFactory, UserFactory
+from tests.factories import ClientFactory, ProviderFactory
 
 from .conftest import totp_code, totp_device
+from .test_journeys import staff_user
 
 pytestmark = pytest.mark.browser
 
@@ -37,20 +38,16 @@ def lsk(db):
     return ProviderFactory(code="LSK", name="Latvijas Sarkanais Krusts")
 
 
-def _worker(username: str, role: str, provider, first_name: str, last_name: str):
-    user = UserFactory(username=username, role=role, provider=provider, first_name=first_name, last_name=last_name)
-    staff = StaffFactory(role=role, provider=provider, user=user, first_name=first_name, last_name=last_name)
-    return user, staff
-
-
 @pytest.fixture
 def ilze(lsk):
-    return _worker("ilze", Role.SOCIAL_WORKER, lsk, "Ilze", "Kalniņa")
+    user = staff_user("ilze", Role.SOCIAL_WORKER, lsk, "Ilze", "Kalniņa")
+    return user, user.staff
 
 
 @pytest.fixture
 def dace(lsk):
-    return _worker("dace", Role.MENTOR, lsk, "Dace", "Liepa")
+    user = staff_user("dace", Role.MENTOR, lsk, "Dace", "Liepa")
+    return user, user.staff
 
 
 @pytest.fixture
