@@ -5,7 +5,9 @@ Made to show each page: the demo social worker (DEMO-SW1) and mentor (DEMO-M1) h
 14 days on their home pages, and the social worker and the manager have plan reviews due within 7 days and
 overdue. Deterministic (a seeded generator, dates counted back from today) and idempotent: institutions are
 found by their name, referrals by their reference, and a plan already reviewed (or with a goal's outcome) is left
-as it is. Rows are written in bulk. Self-sufficiency assessments and case closures are not made here (yet).
+as it is. Rows are written in bulk. Self-sufficiency assessments (an intake and a review of the demo social
+worker's first clients, found by reference) and the closings of the ended cases (a reason each, a follow-up due for
+the demo social worker, earlier episodes of two clients) are made once.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import Client, Provider, Staff
+from clients.choices import ClosureReason
+from clients.models import CaseEpisode, Client, Provider, Staff
 
 from .choices import (
     INSTITUTION_KIND_OF_AREA,
     REFERRAL_STATUSES_WITH_REASON,
+    AssessmentKind,
+    GoalArea,
     GoalStatus,
     InstitutionKind,
     PlanEventKind,
@@ -28,7 +33,17 @@ from .choices import (
     ReferralOutcomeReason,
     ReferralStatus,
 )
-from .models import Goal, GoalReview, Institution, Plan, PlanEvent, PlanReview, Referral
+from .models import (
+    Assessment,
+    AssessmentScore,
+    Goal,
+    GoalReview,
+    Institution,
+    Plan,
+    PlanEvent,
+    PlanReview,
+    Referral,
+)
 
 SEED = 2026
 DAY = datetime.timedelta(days=1)
@@ -297,8 +312,99 @@ def build_demo_reviews() -> None:
     PlanEvent.objects.bulk_create(events)
 
 
+# The demo social worker's clients assessed (the first of them in reference order) and the areas that apply.
+ASSESSED_CLIENTS = 8
+ASSESSED_AREAS = (GoalArea.DOCUMENTS, GoalArea.HOUSING, GoalArea.EMPLOYMENT, GoalArea.LANGUAGE, GoalArea.HEALTH)
+# Why the demo's ended cases closed, in turn.
+CLOSURE_REASONS = (
+    ClosureReason.GOALS_ACHIEVED,
+    ClosureReason.MOVED_WITHIN_LATVIA,
+    ClosureReason.LEFT_LATVIA,
+    ClosureReason.TRANSFERRED_TO_MUNICIPALITY,
+    ClosureReason.LOST_CONTACT,
+)
+
+
+def build_demo_assessments() -> None:
+    """An intake assessment a week into the case and, 90 days on, a review with the scores moved up (or down)."""
+    today = timezone.localdate()
+    rng = random.Random(SEED + 1)  # noqa: S311 - demo data, not security
+    worker = Staff.objects.filter(staff_ref="DEMO-SW1", provider__code="DEMO").first()
+    if worker is None:
+        return
+    clients = list(
+        Client.objects.filter(social_worker=worker, service_end__isnull=True, service_start__isnull=False).order_by(
+            "client_ref"
+        )[:ASSESSED_CLIENTS]
+    )
+    existing = set(Assessment.objects.filter(provider=worker.provider).values_list("assessment_ref", flat=True))
+    assessments: list[Assessment] = []
+    scores: list[tuple[Assessment, str, int]] = []
+    for client in clients:
+        intake_day = min(client.service_start + 7 * DAY, today)
+        first = {area: rng.randint(1, 3) for area in ASSESSED_AREAS}
+        for suffix, kind, day, moved in (
+            ("A1", AssessmentKind.INTAKE, intake_day, 0),
+            ("A2", AssessmentKind.REVIEW, intake_day + 90 * DAY, 1),
+        ):
+            ref = f"{client.client_ref}-{suffix}"
+            if ref in existing or day > today:
+                continue
+            assessment = Assessment(
+                assessment_ref=ref,
+                date=day,
+                staff=worker,
+                provider_id=worker.provider_id,
+                client=client,
+                kind=kind,
+                created_by_id=worker.user_id,
+            )
+            assessments.append(assessment)
+            for area, score in first.items():
+                scores.append((assessment, area, max(1, min(5, score + moved * rng.choice((-1, 1, 1, 2))))))
+    Assessment.objects.bulk_create(assessments)
+    AssessmentScore.objects.bulk_create(
+        AssessmentScore(assessment=assessment, area=area, score=score) for assessment, area, score in scores
+    )
+
+
+def build_demo_closings() -> None:
+    """A reason for every ended demo case without one, a follow-up due for the demo social worker's first, and an
+    earlier episode of two long-served clients."""
+    today = timezone.localdate()
+    ended = list(
+        Client.objects.filter(provider__code__in=CATALOGUE, service_end__isnull=False, closure_reason="").order_by(
+            "provider__code", "client_ref"
+        )
+    )
+    follow_up_given = Client.objects.filter(provider__code="DEMO", follow_up_date__isnull=False).exists()
+    for number, client in enumerate(ended):
+        client.closure_reason = CLOSURE_REASONS[number % len(CLOSURE_REASONS)]
+        if not follow_up_given and client.social_worker and client.social_worker.staff_ref == "DEMO-SW1":
+            client.follow_up_date, follow_up_given = today + 3 * DAY, True
+    Client.objects.bulk_update(ended, ["closure_reason", "follow_up_date"])
+    if CaseEpisode.objects.filter(client__provider__code="DEMO").exists():
+        return
+    long_served = Client.objects.filter(
+        provider__code="DEMO", service_end__isnull=True, service_start__lte=today - 400 * DAY
+    ).order_by("client_ref")[:2]
+    CaseEpisode.objects.bulk_create(
+        CaseEpisode(
+            client=client,
+            provider_id=client.provider_id,
+            service_start=client.service_start - 300 * DAY,
+            service_end=client.service_start - 120 * DAY,
+            closure_reason=ClosureReason.LOST_CONTACT,
+        )
+        for client in long_served
+    )
+
+
 @transaction.atomic
 def build_demo_casework() -> None:
-    """Referrals and reviews, after the demo records and plans (`build_demo_records`, `build_demo_plans`)."""
+    """Referrals, reviews, assessments and closings, after the demo records and plans (`build_demo_records`,
+    `build_demo_plans`)."""
     build_demo_referrals()
     build_demo_reviews()
+    build_demo_assessments()
+    build_demo_closings()

@@ -10,9 +10,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from clients.models import CaseEpisode, Client
 from plans import selectors
 from plans.choices import GoalStatus, ReferralStatus
-from plans.models import Goal, GoalReview, Institution, PlanReview, Referral
+from plans.models import Assessment, AssessmentScore, Goal, GoalReview, Institution, PlanReview, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,10 @@ def _counts():
         GoalReview.objects.count(),
         Goal.objects.exclude(status=GoalStatus.OPEN).count(),
         list(Referral.objects.order_by("referral_ref").values_list("referral_ref", "status", "date", "outcome_date")),
+        list(Assessment.objects.order_by("assessment_ref").values_list("assessment_ref", "kind", "date")),
+        AssessmentScore.objects.count(),
+        list(Client.objects.order_by("pk").values_list("pk", "closure_reason", "follow_up_date")),
+        CaseEpisode.objects.count(),
     )
 
 
@@ -66,3 +71,18 @@ def test_reviews_set_the_goals_statuses(demo):
     assert {GoalStatus.ACHIEVED, GoalStatus.PARTLY_ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED} <= set(
         Goal.objects.values_list("status", flat=True)
     )
+
+
+def test_assessments_and_closings_show_on_the_demo_social_workers_pages(demo):
+    worker = User.objects.get(username="socialais")
+    assessed = Assessment.objects.filter(staff__user=worker)
+    assert set(assessed.values_list("kind", flat=True)) == {"intake", "review"}
+    # A client with both has a chart: two assessments, scores 1–5 in the areas that apply.
+    assert assessed.values("client").distinct().count() >= 4
+    assert set(AssessmentScore.objects.values_list("score", flat=True)) <= {1, 2, 3, 4, 5}
+    # Every ended case says why; one follow-up is due on the social worker's home page; earlier episodes exist.
+    assert not Client.objects.filter(service_end__isnull=False, closure_reason="").exists()
+    assert Client.objects.filter(service_end__isnull=False).exists()
+    assert len(selectors.follow_ups_due(user=worker)) == 1
+    episodes = CaseEpisode.objects.select_related("client")
+    assert episodes.exists() and all(e.service_end < e.client.service_start for e in episodes)
