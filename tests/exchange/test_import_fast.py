@@ -439,7 +439,7 @@ def test_a_reference_holding_a_nul_is_an_error_of_its_cell_when_records_are_stor
 
 
 def test_the_large_files_are_not_imported_through_import_export_by_mistake():
-    casework = {"episodes", "plans", "goals", "referrals", "assessments"}  # version 2, exchange/casework.py
+    casework = {"episodes", "plans", "goals", "referrals", "assessments", "consents"}  # version 2, exchange/casework.py
     assert set(FAST_IMPORTS) == {"clients", "status_history", "contacts", *casework}
     for name in FAST_IMPORTS:
         with pytest.raises(NotImplementedError):
