@@ -692,3 +692,19 @@ def test_a_reference_two_providers_use_is_found_by_the_rows_provider_or_refused_
     index.add("P1", 20, provider_id=2, written=True)  # ...unless it wrote the reference for two providers
     with pytest.raises(AmbiguousRef):
         index.find("P1")
+
+
+def test_a_manager_may_not_import_a_consent_of_another_providers_client(folder, tmp_path):
+    dataset_import(path=folder)
+    lsk = Provider.objects.get(code="LSK")
+    dataset_export(path=tmp_path / "lsk", provider_id=lsk.pk)
+    theirs = next(r for r in rows_of(folder, "consents") if r["staff_ref"].startswith("CARITAS"))
+    consents = rows_of(tmp_path / "lsk", "consents")
+    write(tmp_path / "lsk", "consents", [*consents, {**theirs, "staff_ref": "", "withdrawn_on": "2023-01-02"}])
+    before = casework_dump()
+
+    result = dataset_import(path=tmp_path / "lsk", provider_id=lsk.pk)
+
+    assert errors_of(result) == {("consents", len(consents) + 2, "client_ref")}
+    assert result.errors[0].message == f"No client with reference '{theirs['client_ref']}'."
+    assert casework_dump() == before
