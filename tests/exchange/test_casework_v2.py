@@ -268,6 +268,30 @@ def test_every_casework_record_comes_in_with_its_references(folder):
     )
     family_plans = sum(1 for r in rows_of(folder, "plans") if r["family_ref"])
     assert Plan.objects.filter(family__isnull=False).count() == family_plans
+    sharing = Consent.objects.get(client__client_ref="C00002", kind="share_with_institutions")
+    assert (sharing.institution_kinds, sharing.given_on, sharing.how, sharing.staff.staff_ref) == (
+        ["migration", "municipal_social"],
+        datetime.date(2022, 11, 2),
+        "signed",
+        "LSK-2022-SW2",
+    )
+    withdrawn = next(r for r in rows_of(folder, "consents") if r["withdrawn_on"])
+    assert Consent.objects.get(
+        client__client_ref=withdrawn["client_ref"], kind=withdrawn["kind"], given_on=withdrawn["given_on"]
+    ).withdrawn_on == datetime.date.fromisoformat(withdrawn["withdrawn_on"])
+    first = Client.objects.get(client_ref="C00001")
+    assert (first.languages, first.latvian_level, first.interpreter_needed, first.interpreter_language) == (
+        ["fa", "ps"],
+        "A1",
+        True,
+        "fa",
+    )
+    contacts = {c.contact_ref: c for c in Contact.objects.filter(contact_ref__in=["K000001", "K000002"])}
+    assert (contacts["K000001"].interpreter, contacts["K000001"].place) == (False, "Ogre")
+    assert (contacts["K000002"].interpreter, contacts["K000002"].place) == (False, "")  # empty: no
+    assert Contact.objects.filter(interpreter=True).count() == sum(
+        1 for r in rows_of(folder, "contacts") if r["interpreter"] == "yes"
+    )
 
 
 def test_importing_the_folder_twice_changes_nothing_the_second_time(folder):
