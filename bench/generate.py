@@ -1,4 +1,5 @@
-"""A seeded generator of a national-scale data set in exchange format version 1 (shared/spec/exchange-format.md).
+"""A seeded generator of a national-scale data set in exchange format version 1 (shared/spec/exchange-format.md),
+with version 2's columns of contacts.csv (`interpreter`, `place`).
 
     .venv/bin/python bench/generate.py bench/data/large                   # 250,000 persons, ~2.5M contacts
     .venv/bin/python bench/generate.py bench/data/small --persons 5000    # the small set
@@ -25,7 +26,9 @@ What it models (ten years, 2016-2025, 8 providers):
 - contacts per person are skewed (log-normal, mean ~10): most persons have a few, some many;
   in a family ~40 % of contacts name the family, the others one or two members; dates fall in
   the service period, denser at its start; forms shift to phone and electronic from March 2020;
-  1-3 topics; durations 10 minutes to 4 hours; a few notes with commas, quotes and line breaks.
+  1-3 topics; durations 10 minutes to 4 hours; a few notes with commas, quotes and line breaks;
+  about a fifth with an interpreter, and the place of most visits and accompaniments (version 2; drawn from a
+  random stream of their own, so that every other cell is the same as before they were added).
 """
 
 from __future__ import annotations
@@ -257,6 +260,16 @@ FORMS_BEFORE_COVID = [("in_person", 55), ("accompaniment", 30), ("phone", 10), (
 FORMS_COVID = [("in_person", 20), ("accompaniment", 10), ("phone", 42), ("electronic", 28)]  # 2020-03 .. 2021-12
 FORMS_AFTER = [("in_person", 42), ("accompaniment", 23), ("phone", 22), ("electronic", 13)]
 COVID_START, COVID_END = datetime.date(2020, 3, 13), datetime.date(2021, 12, 31)
+# Where an in-person contact or an accompaniment took place (contacts.csv `place`, version 2).
+PLACES = [
+    ("", 30),
+    ("Klienta dzīvesvieta", 25),
+    ("PMLP Rīgas 1. nodaļa", 10),
+    ("NVA Rīgas filiāle", 10),
+    ('Rīgas 1. slimnīca, "Uzņemšanas nodaļa"', 8),
+    ("Rīgas Sociālais dienests", 10),
+    ("Skola", 7),
+]
 
 
 class Weighted:
@@ -298,6 +311,9 @@ class Generator:
         self.persons = persons
         self.cpp = contacts_per_person
         self.rng = random.Random(seed)
+        # Version 2's columns from a stream of their own: the other cells stay those of version 1's data set.
+        self.v2_rng = random.Random(seed + 1)
+        self.place = Weighted(PLACES)
         self.country = Weighted(COUNTRIES)
         self.route = Weighted(ROUTES)
         self.municipality = Weighted(MUNICIPALITIES)
@@ -511,6 +527,8 @@ class Generator:
                     if t not in topics:
                         topics.append(t)
             note = rng.choice(NOTES) if rng.random() < 0.08 else ""
+            interpreter = "yes" if self.v2_rng.random() < 0.2 else "no"
+            place = self.place(self.v2_rng) if form in ("in_person", "accompaniment") else ""
             self.contact_no += 1
             writer.writerow(
                 [
@@ -523,6 +541,8 @@ class Generator:
                     self.duration(rng),
                     ";".join(topics),
                     note,
+                    interpreter,
+                    place,
                 ]
             )
             self.counts["contacts"] += 1
@@ -576,6 +596,8 @@ class Generator:
                     "duration_minutes",
                     "topics",
                     "note",
+                    "interpreter",
+                    "place",
                 ]
             )
             while self.client_no < self.persons:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg.adapt import PyFormat
@@ -27,10 +29,24 @@ def column_of(model: type[models.Model], name: str) -> str:
     return field_of(model, name).get_attname_column()[1] or name
 
 
+# A type's length or precision: varchar(250), numeric(10, 2).
+TYPE_MODIFIER_RE = re.compile(r"\(\d+(?:,\s*\d+)?\)")
+
+
 def base_type(field: models.Field, connection: BaseDatabaseWrapper) -> str:
-    """The column's type without its length (varchar, not varchar(250)): a cast to varchar(n) cuts a longer
-    value short without a word, where writing it to the column refuses it, as Django's bulk_create does."""
-    return str(field.db_type(connection)).split("(")[0]
+    """The column's type without its length (varchar, not varchar(250); an array's varchar[]): a cast to
+    varchar(n) cuts a longer value short without a word, where writing it to the column refuses it, as Django's
+    bulk_create does."""
+    return TYPE_MODIFIER_RE.sub("", str(field.db_type(connection)))
+
+
+def array_literal(values: Sequence[str] | None) -> str | None:
+    """PostgreSQL's text of an array of text (`{"fa","ps"}`), each element quoted: an array column travels in an
+    UNNEST as one text a row (UNNEST cannot take an array of arrays of different lengths)."""
+    if values is None:
+        return None
+    quoted = ('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values)
+    return "{" + ",".join(quoted) + "}"
 
 
 def bulk_update_rows(model: type[models.Model], instances: Sequence[models.Model], field_names: Sequence[str]) -> None:
@@ -162,11 +178,25 @@ def insert_unnest(model: type[models.Model], columns: Sequence[str], rows: Seque
     quote = connection.ops.quote_name
     fields = [field_of(model, c) for c in columns]
     names = ", ".join(quote(column_of(model, c)) for c in columns)
-    arrays = ", ".join(f"%s::{base_type(f, connection)}[]" for f in fields)
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM UNNEST({arrays})"  # noqa: S608
+    arrays = [isinstance(f, ArrayField) for f in fields]
+    unnested = ", ".join(
+        "%s::text[]" if array else f"%s::{base_type(f, connection)}[]" for f, array in zip(fields, arrays, strict=True)
+    )
+    selected = ", ".join(
+        f"u.c{i}::{base_type(f, connection)}" if array else f"u.c{i}"
+        for i, (f, array) in enumerate(zip(fields, arrays, strict=True))
+    )
+    aliases = ", ".join(f"c{i}" for i in range(len(fields)))
+    table = quote(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({names}) SELECT {selected} FROM UNNEST({unnested}) AS u({aliases})"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH * 10):
-            cursor.execute(sql, [list(column) for column in zip(*rows[start : start + BATCH * 10], strict=True)])
+            columns_ = [list(column) for column in zip(*rows[start : start + BATCH * 10], strict=True)]
+            params = [
+                [array_literal(v) for v in column] if array else column
+                for column, array in zip(columns_, arrays, strict=True)
+            ]
+            cursor.execute(sql, params)
 
 
 # What a load into empty tables takes off them and puts back after it (PostgreSQL): the plain indexes, the

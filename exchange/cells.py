@@ -25,6 +25,7 @@ DATE_COLUMNS: dict[str, frozenset[str]] = {
     "goals": frozenset({"created_on", "status_date"}),
     "referrals": frozenset({"date", "outcome_date"}),
     "assessments": frozenset({"date"}),
+    "consents": frozenset({"given_on", "withdrawn_on"}),
 }
 
 # The columns holding references or codes, by file: text that may start with zeros (`00123`), which a
@@ -41,6 +42,7 @@ REFERENCE_COLUMNS: dict[str, frozenset[str]] = {
     "goals": frozenset({"goal_ref", "plan_ref"}),
     "referrals": frozenset({"referral_ref", "staff_ref", "client_ref", "goal_ref"}),
     "assessments": frozenset({"assessment_ref", "staff_ref", "client_ref"}),
+    "consents": frozenset({"client_ref", "staff_ref"}),
 }
 
 # assessments.csv's score columns: the ten areas, in plans.choices.GoalArea's order.

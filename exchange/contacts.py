@@ -45,7 +45,7 @@ class Changed:
 class ContactImport(FastImport):
     name = "contacts"
     model = Contact
-    memoized = ("date", "staff_ref", "family_ref", "client_refs", "form", "duration_minutes", "topics")
+    memoized = ("date", "staff_ref", "family_ref", "client_refs", "form", "duration_minutes", "topics", "interpreter")
     rebuilt = (Contact, Contact.clients.through, ContactTopic)
 
     def __init__(self, sheet: Records, ctx: ImportContext, errors: list[ReadError]) -> None:
@@ -149,13 +149,12 @@ class ContactImport(FastImport):
         now = timezone.now()
         self.insert(
             Contact,
-            ["id", "contact_ref", "provider", "place", "created_at", *self.compare],
+            ["id", "contact_ref", "provider", "created_at", *self.compare],
             [
                 (
                     row.id,
                     self.key(row),
                     self.written_provider(row),
-                    "",
                     now,
                     *[row.values.get(name, default) for name, default in defaults],
                 )

@@ -86,6 +86,10 @@ FILE_SPECS: dict[str, FileSpec] = {
                 "service_start",
                 "social_worker",
                 "mentor",
+                "languages",
+                "latvian_level",
+                "interpreter_needed",
+                "interpreter_language",
                 "service_end",
                 "closure_reason",
             ),
@@ -120,6 +124,8 @@ FILE_SPECS: dict[str, FileSpec] = {
                 "duration_minutes",
                 "topics",
                 "note",
+                "interpreter",
+                "place",
             ),
             frozenset({"contact_ref", "date", "staff_ref", "form"}),
             ("contact_ref",),
@@ -164,6 +170,14 @@ FILE_SPECS: dict[str, FileSpec] = {
             ("assessment_ref",),
             optional_file=True,
         ),
+        # A consent has no reference of its own: a client's consent of one kind given on one day is one row.
+        FileSpec(
+            "consents",
+            ("client_ref", "kind", "institution_kinds", "given_on", "how", "staff_ref", "withdrawn_on"),
+            frozenset({"client_ref", "kind", "given_on", "how"}),
+            ("client_ref", "kind", "given_on"),
+            optional_file=True,
+        ),
     )
 }
 
@@ -180,10 +194,11 @@ IMPORT_ORDER = (
     "goals",
     "referrals",
     "assessments",
+    "consents",
 )
 
 # Limits on what is read, so that a hostile file is refused with one message before it costs minutes or
-# gigabytes. A file of the format has at most 18 columns; a header wider than this is not one of its files.
+# gigabytes. A file of the format has at most 22 columns; a header wider than this is not one of its files.
 MAX_COLUMNS = 200
 # Errors listed by the import page and the command; the others are counted ("… and 1 234 more errors").
 ERRORS_SHOWN = 100

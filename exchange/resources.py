@@ -25,8 +25,27 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
-from clients.choices import ArrivalRoute, ClosureReason, Gender, LegalStatus, StaffRole
-from clients.models import CaseEpisode, Client, Contract, Family, LegalStatusEntry, Provider, ResidenceEntry, Staff
+from clients.choices import (
+    ArrivalRoute,
+    ClosureReason,
+    ConsentHow,
+    ConsentKind,
+    Gender,
+    LatvianLevel,
+    LegalStatus,
+    StaffRole,
+)
+from clients.models import (
+    CaseEpisode,
+    Client,
+    Consent,
+    Contract,
+    Family,
+    LegalStatusEntry,
+    Provider,
+    ResidenceEntry,
+    Staff,
+)
 from plans.choices import (
     AssessmentKind,
     ContactForm,
@@ -53,6 +72,8 @@ from .widgets import (
     EmailWidget,
     FamilyWidget,
     ImportContext,
+    LanguageListWidget,
+    LanguageWidget,
     NamedRefWidget,
     NumberWidget,
     OwnClientWidget,
@@ -61,6 +82,7 @@ from .widgets import (
     RefWidget,
     StaffInfo,
     StaffWidget,
+    YesNoUnknownWidget,
     YesNoWidget,
 )
 
@@ -401,6 +423,15 @@ class ClientResource(FastImportedResource):
         attribute="social_worker_id", column_name="social_worker", widget=StaffWidget(role=StaffRole.SOCIAL_WORKER)
     )
     mentor = Field(attribute="mentor_id", column_name="mentor", widget=StaffWidget(role=StaffRole.MENTOR))
+    # Version 2: language and interpretation; empty is not known.
+    languages = Field(attribute="languages", column_name="languages", widget=LanguageListWidget())
+    latvian_level = Field(attribute="latvian_level", column_name="latvian_level", widget=ChoiceWidget(LatvianLevel))
+    interpreter_needed = Field(
+        attribute="interpreter_needed", column_name="interpreter_needed", widget=YesNoUnknownWidget()
+    )
+    interpreter_language = Field(
+        attribute="interpreter_language", column_name="interpreter_language", widget=LanguageWidget()
+    )
     # Version 2: the current episode's closing, given together (exchange/client_files.py checks them).
     service_end = Field(attribute="service_end", column_name="service_end", widget=DateCellWidget())
     closure_reason = Field(attribute="closure_reason", column_name="closure_reason", widget=ChoiceWidget(ClosureReason))
@@ -419,6 +450,10 @@ class ClientResource(FastImportedResource):
         "service_start",
         "social_worker_id",
         "mentor_id",
+        "languages",
+        "latvian_level",
+        "interpreter_needed",
+        "interpreter_language",
         "service_end",
         "closure_reason",
     )
@@ -520,10 +555,13 @@ class ContactResource(FastImportedResource):
     )
     topics = Field(attribute="import_topics", column_name="topics", widget=CodeListWidget(Topic))
     note = Field(attribute="note", column_name="note", widget=CellWidget(strip=False))
+    # Version 2.
+    interpreter = Field(attribute="interpreter", column_name="interpreter", widget=YesNoWidget())
+    place = Field(attribute="place", column_name="place", widget=CellWidget(max_length=200))
 
     kind = "contacts"
     ref_column = "contact_ref"
-    compare = ("date", "staff_id", "family_id", "form", "duration_minutes", "note")
+    compare = ("date", "staff_id", "family_id", "form", "duration_minutes", "note", "interpreter", "place")
 
     class Meta:
         model = Contact
@@ -776,6 +814,39 @@ class AssessmentResource(FastImportedResource):
         return obj.client.client_ref
 
 
+class ConsentResource(FastImportedResource):
+    """A client's consent (exchange/consents.py): matched on (client, kind, given_on), it has no reference."""
+
+    client_ref = Field(attribute="client_id", column_name="client_ref", widget=OwnClientWidget())
+    # Named kind_: `kind` is the resource's file name (ExchangeResource.kind).
+    kind_ = Field(attribute="kind", column_name="kind", widget=ChoiceWidget(ConsentKind, required=True))
+    institution_kinds = Field(
+        attribute="institution_kinds", column_name="institution_kinds", widget=CodeListWidget(InstitutionKind)
+    )
+    given_on = Field(attribute="given_on", column_name="given_on", widget=DateCellWidget(required=True))
+    how = Field(attribute="how", column_name="how", widget=ChoiceWidget(ConsentHow, required=True))
+    staff_ref = Field(attribute="staff_id", column_name="staff_ref", widget=StaffWidget())
+    withdrawn_on = Field(attribute="withdrawn_on", column_name="withdrawn_on", widget=DateCellWidget())
+
+    kind = "consents"
+    ref_column = "client_ref"
+    compare = ("institution_kinds", "how", "staff_id", "withdrawn_on")
+
+    class Meta:
+        model = Consent
+        fields = tuple("kind_" if c == "kind" else c for c in FILE_SPECS["consents"].columns)
+        import_id_fields = ("client_ref", "kind_", "given_on")
+
+    def dehydrate_client_ref(self, obj: Consent) -> str:
+        return obj.client.client_ref
+
+    def dehydrate_institution_kinds(self, obj: Consent) -> str:
+        return ";".join(sorted(obj.institution_kinds))
+
+    def dehydrate_staff_ref(self, obj: Consent) -> str:
+        return self.export_lookups.staff.get(obj.staff_id, "")
+
+
 RESOURCES: dict[str, type[ExchangeResource]] = {
     "providers": ProviderResource,
     "contracts": ContractResource,
@@ -788,4 +859,5 @@ RESOURCES: dict[str, type[ExchangeResource]] = {
     "goals": GoalResource,
     "referrals": ReferralResource,
     "assessments": AssessmentResource,
+    "consents": ConsentResource,
 }

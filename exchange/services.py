@@ -24,13 +24,14 @@ from openpyxl.utils import get_column_letter
 
 from audit.models import Action
 from audit.services import audit_record, unaudited_rows
-from clients.models import CaseEpisode, Client, Contract, LegalStatusEntry, Provider, Staff
+from clients.models import CaseEpisode, Client, Consent, Contract, LegalStatusEntry, Provider, Staff
 from common.cells import FORMULA_STARTS, escape_cell, is_error_value
 from plans.models import Assessment, Contact, Goal, Plan, Referral
 
 from .casework import import_assessments, import_episodes, import_goals, import_plans, import_referrals
 from .cells import DATE_COLUMNS, ISO_DATE_RE, REFERENCE_COLUMNS
 from .client_files import import_clients, import_status_history
+from .consents import import_consents
 from .contacts import import_contacts
 from .formats import (
     FILE_SPECS,
@@ -61,6 +62,7 @@ FAST_IMPORTS = {
     "goals": import_goals,
     "referrals": import_referrals,
     "assessments": import_assessments,
+    "consents": import_consents,
 }
 # A folder's large files are read record by record while they are imported, not held in memory.
 STREAMED = frozenset(FAST_IMPORTS)
@@ -79,6 +81,7 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "goals": ("plans",),
     "referrals": ("staff", "clients", "goals"),
     "assessments": ("staff", "clients"),
+    "consents": ("staff", "clients"),
 }
 
 # The export workbook's kinds of cells and their number formats.
@@ -250,6 +253,8 @@ def export_datasets(*, provider_id: int | None = None) -> dict[str, tablib.Datas
     episodes = CaseEpisode.objects.filter(client__in=clients.values("pk")).select_related("client")
     if provider_id is not None:
         episodes = episodes.filter(provider_id=provider_id)
+    # A client's consents go with the client (they are the client's provider's).
+    consents = Consent.objects.filter(client__in=clients.values("pk")).select_related("client")
     querysets = {
         "providers": providers,
         "contracts": contracts,
@@ -259,6 +264,7 @@ def export_datasets(*, provider_id: int | None = None) -> dict[str, tablib.Datas
         "episodes": episodes.order_by("client__client_ref", "service_start"),
         "contacts": contacts,
         **casework,
+        "consents": consents.order_by("client__client_ref", "kind", "given_on", "id"),
     }
     datasets = {}
     for name in IMPORT_ORDER:

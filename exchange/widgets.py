@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import widgets
 
+from clients.languages import is_language_code
 from clients.models import Client, Family, Provider, Staff
 from plans.models import Contact, ContactClient
 
@@ -264,18 +265,74 @@ class CodeListWidget(ChoiceWidget):
         return tuple(sorted(parts))
 
 
+def _yes_no(text: str) -> bool:
+    if text not in ("", "yes", "no"):
+        message = _("Unknown value '%(value)s'; use one of: %(codes)s.")
+        raise ValueError(message % {"value": text, "codes": "yes, no"})
+    return text == "yes"
+
+
 class YesNoWidget(CellWidget):
     """`yes` or `no`; empty is no."""
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
-        text = self.text(value)
-        if text not in ("", "yes", "no"):
-            message = _("Unknown value '%(value)s'; use one of: %(codes)s.")
-            raise ValueError(message % {"value": text, "codes": "yes, no"})
-        return text == "yes"
+        return _yes_no(self.text(value))
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "yes" if value else "no"
+
+
+class YesNoUnknownWidget(CellWidget):
+    """`yes` or `no`; empty is not known (None)."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool | None:
+        text = self.text(value)
+        if not text:
+            return None
+        return _yes_no(text)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else "yes" if value else "no"
+
+
+def _language(text: str) -> str:
+    """An ISO 639-1 code (clients/languages.py), stored lower-case: `FA` is read as `fa`."""
+    code = text.lower()
+    if not is_language_code(code):
+        raise ValueError(
+            _("Unknown language code '%(value)s'; use ISO 639-1 codes such as fa, ar, ru or uk.") % {"value": text}
+        )
+    return code
+
+
+class LanguageWidget(CellWidget):
+    """One language, an ISO 639-1 code; empty is ''."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        text = self.text(value)
+        return _language(text) if text else ""
+
+
+class LanguageListWidget(CellWidget):
+    """`;`-separated ISO 639-1 codes → a list in the order given, without repeats (the client's `languages`)."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> list[str]:
+        parts = [p.strip() for p in self.text(value).split(";") if p.strip()]
+        codes, unknown = [], []
+        for part in parts:
+            try:
+                codes.append(_language(part))
+            except ValueError:
+                unknown.append(part)
+        if unknown:
+            raise ValueError(
+                _("Unknown language code '%(value)s'; use ISO 639-1 codes such as fa, ar, ru or uk.")
+                % {"value": "', '".join(unknown)}
+            )
+        return list(dict.fromkeys(codes))
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return ";".join(value or ())
 
 
 class DateCellWidget(CellWidget):

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 
 SPREADSHEETS = Path(__file__).parent / "spreadsheets"
 TYPED = SPREADSHEETS / "csv-utf8"
-CONTACT_COLUMNS = "contact_ref, date, staff_ref, family_ref, client_refs, form, duration_minutes, topics, note"
+CONTACT_COLUMNS = (
+    "contact_ref, date, staff_ref, family_ref, client_refs, form, duration_minutes, topics, note, interpreter, place"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -183,6 +183,7 @@ def test_the_manager_downloads_a_workbook_of_their_providers_records(client, man
         "goals",
         "referrals",
         "assessments",
+        "consents",
     ]
     providers = [row for row in workbook["providers"].iter_rows(min_row=2, values_only=True)]
     assert providers == [("LSK", Provider.objects.get(code="LSK").name)]

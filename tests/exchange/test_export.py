@@ -28,7 +28,7 @@ def _empty_database() -> None:
 def test_the_export_writes_every_file_with_the_columns_of_the_format(tmp_path):
     dataset_import(path=SAMPLE)
     rows = dataset_export(path=tmp_path / "out")
-    casework = dict.fromkeys(("episodes", "plans", "goals", "referrals", "assessments"), 0)  # version 2's files
+    casework = dict.fromkeys(("episodes", "plans", "goals", "referrals", "assessments", "consents"), 0)  # version 2
     assert rows == {
         "providers": 2,
         "contracts": 2,

@@ -15,6 +15,7 @@ from django.utils import translation
 from clients.models import Client, LegalStatusEntry, Staff
 from common.cells import unescape_cell
 from exchange import fast
+from exchange.bulk import array_literal
 from exchange.resources import RESOURCES
 from exchange.services import FAST_IMPORTS, dataset_import, read_upload
 from plans.models import Contact, ContactTopic
@@ -439,7 +440,7 @@ def test_a_reference_holding_a_nul_is_an_error_of_its_cell_when_records_are_stor
 
 
 def test_the_large_files_are_not_imported_through_import_export_by_mistake():
-    casework = {"episodes", "plans", "goals", "referrals", "assessments"}  # version 2, exchange/casework.py
+    casework = {"episodes", "plans", "goals", "referrals", "assessments", "consents"}  # version 2, exchange/casework.py
     assert set(FAST_IMPORTS) == {"clients", "status_history", "contacts", *casework}
     for name in FAST_IMPORTS:
         with pytest.raises(NotImplementedError):
@@ -472,3 +473,11 @@ def test_an_update_too_long_for_its_column_is_refused_not_cut_short(tmp_path):
     result = dataset_import(path=folder)
     assert errors_of(result) == {("clients", None, "")}
     assert Client.objects.get(client_ref="C1").first_name == "Ahmad"
+
+
+def test_an_array_literal_reads_back_as_the_same_texts():
+    """insert_unnest sends an array column (a client's languages) as one text a row."""
+    texts = ['say "hi"', "back\\slash", "", "a,b", "{braces}", "NULL"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::text[], %s::text[]", [array_literal(texts), array_literal([])])
+        assert cursor.fetchone() == (texts, [])
