@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -26,13 +27,23 @@ from .models import ContactClient, GroupAttendance, GroupSession
 from .services import contact_log
 
 
-def _attendance_errors(*, staff: Staff, day: datetime.date | None, attendance: Mapping[Client, bool]) -> list[str]:
+def _attendance_errors(
+    *,
+    staff: Staff,
+    day: datetime.date | None,
+    attendance: Mapping[Client, bool],
+    already: frozenset[int] = frozenset(),
+    others: Mapping[int, bool] | None = None,
+) -> list[str]:
+    """Why the list is refused; `already`: the clients on it before a correction, who stay listable (a mentor's
+    client reassigned since, for one); `others`: the rows a correction keeps as they are ({client id: present})."""
     errors = []
-    if not attendance:
+    others = others or {}
+    if not attendance and not others:
         errors.append(_("List the clients who came, and those who were expected but did not."))
-    elif not any(attendance.values()):
+    elif not any(attendance.values()) and not any(others.values()):
         errors.append(_("Mark at least one client present."))
-    refused = [client for client in attendance if not may_list_in_group_session(staff, client)]
+    refused = [c for c in attendance if c.pk not in already and not may_list_in_group_session(staff, c)]
     if refused:
         if staff.role == StaffRole.MENTOR:
             errors.append(_("A mentor lists only the clients assigned to them."))
@@ -115,25 +126,40 @@ def group_session_record(
 
 
 @transaction.atomic
-def group_session_update(*, session: GroupSession, attendance: Mapping[Client, bool], actor: User) -> GroupSession:
+def group_session_update(
+    *,
+    session: GroupSession,
+    attendance: Mapping[Client, bool],
+    actor: User,
+    visible: QuerySet[Client] | None = None,
+) -> GroupSession:
     """Correct the attendance list: who was listed and who came. The contact then serves exactly the clients
     present, in the same transaction; the session's other details stay. Raises ValidationError (nothing changed).
 
-    `actor` is the user correcting it (the audit entries of the rows written name them).
+    With `visible` (the clients the correcting user may see), the rows of the other clients listed stay as they
+    are: a mentor corrects their own clients' attendance and leaves the rest. `actor` is the user correcting it
+    (the audit entries of the rows written name them).
     """
     locked = GroupSession.objects.select_for_update(of=("self",)).select_related("contact__staff").get(pk=session.pk)
     contact = locked.contact
-    listed = _attendance_errors(staff=contact.staff, day=contact.date, attendance=attendance)
-    if listed:
-        raise ValidationError({"attendance": listed})
-    present = {client.pk for client, came in attendance.items() if came}
+    rows = dict(GroupAttendance.objects.filter(session=locked).values_list("client_id", "present"))
+    seen = set(rows) if visible is None else set(visible.filter(pk__in=list(rows)).values_list("pk", flat=True))
+    kept = {pk: came for pk, came in rows.items() if pk not in seen}
+    errors = _attendance_errors(
+        staff=contact.staff,
+        day=contact.date,
+        attendance=attendance,
+        already=frozenset(rows),
+        others=kept,
+    )
+    if errors:
+        raise ValidationError({"attendance": errors})
+    wanted = {client.pk: came for client, came in attendance.items()} | kept
     GroupAttendance.objects.filter(session=locked).delete()
     GroupAttendance.objects.bulk_create(
-        [
-            GroupAttendance(session=locked, client=client, present=came)
-            for client, came in sorted(attendance.items(), key=lambda item: item[0].pk)
-        ]
+        [GroupAttendance(session=locked, client_id=pk, present=came) for pk, came in sorted(wanted.items())]
     )
+    present = {pk for pk, came in wanted.items() if came}
     served = set(ContactClient.objects.filter(contact=contact).values_list("client_id", flat=True))
     if served - present:
         contact.clients.remove(*sorted(served - present))

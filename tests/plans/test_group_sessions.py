@@ -4,9 +4,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.capabilities import can_correct_group_session, can_read_group_sessions, can_record_group_sessions
 from clients.choices import StaffRole
+from clients.models import Client
 from plans.choices import ContactForm, GroupSessionKind
 from plans.group_sessions import group_session_record, group_session_update
 from plans.models import Contact, ContactClient, ContactTopic, GroupAttendance, GroupSession
@@ -173,3 +177,253 @@ def test_another_mentor_does_not_correct_a_session_they_did_not_run(provider, me
     other.save(update_fields=["user"])
     session = _lesson(mentor, six)
     assert not can_correct_group_session(other_user, session)
+
+
+# The pages ------------------------------------------------------------------------------------------
+
+
+def _post(six, *, absent=(), **extra):
+    data = {
+        "date": "2026-03-02",
+        "kind": LESSON,
+        "topics": ["language"],
+        "duration_minutes": "90",
+        "place": "Mucenieki",
+        "note": "",
+        "clients": [str(c.pk) for c in six],
+        "action": "save",
+    }
+    for c in absent:
+        data[f"attendance_{c.pk}"] = "absent"
+    return {**data, **extra}
+
+
+def test_a_mentor_records_a_session_on_the_form(client, mentor, six):
+    client.force_login(mentor)
+    response = client.post(reverse("plans:group_session_create"), _post(six, absent=[six[-1]]))
+    session = GroupSession.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:group_session_detail", args=[session.pk])
+    assert set(session.contact.clients.all()) == set(six[:5])
+    assert GroupAttendance.objects.filter(session=session, present=False).get().client == six[-1]
+
+
+def test_the_form_is_sent_once(client, mentor, six):
+    client.force_login(mentor)
+    url = reverse("plans:group_session_create")
+    token = client.get(url).content.decode().split('name="form_token" value="')[1].split('"')[0]
+    data = {**_post(six), "form_token": token}
+    first, second = client.post(url, data), client.post(url, data)
+    assert GroupSession.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_the_search_button_keeps_what_was_typed_and_ticked(client, mentor, six):
+    client.force_login(mentor)
+    data = _post(six[:1], action="search", q="karimi", place="Rīgas bibliotēka")
+    response = client.post(reverse("plans:group_session_create"), data)
+    assert response.status_code == 200
+    assert not GroupSession.objects.exists()
+    assert [c for c, _came in response.context["listed"]] == [six[0]]
+    assert set(response.context["results"]) == set(six[1:])
+    html = response.content.decode()
+    assert "Rīgas bibliotēka" in html
+    assert "is-invalid" not in html
+
+
+def test_ticked_results_join_as_present_when_the_form_is_sent(client, mentor, six):
+    client.force_login(mentor)
+    # Six ticked: one listed earlier (marked absent), five ticked among the results (no choice sent: present).
+    client.post(reverse("plans:group_session_create"), _post(six, absent=[six[0]]))
+    session = GroupSession.objects.get()
+    assert set(session.contact.clients.all()) == set(six[1:])
+
+
+def test_a_search_finds_names_loosely_and_only_the_users_clients(client, mentor, six, provider):
+    ClientFactory(provider=provider, first_name="Farid", last_name="Karimi")  # not the mentor's
+    client.force_login(mentor)
+    response = client.get(reverse("plans:group_session_create"), {"q": "fareed"})
+    assert list(response.context["results"]) == [six[3]]
+    assert six[3].display_name in response.content.decode()
+
+
+def test_a_mentor_posting_a_client_not_assigned_to_them_is_refused(client, mentor, six, unassigned_client):
+    client.force_login(mentor)
+    response = client.post(reverse("plans:group_session_create"), _post([*six, unassigned_client]))
+    assert response.status_code == 200
+    assert response.context["form"].errors["clients"]
+    assert not Contact.objects.exists()
+
+
+def test_a_session_with_nobody_present_is_refused_beside_the_list(client, mentor, six):
+    client.force_login(mentor)
+    response = client.post(reverse("plans:group_session_create"), _post(six[:2], absent=six[:2]))
+    assert response.status_code == 200
+    assert "Mark at least one client present." in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_a_future_session_is_refused(client, mentor, six):
+    client.force_login(mentor)
+    response = client.post(reverse("plans:group_session_create"), _post(six, date="2999-01-01"))
+    assert response.context["form"].errors["date"]
+    assert not Contact.objects.exists()
+
+
+def test_a_manager_without_a_staff_record_does_not_record_one(client, manager):
+    client.force_login(manager)
+    assert client.get(reverse("plans:group_session_create")).status_code == 403
+
+
+def test_a_coordinator_has_no_group_session_pages(client, coordinator, mentor, six):
+    session = _lesson(mentor, six)
+    client.force_login(coordinator)
+    assert client.get(reverse("plans:group_session_create")).status_code == 404
+    assert client.get(reverse("plans:group_session_list")).status_code == 404
+    assert client.get(reverse("plans:group_session_detail", args=[session.pk])).status_code == 404
+
+
+def test_the_list_shows_present_and_absent_counts_newest_first(client, mentor, six):
+    older = _record(mentor.staff, {c: True for c in six[:2]}, mentor, date=datetime.date(2026, 2, 1))
+    newer = _lesson(mentor, six)
+    client.force_login(mentor)
+    response = client.get(reverse("plans:group_session_list"))
+    rows = list(response.context["page"])
+    assert rows == [newer, older]
+    assert (rows[0].present_count, rows[0].absent_count) == (5, 1)
+    assert (rows[1].present_count, rows[1].absent_count) == (2, 0)
+
+
+def test_the_list_is_filtered_by_kind_staff_and_date(client, social_worker, mentor, six):
+    lesson = _lesson(mentor, six)
+    group = _record(
+        social_worker.staff,
+        {six[0]: True},
+        social_worker,
+        kind=GroupSessionKind.SUPPORT_GROUP,
+        date=datetime.date(2026, 1, 5),
+    )
+    client.force_login(social_worker)
+    url = reverse("plans:group_session_list")
+    assert list(client.get(url, {"kind": GroupSessionKind.SUPPORT_GROUP}).context["page"]) == [group]
+    assert list(client.get(url, {"staff": mentor.staff.pk}).context["page"]) == [lesson]
+    assert list(client.get(url, {"date_from": "2026-02-01"}).context["page"]) == [lesson]
+    assert list(client.get(url, {"date_to": "2026-02-01"}).context["page"]) == [group]
+
+
+def test_a_mentor_lists_their_sessions_and_those_of_their_clients_only(
+    client, provider, social_worker, mentor, six, unassigned_client
+):
+    mine = _lesson(mentor, six)
+    with_my_client = _record(social_worker.staff, {six[0]: True, unassigned_client: True}, social_worker)
+    _record(social_worker.staff, {unassigned_client: True}, social_worker)
+    client.force_login(mentor)
+    assert set(client.get(reverse("plans:group_session_list")).context["page"]) == {mine, with_my_client}
+
+
+def test_another_providers_session_is_not_found(client, outsider, mentor, six):
+    session = _lesson(mentor, six)
+    client.force_login(outsider)
+    assert client.get(reverse("plans:group_session_detail", args=[session.pk])).status_code == 404
+    assert client.get(reverse("plans:group_session_edit", args=[session.pk])).status_code == 404
+    assert list(client.get(reverse("plans:group_session_list")).context["page"]) == []
+
+
+def test_the_detail_names_only_the_clients_the_user_may_see(client, social_worker, mentor, six, unassigned_client):
+    session = _record(social_worker.staff, {six[0]: True, six[1]: False, unassigned_client: True}, social_worker)
+    client.force_login(mentor)
+    response = client.get(reverse("plans:group_session_detail", args=[session.pk]))
+    attendance = response.context["attendance"]
+    assert (attendance.present, attendance.absent) == ([six[0]], [six[1]])
+    assert (attendance.others_present, attendance.others_absent) == (1, 0)
+    assert unassigned_client.first_name not in response.content.decode()
+    client.force_login(social_worker)
+    attendance = client.get(reverse("plans:group_session_detail", args=[session.pk])).context["attendance"]
+    assert set(attendance.present) == {six[0], unassigned_client}
+    assert attendance.others_present == 0
+
+
+def test_the_attendance_is_corrected_on_its_page(client, mentor, six):
+    session = _lesson(mentor, six)
+    client.force_login(mentor)
+    url = reverse("plans:group_session_edit", args=[session.pk])
+    assert len(client.get(url).context["listed"]) == 6
+    data = {"clients": [str(c.pk) for c in six], f"attendance_{six[0].pk}": "absent", "action": "save"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert set(session.contact.clients.all()) == set(six[1:])
+
+
+def test_only_who_ran_a_session_or_a_social_worker_corrects_it(client, social_worker, mentor, six, unassigned_client):
+    session = _record(social_worker.staff, {six[0]: True, unassigned_client: True}, social_worker)
+    # The mentor sees the session (their client is listed) but did not run it.
+    client.force_login(mentor)
+    assert client.get(reverse("plans:group_session_edit", args=[session.pk])).status_code == 403
+    client.force_login(social_worker)
+    data = {"clients": [str(six[0].pk)], "action": "save"}
+    assert client.post(reverse("plans:group_session_edit", args=[session.pk]), data).status_code == 302
+    # The social worker sees both: the one left off the list is off it, and no longer served.
+    assert list(session.contact.clients.all()) == [six[0]]
+    assert GroupAttendance.objects.filter(session=session).count() == 1
+
+
+def test_a_correction_by_a_user_who_sees_part_of_the_list_keeps_the_rest(mentor, social_worker, six, unassigned_client):
+    session = _record(social_worker.staff, {six[0]: True, unassigned_client: True}, social_worker)
+    group_session_update(
+        session=session, attendance={six[0]: False}, actor=mentor, visible=Client.objects.for_user(mentor)
+    )
+    assert list(session.contact.clients.all()) == [unassigned_client]
+    assert GroupAttendance.objects.filter(session=session).count() == 2
+
+
+# The clients' timelines -------------------------------------------------------------------------------
+
+
+def test_a_present_clients_page_shows_the_group_contact_with_its_kind(client, mentor, six):
+    _lesson(mentor, six)
+    client.force_login(mentor)
+    response = client.get(reverse("clients:detail", args=[six[0].pk]))
+    html = response.content.decode()
+    assert len(response.context["contacts"]) == 1
+    assert 'data-testid="group-session-kind"' in html
+    assert "Latvian lesson" in html
+    assert "5 persons present" in html
+
+
+def test_an_absent_clients_page_shows_the_absence_not_a_contact(client, mentor, six):
+    _lesson(mentor, six)
+    client.force_login(mentor)
+    response = client.get(reverse("clients:detail", args=[six[-1].pk]))
+    assert response.context["contacts"] == []
+    assert [e.kind for e in response.context["entries"]] == ["group_absence"]
+    assert "Absent from a group session: Latvian lesson" in response.content.decode()
+
+
+# Constant queries ------------------------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_list_reads_a_constant_number_of_queries(client, mentor, six):
+    client.force_login(mentor)
+    _lesson(mentor, six)
+    few = _queries(client, reverse("plans:group_session_list"))
+    for _ in range(5):
+        _lesson(mentor, six)
+    assert _queries(client, reverse("plans:group_session_list")) == few
+
+
+def test_the_detail_and_a_clients_timeline_read_a_constant_number_of_queries(client, mentor, six, provider):
+    client.force_login(mentor)
+    small = _record(mentor.staff, {six[0]: True, six[1]: False}, mentor)
+    few = _queries(client, reverse("plans:group_session_detail", args=[small.pk]))
+    timeline_few = _queries(client, reverse("plans:timeline", args=[six[1].pk]))
+    more = [ClientFactory(provider=provider, mentor=mentor.staff) for _ in range(8)]
+    big = _record(mentor.staff, {c: c is not six[1] for c in [*six, *more]}, mentor)
+    _record(mentor.staff, {six[0]: True, six[1]: False}, mentor)
+    assert _queries(client, reverse("plans:group_session_detail", args=[big.pk])) == few
+    assert _queries(client, reverse("plans:timeline", args=[six[1].pk])) == timeline_few
