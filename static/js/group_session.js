@@ -55,6 +55,8 @@
     holder.innerHTML = html.trim();
     if (!listed(pk)) list.appendChild(holder.firstElementChild);
     box.closest("[data-client]").remove();
+    // Every result ticked: nothing left to choose, nor the hint about ticking.
+    if (!results.querySelector("input[type=checkbox]")) results.innerHTML = "";
     if (empty) empty.hidden = true;
   }
 
