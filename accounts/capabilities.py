@@ -189,6 +189,38 @@ def can_manage_institutions(user: AnyUser) -> bool:
     return _of_provider(user, Role.MANAGER)
 
 
+# Group sessions ----------------------------------------------------------------------------------
+
+
+def can_record_group_sessions(user: AnyUser) -> bool:
+    """A group session (casework.md "Group sessions") is a contact of form `group`: run by the user's own active
+    staff record, as any contact is (social workers, mentors, a manager with a staff record)."""
+    return can_log_contact(user)
+
+
+def can_read_group_sessions(user: AnyUser) -> bool:
+    """Social workers and managers list their provider's group sessions, a mentor those they ran or with one of
+    their assigned clients listed; coordinators never (an attendance list names persons)."""
+    return works_with_clients(user)
+
+
+def may_list_in_group_session(staff: Any, client: Any) -> bool:
+    """Whom a staff member may put on a session's attendance list: their provider's clients, and a mentor only
+    the clients assigned to them (domain.md: a mentor reads and serves their assigned clients only)."""
+    if staff.provider_id is None or client.provider_id != staff.provider_id:
+        return False
+    return staff.role != Role.MENTOR or client.mentor_id == staff.pk
+
+
+def can_correct_group_session(user: AnyUser, session: Any) -> bool:
+    """The attendance of one of their provider's sessions is corrected by whoever ran it, or by the provider's
+    social workers and managers (`session.contact` with its staff)."""
+    contact = session.contact
+    if not works_with_clients(user) or not _own(user, contact.provider_id):
+        return False
+    return contact.staff.user_id == getattr(user, "pk", None) or _of_provider(user, *_WRITER_ROLES)
+
+
 # Reports -----------------------------------------------------------------------------------------
 
 
@@ -254,6 +286,8 @@ USER_CAPABILITIES: dict[str, Callable[[Any], bool]] = {
     "review_plans": can_review_plans,
     "log_contact": can_log_contact,
     "refer": can_refer,
+    "record_group_sessions": can_record_group_sessions,
+    "read_group_sessions": can_read_group_sessions,
     "manage_institutions": can_manage_institutions,
     "read_reports": can_read_reports,
     "report_on_all_providers": can_report_on_all_providers,
@@ -272,4 +306,5 @@ OBJECT_CAPABILITIES: dict[str, Callable[[Any, Any], bool]] = {
     "merge": can_merge,
     "record_referral_outcome": can_record_referral_outcome,
     "assess": can_assess,
+    "correct_group_session": can_correct_group_session,
 }

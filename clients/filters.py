@@ -151,6 +151,32 @@ MANY_REFERENCES = 100
 CASE_CHOICES = [("active", _("Active")), ("closed", _("Closed"))]
 
 
+def search_clients(queryset: QuerySet[Client], value: str) -> QuerySet[Client]:
+    """`queryset` narrowed to the clients whose name or reference `value` matches: the one rule of a client search
+    (the client list, the attendance list of a group session)."""
+    value = value.strip()
+    if not value:
+        return queryset
+    by_ref = Q(client_ref__icontains=value)
+    words = name_key(value).split()
+    if not words:
+        return queryset.filter(by_ref)
+    # Names are compared loosely (`_name_matches`): "mohammed" finds "Muhammad", "erika" finds "Ērika".
+    # Python compares the searched words with the distinct words of names, and the database finds
+    # the names having, for every searched word, one of the words it matches.
+    matching = _matching_words(words)
+    if not all(matching.values()):  # a searched word that no name has
+        return queryset.filter(by_ref)
+    by_name = Q(*(HasNameWord(matching[w]) for w in words))
+    # PostgreSQL combines the two sides of the OR from indexes only if both have one, and no index
+    # finds a part of a reference: the clients found by their reference are read once here, and
+    # named by their keys unless they are many.
+    refs = list(queryset.filter(by_ref).order_by().values_list("pk", flat=True)[: MANY_REFERENCES + 1])
+    if len(refs) <= MANY_REFERENCES:
+        by_ref = Q(pk__in=refs)
+    return _sorted_found(queryset.filter(by_ref | by_name))
+
+
 class ClientFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or reference"), method="search")
     legal_status = django_filters.ChoiceFilter(
@@ -190,27 +216,7 @@ class ClientFilter(django_filters.FilterSet):
         )
 
     def search(self, queryset: QuerySet[Client], name: str, value: str) -> QuerySet[Client]:
-        value = value.strip()
-        if not value:
-            return queryset
-        by_ref = Q(client_ref__icontains=value)
-        words = name_key(value).split()
-        if not words:
-            return queryset.filter(by_ref)
-        # Names are compared loosely (`_name_matches`): "mohammed" finds "Muhammad", "erika" finds "Ērika".
-        # Python compares the searched words with the distinct words of names, and the database finds
-        # the names having, for every searched word, one of the words it matches.
-        matching = _matching_words(words)
-        if not all(matching.values()):  # a searched word that no name has
-            return queryset.filter(by_ref)
-        by_name = Q(*(HasNameWord(matching[w]) for w in words))
-        # PostgreSQL combines the two sides of the OR from indexes only if both have one, and no index
-        # finds a part of a reference: the clients found by their reference are read once here, and
-        # named by their keys unless they are many.
-        refs = list(queryset.filter(by_ref).order_by().values_list("pk", flat=True)[: MANY_REFERENCES + 1])
-        if len(refs) <= MANY_REFERENCES:
-            by_ref = Q(pk__in=refs)
-        return _sorted_found(queryset.filter(by_ref | by_name))
+        return search_clients(queryset, value)
 
     def assigned_to_me(self, queryset: QuerySet[Client], name: str, value: bool | None) -> QuerySet[Client]:
         if not value:

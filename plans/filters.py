@@ -1,4 +1,5 @@
-"""The filters of "my tasks" (by client and by when a task is due) and of the provider's referral list."""
+"""The filters of "my tasks" (by client and by when a task is due), of the provider's referral list and of its group
+sessions."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from accounts.models import User
 from clients.models import Client, Staff, by_name
 
 from . import selectors
-from .choices import InstitutionKind, ReferralStatus
+from .choices import GroupSessionKind, InstitutionKind, ReferralStatus
 from .forms import DateInput
-from .models import Institution, Referral, Task
+from .models import GroupSession, Institution, Referral, Task
 
 OVERDUE, THIS_WEEK, LATER = "overdue", "week", "later"
 DUE_CHOICES = [(OVERDUE, _("Overdue")), (THIS_WEEK, _("Due this week")), (LATER, _("Later or no due date"))]
@@ -99,3 +100,28 @@ class ReferralFilter(django_filters.FilterSet):
             return queryset
         since = timezone.localdate() - datetime.timedelta(days=selectors.REFERRAL_WAITING_DAYS)
         return queryset.waiting(since=since)  # type: ignore[attr-defined]
+
+
+class GroupSessionFilter(django_filters.FilterSet):
+    """Narrows the group sessions the user may see (`selectors.group_session_list`), which it is given."""
+
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of session"), choices=GroupSessionKind.choices, empty_label=_("Any kind")
+    )
+    staff = django_filters.ModelChoiceFilter(
+        label=_("Staff member"), field_name="contact__staff", queryset=Staff.objects.none(), empty_label=_("Anyone")
+    )
+    date_from = django_filters.DateFilter(
+        field_name="contact__date", lookup_expr="gte", label=_("From"), widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        field_name="contact__date", lookup_expr="lte", label=_("To"), widget=DateInput()
+    )
+
+    class Meta:
+        model = GroupSession
+        fields: list[str] = []
+
+    def __init__(self, data=None, *, queryset: models.QuerySet[GroupSession], user: User) -> None:
+        super().__init__(data, queryset=queryset)
+        self.filters["staff"].queryset = Staff.objects.for_user(user).order_by(*by_name(), "pk")

@@ -32,7 +32,14 @@ from .choices import (
     TaskStatus,
     Topic,
 )
-from .querysets import ContactQuerySet, InstitutionQuerySet, PlanQuerySet, ReferralQuerySet, TaskQuerySet
+from .querysets import (
+    ContactQuerySet,
+    GroupSessionQuerySet,
+    InstitutionQuerySet,
+    PlanQuerySet,
+    ReferralQuerySet,
+    TaskQuerySet,
+)
 
 
 class Contact(models.Model):
@@ -695,7 +702,7 @@ class GroupSession(models.Model):
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="group_session")
     kind = models.CharField(_("kind of session"), max_length=20, choices=GroupSessionKind.choices)
 
-    objects = AuditedQuerySet.as_manager()
+    objects = GroupSessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("group session")

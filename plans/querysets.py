@@ -134,3 +134,19 @@ class ReferralQuerySet(AuditedQuerySet):
     def waiting(self, *, since: datetime.date) -> ReferralQuerySet:
         """Still `made` (no outcome yet) and made before `since`."""
         return self.filter(status=ReferralStatus.MADE, date__lt=since)
+
+
+class GroupSessionQuerySet(AuditedQuerySet):
+    def for_user(self, user: User) -> GroupSessionQuerySet:
+        """The group sessions of the user's provider: all of them for social workers and managers; for a mentor
+        those they ran and those with one of their assigned clients on the attendance list; coordinators none
+        (an attendance list is persons' data)."""
+        if not user.is_authenticated or not user.is_active or not getattr(user, "works_with_clients", False):
+            return self.none()
+        own = self.filter(contact__provider_id=user.provider_id)
+        if user.is_mentor:
+            # plans.models imports this module: the model is looked up, not imported.
+            attendance = apps.get_model("plans", "GroupAttendance")._default_manager
+            listed = attendance.filter(session_id=models.OuterRef("pk"), client__in=Client.objects.for_user(user))
+            return own.filter(models.Q(contact__staff__user=user) | models.Exists(listed))
+        return own

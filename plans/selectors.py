@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db import models
@@ -32,6 +32,8 @@ from .models import (
     ContactClient,
     Goal,
     GoalReview,
+    GroupAttendance,
+    GroupSession,
     Plan,
     PlanEvent,
     PlanReview,
@@ -190,8 +192,8 @@ def case_episodes(*, client: Client) -> list[Episode]:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    # contact, plan_event, task_note, plan_review, referral, assessment, legal_status, residence, handover,
-    # case_opened, case_closed
+    # contact, plan_event, task_note, plan_review, referral, assessment, group_absence, legal_status, residence,
+    # handover, case_opened, case_closed
     kind: str
     date: datetime.date
     at: datetime.datetime | None
@@ -261,7 +263,7 @@ def _contacts_of(*, client: Client, user: User, limit: int | None) -> list[Conta
     """The contacts that served the client, newest first (the latest `limit`), each marked with whom the user sees."""
     qs = (
         Contact.objects.serving(client)
-        .select_related("staff", "family", "provider")
+        .select_related("staff", "family", "provider", "group_session")
         .prefetch_related("topics", named_links())
         .order_by("-date", "-id")
     )
@@ -319,6 +321,13 @@ def timeline_for(
     entries += [TimelineEntry("legal_status", e.since, None, e) for e in statuses]
     residences = latest(ResidenceEntry.objects.filter(client=client), "-since")
     entries += [TimelineEntry("residence", e.since, None, e) for e in residences]
+    # Index: the attendance's client FK. The group sessions the client was listed for and missed (issue 20): the
+    # sessions they came to are contacts that served them, above.
+    absences = GroupAttendance.objects.filter(client=client, present=False).select_related("session__contact__staff")
+    entries += [
+        TimelineEntry("group_absence", a.session.contact.date, None, a)
+        for a in latest(absences, "-session__contact__date", "-id")
+    ]
     handovers = ProviderHandover.objects.filter(client=client).select_related("from_provider", "to_provider")
     entries += [TimelineEntry("handover", h.date, None, h) for h in latest(handovers, "-date", "-id")]
     # Every episode of the case, opened and closed (a few rows: read whole, the limit applies below).
@@ -602,3 +611,45 @@ def follow_ups_due(*, user: User, today: datetime.date | None = None) -> list[Cl
     for c in clients:
         c.follow_up_overdue = c.follow_up_date < today  # type: ignore[attr-defined,operator]
     return clients
+
+
+# Group sessions --------------------------------------------------------------------------------------
+
+# Sessions a page of the group session list (`plans:group_session_list`).
+GROUP_SESSION_PAGE_SIZE = 25
+
+
+def group_session_list(*, user: User) -> models.QuerySet[GroupSession]:
+    """The group sessions the user may see (`GroupSession.objects.for_user`), newest first, each with its staff
+    member and `present_count`/`absent_count`: one query a page."""
+    # Index: contact_provider_date_idx (the provider's contacts by date), then the attendance's session FK.
+    visible = cast("models.QuerySet[GroupSession]", GroupSession.objects.for_user(user))
+    qs = visible.select_related("contact__staff").annotate(
+        present_count=Count("attendance", filter=Q(attendance__present=True)),
+        absent_count=Count("attendance", filter=Q(attendance__present=False)),
+    )
+    return qs.order_by("-contact__date", "-pk")
+
+
+@dataclass(frozen=True)
+class SessionAttendance:
+    """A session's attendance as one user may see it: by name the clients they may see, the others counted."""
+
+    present: list[Client]
+    absent: list[Client]
+    others_present: int
+    others_absent: int
+
+
+def group_session_attendance(*, session: GroupSession, user: User) -> SessionAttendance:
+    """Two queries: the list's (client, present) pairs, then the names of those `user` may see (a mentor: their
+    assigned clients; a social worker or manager: their provider's clients; a coordinator: none)."""
+    rows = dict(GroupAttendance.objects.filter(session=session).order_by().values_list("client_id", "present"))
+    visible = list(Client.objects.for_user(user).filter(pk__in=list(rows)).order_by(*by_name(), "pk"))
+    seen = {client.pk for client in visible}
+    return SessionAttendance(
+        present=[client for client in visible if rows[client.pk]],
+        absent=[client for client in visible if not rows[client.pk]],
+        others_present=sum(1 for pk, came in rows.items() if came and pk not in seen),
+        others_absent=sum(1 for pk, came in rows.items() if not came and pk not in seen),
+    )

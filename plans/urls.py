@@ -4,7 +4,7 @@ from django.urls import path
 
 from audit.middleware import audited_view
 
-from . import assessment_views, closure_views, referral_views, views
+from . import assessment_views, closure_views, group_session_views, referral_views, views
 
 app_name = "plans"
 
@@ -39,6 +39,10 @@ urlpatterns = [
     path("clients/<int:client_pk>/follow-up-done/", closure_views.follow_up_done, name="follow_up_done"),
     path("clients/<int:client_pk>/assessments/new/", assessment_views.assessment_create, name="assessment_create"),
     path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment_detail"),
+    path("group-sessions/", group_session_views.group_session_list, name="group_session_list"),
+    path("group-sessions/new/", group_session_views.group_session_create, name="group_session_create"),
+    path("group-sessions/<int:pk>/", group_session_views.group_session_detail, name="group_session_detail"),
+    path("group-sessions/<int:pk>/edit/", group_session_views.group_session_edit, name="group_session_edit"),
     path("institutions/", referral_views.institution_list, name="institution_list"),
     path("institutions/new/", referral_views.institution_create, name="institution_create"),
     path("institutions/<int:pk>/edit/", referral_views.institution_edit, name="institution_edit"),
@@ -47,3 +51,4 @@ urlpatterns = [
 audited_view("plans:timeline", "clients.client", kwarg="client_pk")
 audited_view("plans:plan_detail", "plans.plan")
 audited_view("plans:assessment_detail", "plans.assessment")
+audited_view("plans:group_session_detail", "plans.groupsession")

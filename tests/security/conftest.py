@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.files.base import ContentFile
 
 from accounts.models import Role
 from clients.choices import StaffRole
+from plans.group_sessions import group_session_record
 from plans.models import Assessment, Institution, Referral
 from reporting.models import JobState, ReportJob
 from tests.factories import (
@@ -66,6 +69,14 @@ def world(db, settings, tmp_path):
         assessment = Assessment.objects.create(
             date="2026-01-06", staff=sw if owner == provider else foreign_mentor, client=client, kind="intake"
         )
+        # Issue 20: a group session with the client listed present, run by the client's mentor (A: the signed-in one).
+        session = group_session_record(
+            staff=assigned_mentor,
+            date=datetime.date(2026, 1, 7),
+            kind="language_lesson",
+            attendance={client: True},
+            actor=users["social_worker"],
+        )
         records[relation] = {
             "client": client,
             "family": family,
@@ -78,5 +89,6 @@ def world(db, settings, tmp_path):
             "referral": referral,
             "institution": institution,
             "assessment": assessment,
+            "group_session": session,
         }
     return users, records

@@ -22,7 +22,7 @@ METHODS_OTHER_RECORDS = ("GET", "POST", "HEAD", "OPTIONS")
 @dataclass(frozen=True)
 class Rule:
     # The record the URL's argument names: client, family, plan, goal, task, job, staff, referral, institution,
-    # assessment or none.
+    # assessment, group_session or none.
     kind: str
     methods: frozenset[str]
     allowed: dict[str, str] = field(default_factory=dict)  # role -> relations it may use ("X" for none)
@@ -113,6 +113,15 @@ POLICY: dict[str, Rule] = {
     # Self-sufficiency assessments (issue 19): recorded by social workers and managers, read by the client's readers.
     "plans:assessment_create": rule("client", "GET POST", **WRITERS),
     "plans:assessment_detail": rule("assessment", "GET", **READERS),
+    # Group sessions (issue 20): run by a staff member, as contacts are; listed and read by those who work with
+    # clients (a mentor: the sessions they ran or with their clients listed); coordinators never (the attendance
+    # names persons). The attendance is corrected by who ran the session, or by the provider's social workers and
+    # managers. A: run by the signed-in mentor for client A; S: by another mentor of the provider; F: another
+    # provider's.
+    "plans:group_session_create": rule("none", "GET POST", social_worker="X", mentor="X"),
+    "plans:group_session_list": rule("none", "GET", **CLIENT_AREA),
+    "plans:group_session_detail": rule("group_session", "GET", **READERS),
+    "plans:group_session_edit": rule("group_session", "GET POST", **WRITERS, mentor="A"),
     "plans:institution_list": rule("none", "GET", manager="X"),
     "plans:institution_create": rule("none", "GET POST", manager="X"),
     "plans:institution_edit": rule("institution", "GET POST", manager="AS"),
