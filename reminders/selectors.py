@@ -153,8 +153,8 @@ def _own_clients(user: User) -> models.QuerySet[Client]:
 def calendar_items(*, user: User, today: datetime.date) -> CalendarItems:
     """What the user's calendar shows, from `CALENDAR_PAST_DAYS` ago on. Five queries whatever the rows.
 
-    Tasks: the user's open tasks with a due date ("my tasks"). Reviews: the review dates of the active plans of
-    their own clients (or families) as social worker or mentor; a manager's, of the plans they are responsible for.
+    Tasks: the user's open tasks with a due date ("my tasks"). Reviews (for those who review plans): the review
+    dates of the active plans of their own clients (or families), or of the plans they are responsible for.
     Follow-ups: their clients' follow-up dates after a case closing. Group sessions: the group contacts they ran.
     """
     since = today - datetime.timedelta(days=CALENDAR_PAST_DAYS)
@@ -172,9 +172,11 @@ def calendar_items(*, user: User, today: datetime.date) -> CalendarItems:
     sessions = Contact.objects.filter(
         staff__user=user, staff__provider_id=provider_id, form=ContactForm.GROUP, date__gte=since
     )
+    # Reviews are for those who review plans (`can_review_plans`): a mentor reads the review on the plan page.
+    reviews = plans.select_related("client", "family").order_by("review_date", "id")[:limit]
     return CalendarItems(
         tasks=list(tasks[:limit]),
-        reviews=list(plans.select_related("client", "family").order_by("review_date", "id")[:limit]),
+        reviews=list(reviews) if can_review_plans(user) else [],
         follow_ups=list(follow_ups.order_by("follow_up_date", "id")[:limit]),
         group_sessions=list(sessions.select_related("group_session").order_by("date", "id")[:limit]),
     )
