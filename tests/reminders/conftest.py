@@ -18,6 +18,13 @@ from django.utils import timezone
 from clients.models import Document
 from plans.models import Referral
 from tests.factories import ClientFactory, ContactFactory, GoalFactory, PlanFactory, TaskFactory, TaskNoteFactory
+from tests.reliability.conftest import (  # noqa: F401 (the reliability suite's Celery worker, for test_worker)
+    broker_app,
+    postgres,
+    redis_url,
+    start_worker,
+    worker_media,
+)
 
 # The persons' data the messages and the calendar must never carry.
 NAME = "Zuhra"
