@@ -6,6 +6,7 @@ import datetime
 from email.message import Message
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -168,3 +169,29 @@ def test_what_is_due_takes_the_same_queries_for_each_staff_member_whatever_their
         counts.append(len(queries))
     assert selectors.due_for(user=big, today=today).count > selectors.due_for(user=small, today=today).count
     assert counts[0] == counts[1]
+
+
+def test_the_social_worker_is_reminded_of_a_plan_review_due_by_the_clients_reference(
+    settings, provider, social_worker, mentor, today
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    social_worker.email = "sw@example.lv"
+    social_worker.language = "en"
+    social_worker.save(update_fields=["email", "language"])
+    client = ClientFactory(provider=provider, social_worker=social_worker.staff, first_name=NAME, client_ref="LSK-0077")
+    ContactFactory(date=today, staff=social_worker.staff).clients.add(client)
+    PlanFactory(
+        client=client,
+        status="active",
+        start_date=today - datetime.timedelta(days=90),
+        review_date=today - datetime.timedelta(days=2),
+        summary=NOTE,
+    )
+
+    assert morning_reminders_task() == 1
+
+    [message] = mail.outbox
+    assert message.to == ["sw@example.lv"]
+    assert f"Plan reviews due\n- {today - datetime.timedelta(days=2):%d.%m.%Y}: LSK-0077 " in message.body
+    assert NAME not in message.body and NOTE not in message.body
+    assert NAME not in message.alternatives[0][0]
