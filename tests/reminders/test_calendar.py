@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
+from audit.models import Action, AuditEntry
 from plans.choices import ContactForm
 from plans.models import GroupSession
 from reminders.models import CalendarFeed
@@ -178,3 +179,14 @@ def test_the_service_makes_urlsafe_random_keys(mentor):
     assert len(keys) == 5
     assert all(set(key) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") for key in keys)
     assert CalendarFeed.objects.filter(user=mentor).count() == 1
+
+
+def test_making_and_revoking_an_address_is_audited_with_who_did_it(client, mentor):
+    token = make_address(client, mentor)
+    client.force_login(mentor)
+    client.post(reverse("reminders:calendar_address"), {"action": "revoke"})
+
+    entries = AuditEntry.objects.filter(object_type="reminders.calendarfeed").order_by("id")
+    assert [e.action for e in entries] == [Action.CREATE, Action.DELETE]
+    assert {e.actor_id for e in entries} == {mentor.pk}
+    assert token not in str([e.changes for e in entries])
