@@ -6,7 +6,9 @@ import datetime
 import hashlib
 import logging
 import secrets
+import smtplib
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
@@ -52,8 +54,9 @@ def morning_message(*, user: User, due: selectors.Due, today: datetime.date) -> 
 def morning_messages_send(*, today: datetime.date) -> int:
     """Send each staff member with an address their message of what needs them; nothing to whom nothing is due.
 
-    One SMTP connection for the whole run; a message that cannot be sent is logged (the account's id only) and the
-    others still go. Each person gets one message a day (`MorningMessage`), however often the job runs.
+    One SMTP connection for the whole run. An address the server refuses, or a message that cannot be made, is
+    logged (the account's id only) and the others still go; an unreachable server ends the run, to be tried again.
+    Each person gets one message a day (`MorningMessage`), however often the job runs.
     Returns how many were sent.
     """
     MorningMessage.objects.filter(day__lt=today - datetime.timedelta(days=SENT_KEPT_DAYS)).delete()
@@ -72,6 +75,14 @@ def morning_messages_send(*, today: datetime.date) -> int:
                     message.send()
             except IntegrityError:
                 continue
+            except smtplib.SMTPRecipientsRefused:
+                # This address only: the others still go.
+                logger.exception("morning message to user %s refused by the mail server", user.pk)
+                continue
+            except (OSError, SoftTimeLimitExceeded):
+                # The mail server or the network (smtplib's errors are OSErrors): the job is tried again later
+                # (`morning_reminders_task`), for those not yet sent today.
+                raise
             except Exception:
                 logger.exception("morning message to user %s not sent", user.pk)
                 continue

@@ -45,6 +45,14 @@ class Inbox:
 
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str], bytes]] = []
+        # Addresses the server answers "no such user".
+        self.refused: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refused:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))

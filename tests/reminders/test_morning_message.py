@@ -25,7 +25,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from .conftest import BIRTH_DATE, NAME, NOTE, SURNAME, TASK_TITLE
+from .conftest import BIRTH_DATE, NAME, NOTE, SURNAME, TASK_TITLE, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,32 @@ def test_the_social_worker_is_reminded_of_a_plan_review_due_by_the_clients_refer
     assert f"Plan reviews due\n- {today - datetime.timedelta(days=2):%d.%m.%Y}: LSK-0077 " in message.body
     assert NAME not in message.body and NOTE not in message.body
     assert NAME not in message.alternatives[0][0]
+
+
+def test_when_the_mail_server_is_down_the_job_fails_to_be_tried_again_and_then_sends(settings, mentor, mentor_world):
+    # Nothing listens on this port: the SMTP server is down.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    with pytest.raises(OSError):
+        morning_reminders_task()
+    assert not MorningMessage.objects.exists()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert morning_reminders_task() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_an_address_the_server_refuses_is_skipped_and_the_others_still_go(
+    smtp_server, provider, mentor, mentor_world, social_worker, today, caplog
+):
+    social_worker.email = "sw@example.lv"
+    social_worker.save(update_fields=["email"])
+    started = today - datetime.timedelta(days=60)
+    ClientFactory(provider=provider, social_worker=social_worker.staff, service_start=started)
+    smtp_server.refused.add("mentor@example.lv")
+
+    assert morning_reminders_task() == 1
+
+    [(_sender, recipients, _raw)] = smtp_server.received
+    assert recipients == ["sw@example.lv"]
+    assert f"user {mentor.pk} refused" in caplog.text
