@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import services as account_services
 from accounts.capabilities import works_with_clients
+from accounts.formtokens import once_per_form_token
 from accounts.lockout import client_address
 
 from . import selectors, services
@@ -64,8 +65,9 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form_token
 def calendar_address(request: HttpRequest) -> HttpResponse:
-    """Make (or replace) the person's calendar address, or revoke it."""
+    """Make (or replace) the person's calendar address, or revoke it. A double click makes one address."""
     _only_staff(request)
     if request.POST.get("action") == "revoke":
         if services.calendar_address_revoke(user=request.user):

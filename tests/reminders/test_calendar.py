@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -15,7 +20,7 @@ from plans.models import GroupSession
 from reminders.models import CalendarFeed
 from reminders.services import calendar_address_make
 from reminders.views import FEED_REQUESTS_PER_WINDOW
-from tests.factories import ContactFactory, PlanFactory
+from tests.factories import ClientFactory, ContactFactory, GoalFactory, PlanFactory, TaskFactory
 
 from .conftest import BIRTH_DATE, NAME, NOTE, SURNAME, TASK_TITLE
 
@@ -190,3 +195,45 @@ def test_making_and_revoking_an_address_is_audited_with_who_did_it(client, mento
     assert [e.action for e in entries] == [Action.CREATE, Action.DELETE]
     assert {e.actor_id for e in entries} == {mentor.pk}
     assert token not in str([e.changes for e in entries])
+
+
+def test_a_double_click_makes_one_address_and_shows_it(client, mentor):
+    client.force_login(mentor)
+    page = client.get(reverse("reminders:settings")).content.decode()
+    token = re.search(r'name="form_token" value="([0-9a-f]{32})"', page).group(1)
+
+    first = client.post(reverse("reminders:calendar_address"), {"action": "make", "form_token": token})
+    second = client.post(reverse("reminders:calendar_address"), {"action": "make", "form_token": token})
+
+    assert first.status_code == second.status_code == 302
+    assert AuditEntry.objects.filter(object_type="reminders.calendarfeed").count() == 1
+    shown = client.get(reverse("reminders:settings")).context["new_calendar_url"]
+    client.logout()
+    assert client.get(urlsplit(shown).path).status_code == 200
+
+
+def test_the_feed_takes_the_same_queries_whatever_the_number_of_events(client, mentor, provider, today):
+    token = make_address(client, mentor)
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(feed_url(token)).status_code == 200
+        return len(captured)
+
+    def events_of_each_kind(n: int) -> None:
+        c = ClientFactory(provider=provider, mentor=mentor.staff)
+        plan = PlanFactory(client=c, status="active", review_date=today + datetime.timedelta(days=n + 1))
+        TaskFactory(goal=GoalFactory(plan=plan), responsible=mentor.staff, due_date=today + datetime.timedelta(days=n))
+        session = ContactFactory(date=today - datetime.timedelta(days=n), staff=mentor.staff, form=ContactForm.GROUP)
+        GroupSession.objects.create(contact=session, kind="support_group")
+        c.service_end, c.follow_up_date = today, today + datetime.timedelta(days=30 + n)
+        c.save()
+
+    events_of_each_kind(0)
+    few = queries()
+    for n in range(1, 5):
+        events_of_each_kind(n)
+    many = queries()
+    assert len(events(client.get(feed_url(token)).content)) == 15  # tasks, sessions, follow-ups; a mentor: no reviews
+    assert many == few
