@@ -7,11 +7,13 @@ from email.message import Message
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from clients.choices import StaffRole
+from clients.models import Document
 from reminders import selectors, services
 from reminders.models import MorningMessage
 from reminders.tasks import morning_reminders_task
@@ -224,3 +226,29 @@ def test_an_address_the_server_refuses_is_skipped_and_the_others_still_go(
     [(_sender, recipients, _raw)] = smtp_server.received
     assert recipients == ["sw@example.lv"]
     assert f"user {mentor.pk} refused" in caplog.text
+
+
+def test_documents_listed_are_the_staff_members_own_clients_expiring_within_30_days(
+    provider, other_provider, mentor, mentor_world, documents_root, today
+):
+    def permit(client, days: int) -> Document:
+        return Document.objects.create(
+            client=client,
+            provider=client.provider,
+            kind="residence_permit",
+            valid_until=today + datetime.timedelta(days=days),
+            file=ContentFile(b"%PDF-1.7", name="p.pdf"),
+            content_type="application/pdf",
+            size=8,
+        )
+
+    mine = mentor_world.client
+    in_30, today_too = permit(mine, 30), permit(mine, 0)
+    permit(mine, 31)  # later
+    permit(mine, -1)  # already expired: not "expiring"
+    permit(ClientFactory(provider=provider), 5)  # the provider's, not hers
+    permit(ClientFactory(provider=other_provider, mentor=StaffFactory(provider=other_provider)), 5)  # foreign
+
+    listed = selectors.documents_expiring(user=mentor, today=today)
+
+    assert [d.pk for d in listed] == [today_too.pk, mentor_world.document.pk, in_30.pk]
