@@ -11,7 +11,7 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "provider", "is_active")
     list_filter = ("role", "provider", "is_active", "is_superuser")
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Role"), {"fields": ("role", "provider")}))
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Role"), {"fields": ("role", "provider", "language")}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Role"), {"fields": ("role", "provider")}))
     actions = ["reset_second_factor", "unlock_sign_in"]
 

@@ -2,6 +2,7 @@
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -34,6 +35,10 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="users",
+    )
+    # The language of what is sent to the account holder (the morning reminders); the language switch saves it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
     objects: ClassVar[AuditedUserManager] = AuditedUserManager()  # type: ignore[assignment]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -75,3 +76,10 @@ def sign_in_unlock(*, user: User) -> int:
         action=Action.UNLOCK, obj=user, provider_id=user.provider_id, detail=f"{user.username}: {removed} removed"
     )
     return removed
+
+
+def language_set(*, user: User, language: str) -> None:
+    """The language of what is sent to the account holder (`User.language`); an unknown code changes nothing."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST, require_safe
 
 from . import lockout, services, session_timeout
@@ -78,3 +79,11 @@ def staff_unlock(request: HttpRequest) -> HttpResponse:
     services.sign_in_unlock(user=account)
     messages.success(request, _("%(name)s may sign in again.") % {"name": account.get_full_name() or account.username})
     return redirect("accounts:staff")
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also keeps the signed-in person's choice for what is sent to them."""
+    response = i18n.set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        services.language_set(user=request.user, language=request.POST.get("language", ""))
+    return response

@@ -34,6 +34,8 @@ AUDITED_MODELS = {
     "plans.assessment",
     "plans.assessmentscore",
     "reporting.reportnarrative",
+    # A person's calendar address (its key's hash only): made, replaced and revoked.
+    "reminders.calendarfeed",
 }
 
 

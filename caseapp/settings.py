@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "exchange",
     "privacy",
     "home",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,23 @@ OTP_TOTP_ISSUER = "Klientu lietas"
 # Filters offer "All" rather than a row of dashes.
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
+# The morning reminders (reminders/): sent over SMTP; printed to the console under `make run` (DEBUG).
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# The application's address as its users reach it, for the links in messages and calendars (no trailing slash).
+SITE_URL = (env("SITE_URL", default="") or "http://127.0.0.1:8000").rstrip("/")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -268,6 +286,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "report-jobs-sweep": {"task": "reporting.tasks.report_jobs_sweep_task", "schedule": 300.0},
     # Expired sessions (with the typed work kept across a timeout) and spent form tokens.
     "short-lived-rows-clear": {"task": "accounts.tasks.short_lived_rows_clear_task", "schedule": 3600.0},
+    # Each staff member's morning message of what needs them (CELERY_TIMEZONE: Europe/Riga).
+    "morning-reminders": {
+        "task": "reminders.tasks.morning_reminders_task",
+        "schedule": crontab(hour="7", minute="0"),
+    },
 }
 
 LOGGING = {

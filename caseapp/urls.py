@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import set_language
 from caseapp.health import healthz
 from clients import urls as clients_urls
 from home.views import home
@@ -23,7 +24,10 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("reports/", include("reporting.urls")),
     path("audit/", include("audit.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The person's reminders page, and their calendar feed (/calendar/<key>.ics).
+    path("", include("reminders.urls")),
+    # Django's language switch (`django.conf.urls.i18n`), keeping the signed-in person's choice (`User.language`).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

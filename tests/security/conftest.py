@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
@@ -11,6 +12,7 @@ from accounts.models import Role
 from clients.choices import StaffRole
 from plans.group_sessions import group_session_record
 from plans.models import Assessment, Institution, Referral
+from reminders.services import calendar_address_make
 from reporting.models import JobState, ReportJob
 from tests.factories import (
     ClientFactory,
@@ -22,6 +24,17 @@ from tests.factories import (
     TaskFactory,
     UserFactory,
 )
+
+
+@dataclass(frozen=True)
+class CalendarKey:
+    """A calendar address's key, as the walker names a URL's record (`token`)."""
+
+    token: str
+
+    @property
+    def pk(self) -> str:
+        return self.token
 
 
 @pytest.fixture
@@ -41,11 +54,17 @@ def world(db, settings, tmp_path):
     other_mentor = StaffFactory(role=StaffRole.MENTOR, provider=provider)
     foreign_mentor = StaffFactory(role=StaffRole.MENTOR, provider=other)
     records: dict[str, dict[str, object]] = {}
+    calendar_owners = {
+        "A": users["mentor"],
+        "S": UserFactory(username="other-mentor", role=Role.MENTOR, provider=provider),
+        "F": UserFactory(username="foreign-mentor", role=Role.MENTOR, provider=other),
+    }
     for relation, owner, assigned_mentor, assigned_sw in (
         ("A", provider, mentor, sw),
         ("S", provider, other_mentor, None),
         ("F", other, foreign_mentor, None),
     ):
+        calendar_owner = calendar_owners[relation]
         family = FamilyFactory(provider=owner)
         client = ClientFactory(provider=owner, family=family, mentor=assigned_mentor, social_worker=assigned_sw)
         plan = PlanFactory(client=client)
@@ -90,5 +109,7 @@ def world(db, settings, tmp_path):
             "institution": institution,
             "assessment": assessment,
             "group_session": session,
+            # Issue 20: a staff member's calendar address (its key): the mentor's, another mentor's, a foreign one's.
+            "calendar": CalendarKey(calendar_address_make(user=calendar_owner)),
         }
     return users, records

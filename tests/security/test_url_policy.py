@@ -22,7 +22,7 @@ METHODS_OTHER_RECORDS = ("GET", "POST", "HEAD", "OPTIONS")
 @dataclass(frozen=True)
 class Rule:
     # The record the URL's argument names: client, family, plan, goal, task, job, staff, referral, institution,
-    # assessment, group_session or none.
+    # assessment, group_session, calendar or none.
     kind: str
     methods: frozenset[str]
     allowed: dict[str, str] = field(default_factory=dict)  # role -> relations it may use ("X" for none)
@@ -129,6 +129,12 @@ POLICY: dict[str, Rule] = {
     "plans:task_edit": rule("task", "GET POST", **WRITERS),
     "plans:task_update": rule("task", "POST", **READERS),
     "plans:task_note_add": rule("task", "POST", **READERS),
+    # Reminders (issue 20): the person's own page (language, calendar address); never a coordinator's (no clients).
+    "reminders:settings": rule("none", "GET POST", **CLIENT_AREA),
+    "reminders:calendar_address": rule("none", "POST", **CLIENT_AREA),
+    # The calendar a calendar app fetches without signing in: public, the random key in the address is the key
+    # (kept hashed, revocable, limited per address); "calendar": the mentor's (A), another's (S), a foreign one's (F).
+    "reminders:calendar_feed": rule("calendar", "GET", public=True),
     "reporting:index": rule("none", "GET", **REPORT_READERS),
     "reporting:figures_xlsx": rule("none", "GET", query=A_MONTH, **REPORT_READERS),
     "reporting:figures_json": rule("none", "GET", query=A_MONTH, **REPORT_READERS),
@@ -165,7 +171,8 @@ def test_every_url_of_the_project_has_a_rule():
 
 def reverse_for(name: str, pattern: URLPattern, record) -> str:
     keywords = list(pattern.pattern.regex.groupindex)
-    return reverse(name, kwargs={keyword: record.pk for keyword in keywords})
+    # A calendar's address names its key, not a primary key.
+    return reverse(name, kwargs={keyword: getattr(record, keyword, record.pk) for keyword in keywords})
 
 
 def expectation(rule_: Rule, role: str, relation: str, method: str) -> set[int] | str:
