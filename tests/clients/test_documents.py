@@ -3,7 +3,9 @@ downloads that only the right people get, expiring documents on the home pages, 
 
 from __future__ import annotations
 
+import datetime
 import io
+import json
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -13,8 +15,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
+from audit.models import Action, AuditEntry
 from clients.choices import DocumentKind
 from clients.documents import (
     DOCUMENT_MAX_BYTES,
@@ -22,7 +27,10 @@ from clients.documents import (
     document_delete,
     document_upload,
 )
-from clients.models import Document
+from clients.models import Client, Document
+from clients.selectors import documents_expiring
+from privacy.services import client_anonymise, client_data_export
+from tests.factories import ClientFactory
 
 # Files ------------------------------------------------------------------------------------------
 
@@ -301,6 +309,255 @@ def test_delete_removes_the_row_and_the_file(assigned_client, social_worker, doc
     assert len(stored_files(documents_root)) == 1
 
     document_delete(document=document, actor=social_worker)
+
+    assert not Document.objects.exists()
+    assert stored_files(documents_root) == []
+
+
+# Through the pages ------------------------------------------------------------------------------
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def _add(client_, user, *, kind="residence_permit", valid_until=None, content=None, content_type="application/pdf"):
+    return document_upload(
+        client=client_,
+        kind=kind,
+        upload=upload(content if content is not None else pdf_bytes(), content_type=content_type),
+        actor=user,
+        valid_until=valid_until,
+    )
+
+
+@pytest.mark.django_db
+def test_a_mentor_adds_a_photo_of_a_permit_from_the_client_page(client, mentor, assigned_client, documents_root):
+    client.force_login(mentor)
+    page = client.get(reverse("clients:detail", args=[assigned_client.pk])).content.decode()
+    assert reverse("clients:document_upload", args=[assigned_client.pk]) in page
+
+    form = client.get(reverse("clients:document_upload", args=[assigned_client.pk])).content.decode()
+    assert 'capture="environment"' in form and 'accept="image/*"' in form
+    assert 'enctype="multipart/form-data"' in form
+
+    expires = TODAY + datetime.timedelta(days=12)
+    photo = SimpleUploadedFile("IMG_2031.jpg", jpeg_bytes(gps=True), content_type="image/jpeg")
+    response = client.post(
+        reverse("clients:document_upload", args=[assigned_client.pk]),
+        {"kind": "residence_permit", "valid_until": expires.isoformat(), "file": photo},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("clients:detail", args=[assigned_client.pk]) + "#documents-heading"
+    document = Document.objects.get()
+    assert (document.client, document.kind, document.valid_until, document.uploaded_by) == (
+        assigned_client,
+        "residence_permit",
+        expires,
+        mentor,
+    )
+    assert len(stored_files(documents_root)) == 1
+    page = client.get(reverse("clients:detail", args=[assigned_client.pk])).content.decode()
+    assert "Residence permit" in page
+    assert "expires in 12 days" in page
+    # The timeline says a document was added, and of which kind only.
+    assert 'data-testid="timeline-document"' in page
+
+
+@pytest.mark.django_db
+def test_a_hostile_file_gets_its_message_on_the_page(client, social_worker, assigned_client, documents_root):
+    client.force_login(social_worker)
+    response = client.post(
+        reverse("clients:document_upload", args=[assigned_client.pk]),
+        {"kind": "residence_permit", "file": SimpleUploadedFile("permit.pdf", EXECUTABLE, "application/pdf")},
+    )
+
+    assert response.status_code == 200
+    assert "Upload a PDF, JPEG, PNG or HEIC file" in response.content.decode()
+    assert not Document.objects.exists()
+    assert stored_files(documents_root) == []
+
+
+@pytest.mark.django_db
+def test_a_50_mb_upload_gets_a_clear_message_on_the_page(client, social_worker, assigned_client, documents_root):
+    client.force_login(social_worker)
+    body = b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024)
+    response = client.post(
+        reverse("clients:document_upload", args=[assigned_client.pk]),
+        {"kind": "residence_permit", "file": SimpleUploadedFile("huge.pdf", body, "application/pdf")},
+    )
+
+    assert response.status_code == 200
+    assert "The file is larger than 10 MB" in response.content.decode()
+    assert not Document.objects.exists()
+    assert stored_files(documents_root) == []
+
+
+@pytest.mark.django_db
+def test_no_file_is_asked_for(client, social_worker, assigned_client):
+    client.force_login(social_worker)
+    response = client.post(reverse("clients:document_upload", args=[assigned_client.pk]), {"kind": "identity"})
+    assert response.status_code == 200
+    assert "Take a photo or choose a file." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_download_is_an_attachment_never_cached_named_by_kind_and_day(client, social_worker, assigned_client):
+    content = pdf_bytes()
+    document = _add(assigned_client, social_worker, content=content)
+    client.force_login(social_worker)
+
+    response = client.get(reverse("clients:document_download", args=[document.pk]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content
+    assert response["Content-Type"] == "application/pdf"
+    day = timezone.localtime(document.uploaded_at).date()
+    assert response["Content-Disposition"] == f'attachment; filename="residence_permit-{day:%Y-%m-%d}.pdf"'
+    assert assigned_client.first_name not in response["Content-Disposition"]
+    assert {"no-store", "private"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+    assert response["X-Content-Type-Options"] == "nosniff"
+    # Reading a document is audited.
+    assert AuditEntry.objects.filter(
+        action=Action.DOWNLOAD, object_type="clients.document", object_id=str(document.pk), actor_id=social_worker.pk
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_who_reads_a_document(
+    client, social_worker, mentor, manager, coordinator, outsider, assigned_client, unassigned_client, provider
+):
+    assigned = _add(assigned_client, social_worker)
+    unassigned = _add(unassigned_client, social_worker)
+
+    def status(user, document) -> int:
+        client.force_login(user)
+        return client.get(reverse("clients:document_download", args=[document.pk])).status_code
+
+    assert status(mentor, assigned) == 200
+    assert status(mentor, unassigned) == 404  # a mentor's unassigned client
+    assert status(manager, unassigned) == 200
+    assert status(social_worker, unassigned) == 200
+    assert status(outsider, assigned) == 404  # another provider's
+    assert status(coordinator, assigned) == 404  # never a coordinator
+    # The upload page likewise.
+    for user, client_, expected in (
+        (mentor, unassigned_client, 404),
+        (outsider, assigned_client, 404),
+        (coordinator, assigned_client, 404),
+        (mentor, assigned_client, 200),
+    ):
+        client.force_login(user)
+        assert client.get(reverse("clients:document_upload", args=[client_.pk])).status_code == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_removing_asks_first_then_deletes_row_and_file(client, social_worker, mentor, assigned_client, documents_root):
+    document = _add(assigned_client, social_worker)
+    url = reverse("clients:document_delete", args=[document.pk])
+
+    client.force_login(mentor)
+    assert client.post(url, {"confirm": "yes"}).status_code == 403
+
+    client.force_login(social_worker)
+    asked = client.post(url)
+    assert asked.status_code == 200 and "cannot be brought back" in asked.content.decode()
+    assert Document.objects.filter(pk=document.pk).exists()
+
+    removed = client.post(url, {"confirm": "yes"})
+    assert removed.status_code == 302
+    assert not Document.objects.exists()
+    assert stored_files(documents_root) == []
+
+
+# Expiring documents -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_expiring_documents_of_the_users_clients(social_worker, mentor, coordinator, assigned_client, provider):
+    soon = _add(assigned_client, social_worker, valid_until=TODAY + datetime.timedelta(days=10))
+    expired = _add(assigned_client, social_worker, kind="identity", valid_until=TODAY - datetime.timedelta(days=3))
+    _add(assigned_client, social_worker, kind="medical", valid_until=TODAY + datetime.timedelta(days=31))
+    _add(assigned_client, social_worker, kind="other")  # no expiry date
+    # Another client of the provider, assigned to nobody: not this social worker's.
+    other = ClientFactory(provider=provider)
+    _add(other, social_worker, valid_until=TODAY + datetime.timedelta(days=5))
+
+    listed = documents_expiring(user=social_worker, today=TODAY)
+
+    assert listed == [expired, soon]
+    assert [(d.days_left, d.expired) for d in listed] == [(-3, True), (10, False)]
+    assert documents_expiring(user=mentor, today=TODAY) == [expired, soon]
+    assert documents_expiring(user=coordinator, today=TODAY) == []
+
+
+@pytest.mark.django_db
+def test_a_renewed_permit_no_longer_reminds(social_worker, assigned_client):
+    _add(assigned_client, social_worker, valid_until=TODAY + datetime.timedelta(days=4))
+    _add(assigned_client, social_worker, valid_until=TODAY + datetime.timedelta(days=365))
+
+    assert documents_expiring(user=social_worker, today=TODAY) == []
+
+
+@pytest.mark.django_db
+def test_a_closed_case_no_longer_reminds(social_worker, assigned_client):
+    _add(assigned_client, social_worker, valid_until=TODAY + datetime.timedelta(days=4))
+    Client.objects.filter(pk=assigned_client.pk).update(service_end=TODAY - datetime.timedelta(days=1))
+
+    assert documents_expiring(user=social_worker, today=TODAY) == []
+
+
+@pytest.mark.django_db
+def test_expiring_documents_on_the_home_pages(client, social_worker, mentor, assigned_client):
+    _add(assigned_client, social_worker, valid_until=TODAY + datetime.timedelta(days=7))
+
+    for user in (social_worker, mentor):
+        client.force_login(user)
+        page = client.get(reverse("home")).content.decode()
+        assert 'data-testid="expiring-documents"' in page, user
+        assert "Residence permit" in page and "expires in 7 days" in page
+        assert reverse("clients:detail", args=[assigned_client.pk]) in page
+
+
+@pytest.mark.django_db
+def test_the_home_page_lists_nothing_when_nothing_expires(client, social_worker, assigned_client):
+    _add(assigned_client, social_worker, valid_until=TODAY + datetime.timedelta(days=60))
+    client.force_login(social_worker)
+    assert 'data-testid="expiring-documents"' not in client.get(reverse("home")).content.decode()
+
+
+# The person's rights ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_export_lists_the_documents_not_their_bytes(social_worker, assigned_client):
+    _add(assigned_client, social_worker, valid_until=date(2027, 3, 1))
+
+    rows = client_data_export(client=assigned_client)["documents"]
+
+    assert [(row["kind"], row["kind_label"], row["valid_until"]) for row in rows] == [
+        ("residence_permit", "Residence permit", date(2027, 3, 1))
+    ]
+    assert "%PDF" not in json.dumps(rows, default=str)
+
+
+@pytest.mark.django_db
+def test_anonymisation_deletes_the_documents_and_their_files(
+    social_worker, manager, assigned_client, documents_root, django_capture_on_commit_callbacks
+):
+    _add(assigned_client, social_worker)
+    _add(assigned_client, social_worker, kind="identity", content=jpeg_bytes(), content_type="image/jpeg")
+    assert len(stored_files(documents_root)) == 2
+    long_ago = TODAY - datetime.timedelta(days=3000)
+    Client.objects.filter(pk=assigned_client.pk).update(service_start=long_ago, service_end=long_ago)
+    assigned_client.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_anonymise(client=assigned_client, by=manager)
 
     assert not Document.objects.exists()
     assert stored_files(documents_root) == []

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 
 from accounts.models import Role
 from clients.choices import StaffRole
+from clients.models import Document
 from plans.models import Assessment, Institution, Referral
 from reporting.models import JobState, ReportJob
 from tests.factories import (
@@ -22,7 +23,7 @@ from tests.factories import (
 
 
 @pytest.fixture
-def world(db, settings, tmp_path):
+def world(db, settings, tmp_path, documents_root):
     """Each kind of record in the three relations, and a user of every role."""
     settings.MEDIA_ROOT = tmp_path
     provider = ProviderFactory(code="LSK")
@@ -66,6 +67,10 @@ def world(db, settings, tmp_path):
         assessment = Assessment.objects.create(
             date="2026-01-06", staff=sw if owner == provider else foreign_mentor, client=client, kind="intake"
         )
+        # Issue 20: a document kept with the client (in the test's own DOCUMENTS_ROOT).
+        document = Document(client=client, provider=owner, kind="residence_permit", content_type="application/pdf")
+        document.size = 15
+        document.file.save("policy", ContentFile(b"%PDF-1.7 policy"))
         records[relation] = {
             "client": client,
             "family": family,
@@ -78,5 +83,6 @@ def world(db, settings, tmp_path):
             "referral": referral,
             "institution": institution,
             "assessment": assessment,
+            "document": document,
         }
     return users, records
