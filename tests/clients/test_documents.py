@@ -14,7 +14,8 @@ import pikepdf
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -29,6 +30,7 @@ from clients.documents import (
 )
 from clients.models import Client, Document
 from clients.selectors import documents_expiring
+from clients.views.documents import LimitedUploadHandler
 from privacy.services import client_anonymise, client_data_export
 from tests.factories import ClientFactory
 
@@ -395,6 +397,36 @@ def test_a_50_mb_upload_gets_a_clear_message_on_the_page(client, social_worker, 
     assert "The file is larger than 10 MB" in response.content.decode()
     assert not Document.objects.exists()
     assert stored_files(documents_root) == []
+
+
+def test_the_upload_handler_keeps_no_more_than_the_limit_and_counts_the_rest():
+    handler = LimitedUploadHandler()
+    handler.new_file("file", "huge.jpg", "image/jpeg", None)
+    chunk = b"x" * (6 * 1024 * 1024)
+    for start in range(3):
+        assert handler.receive_data_chunk(chunk, start * len(chunk)) is None
+    upload = handler.file_complete(3 * len(chunk))
+
+    assert upload.size == 18 * 1024 * 1024
+    assert len(upload.read()) == DOCUMENT_MAX_BYTES + 1
+    assert upload.name == "huge.jpg"
+
+
+@pytest.mark.django_db
+def test_the_client_page_reads_the_documents_in_a_fixed_number_of_queries(client, social_worker, assigned_client):
+    client.force_login(social_worker)
+    url = reverse("clients:detail", args=[assigned_client.pk])
+    _add(assigned_client, social_worker, valid_until=TODAY)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for kind in ("identity", "medical", "other"):
+        _add(assigned_client, social_worker, kind=kind)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url).content.decode()
+
+    assert page.count('data-testid="document"') == 4
+    assert len(four) == len(one)
 
 
 @pytest.mark.django_db
