@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,7 @@ from clients.documents import (
     DocumentRefused,
     document_delete,
     document_upload,
+    orphan_files_remove,
 )
 from clients.models import Client, Document
 from clients.selectors import documents_expiring
@@ -593,3 +595,20 @@ def test_anonymisation_deletes_the_documents_and_their_files(
 
     assert not Document.objects.exists()
     assert stored_files(documents_root) == []
+
+
+@pytest.mark.django_db
+def test_files_left_without_a_row_are_removed_once_old(social_worker, assigned_client, documents_root):
+    kept = _add(assigned_client, social_worker)
+    stray = documents_root / "2026" / "0123456789abcdef0123456789abcdef"
+    stray.write_bytes(b"left by a rolled-back upload")
+    fresh = documents_root / "2026" / "fedcba9876543210fedcba9876543210"
+    fresh.write_bytes(b"an upload whose row is being written")
+    two_hours_ago = (timezone.now() - datetime.timedelta(hours=2)).timestamp()
+    kept_path = documents_root / kept.file.name
+    for path in (stray, kept_path):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    assert orphan_files_remove() == 1
+
+    assert sorted(stored_files(documents_root)) == sorted([kept_path, fresh])
