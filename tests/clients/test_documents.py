@@ -32,6 +32,7 @@ from clients.documents import (
 )
 from clients.models import Client, Document
 from clients.selectors import documents_expiring
+from clients.tasks import document_orphans_remove_task
 from clients.views.documents import LimitedUploadHandler
 from privacy.services import client_anonymise, client_data_export
 from tests.factories import ClientFactory
@@ -612,3 +613,10 @@ def test_files_left_without_a_row_are_removed_once_old(social_worker, assigned_c
     assert orphan_files_remove() == 1
 
     assert sorted(stored_files(documents_root)) == sorted([kept_path, fresh])
+
+
+def test_the_orphan_sweep_is_scheduled_daily(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["document-orphans-remove"]
+    module, _dot, name = entry["task"].rpartition(".")
+    assert module == "clients.tasks" and name == document_orphans_remove_task.__name__
+    assert entry["schedule"].hour == {3} and entry["schedule"].minute == {30}
