@@ -620,3 +620,20 @@ def test_the_orphan_sweep_is_scheduled_daily(settings):
     module, _dot, name = entry["task"].rpartition(".")
     assert module == "clients.tasks" and name == document_orphans_remove_task.__name__
     assert entry["schedule"].hour == {3} and entry["schedule"].minute == {30}
+
+
+@pytest.mark.django_db
+def test_an_upload_is_on_the_audit_page(client, social_worker, manager, assigned_client):
+    client.force_login(social_worker)
+    client.post(
+        reverse("clients:document_upload", args=[assigned_client.pk]),
+        {"kind": "residence_permit", "file": upload(pdf_bytes())},
+    )
+    document = Document.objects.get()
+
+    entry = AuditEntry.objects.get(action=Action.CREATE, object_type="clients.document", object_id=str(document.pk))
+    assert entry.actor_id == social_worker.pk
+    client.force_login(manager)
+    response = client.get(reverse("audit:list"), {"object_type": "clients.document"})
+    assert response.status_code == 200
+    assert "Document" in response.content.decode()
