@@ -291,6 +291,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reminders.tasks.morning_reminders_task",
         "schedule": crontab(hour="7", minute="0"),
     },
+    # Files of clients' documents left without their row (a rolled-back upload).
+    "document-orphans-remove": {
+        "task": "clients.tasks.document_orphans_remove_task",
+        "schedule": crontab(hour="3", minute="30"),
+    },
 }
 
 LOGGING = {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import records
+from .views import documents, records
 
 urlpatterns = [
     path("", records.client_list, name="list"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("<int:pk>/residence/", records.residence_change, name="residence_change"),
     path("<int:pk>/handover/", records.handover, name="handover"),
     path("<int:pk>/merge/", records.merge, name="merge"),
+    # Documents (casework.md "Documents"): kept with the client, read only through the download view.
+    path("<int:pk>/documents/new/", documents.document_upload, name="document_upload"),
+    path("documents/<int:pk>/", documents.document_download, name="document_download"),
+    path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
     path("families/", records.family_list, name="family_list"),
     path("families/new/", records.family_create, name="family_create"),
     path("families/<int:pk>/", records.family_detail, name="family_detail"),

@@ -16,14 +16,13 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.capabilities import can_review_plans, works_with_clients
 from accounts.models import Role, User
 from clients.models import Client, Document, Staff
+from clients.selectors import documents_expiring
 from plans import selectors as plans_selectors
 from plans.choices import ContactForm, PlanStatus
 from plans.models import Contact, Plan, Referral, Task
 
 from .models import CalendarFeed, MorningMessage
 
-# Documents whose validity ends within this many days are listed in the morning message.
-DOCUMENT_EXPIRY_DAYS = 30
 # The calendar shows what was due since this many days ago, and what is to come.
 CALENDAR_PAST_DAYS = 90
 # At most this many events of each kind in one calendar, the soonest first: the feed stays small.
@@ -81,25 +80,6 @@ def recipients(*, today: datetime.date) -> Iterator[User]:
 
 def _staff_of(user: User) -> Staff | None:
     return getattr(user, "staff", None)
-
-
-def documents_expiring(*, user: User, today: datetime.date, within_days: int = DOCUMENT_EXPIRY_DAYS) -> list[Document]:
-    """Documents of the user's own clients (as their social worker or mentor, case open) whose validity ends from
-    today to `within_days` days on, the soonest first. One query.
-
-    The reminders' own reading of the rule "documents expiring within 30 days" until clients.selectors has its
-    `documents_expiring`, which this one then gives way to.
-    """
-    staff = _staff_of(user)
-    if staff is None:
-        return []
-    theirs = Client.objects.for_user(user).filter(Q(social_worker=staff) | Q(mentor=staff), service_end__isnull=True)
-    qs = Document.objects.filter(
-        Exists(theirs.filter(pk=OuterRef("client_id"))),
-        valid_until__gte=today,
-        valid_until__lte=today + datetime.timedelta(days=within_days),
-    )
-    return list(qs.select_related("client").order_by("valid_until", "id"))
 
 
 def due_for(*, user: User, today: datetime.date) -> Due:

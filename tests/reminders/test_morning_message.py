@@ -231,24 +231,30 @@ def test_an_address_the_server_refuses_is_skipped_and_the_others_still_go(
 def test_documents_listed_are_the_staff_members_own_clients_expiring_within_30_days(
     provider, other_provider, mentor, mentor_world, documents_root, today
 ):
-    def permit(client, days: int) -> Document:
+    # The home pages' rule (clients.selectors.documents_expiring): the user's own clients' documents valid 30 days
+    # more at most (an expired one still needs them), only the latest of each kind (a renewed permit is done).
+    def permit(client, days: int, kind: str = "residence_permit") -> Document:
         return Document.objects.create(
             client=client,
             provider=client.provider,
-            kind="residence_permit",
+            kind=kind,
             valid_until=today + datetime.timedelta(days=days),
             file=ContentFile(b"%PDF-1.7", name="p.pdf"),
             content_type="application/pdf",
             size=8,
         )
 
-    mine = mentor_world.client
-    in_30, today_too = permit(mine, 30), permit(mine, 0)
-    permit(mine, 31)  # later
-    permit(mine, -1)  # already expired: not "expiring"
+    def hers():
+        return ClientFactory(provider=provider, mentor=mentor.staff, service_start=today - datetime.timedelta(days=9))
+
+    in_30, today_too, expired = permit(hers(), 30), permit(hers(), 0), permit(hers(), -1)
+    permit(hers(), 31)  # later
+    renewed = hers()
+    permit(renewed, 3)
+    permit(renewed, 400)  # renewed: the old permit no longer reminds
     permit(ClientFactory(provider=provider), 5)  # the provider's, not hers
     permit(ClientFactory(provider=other_provider, mentor=StaffFactory(provider=other_provider)), 5)  # foreign
 
-    listed = selectors.documents_expiring(user=mentor, today=today)
+    listed = selectors.due_for(user=mentor, today=today).documents
 
-    assert [d.pk for d in listed] == [today_too.pk, mentor_world.document.pk, in_30.pk]
+    assert [d.pk for d in listed] == [expired.pk, today_too.pk, mentor_world.document.pk, in_30.pk]

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from accounts.models import Role
 from clients.choices import StaffRole
 from plans.group_sessions import group_session_record
+from clients.models import Document
 from plans.models import Assessment, Institution, Referral
 from reminders.services import calendar_address_make
 from reporting.models import JobState, ReportJob
@@ -38,7 +39,7 @@ class CalendarKey:
 
 
 @pytest.fixture
-def world(db, settings, tmp_path):
+def world(db, settings, tmp_path, documents_root):
     """Each kind of record in the three relations, and a user of every role."""
     settings.MEDIA_ROOT = tmp_path
     provider = ProviderFactory(code="LSK")
@@ -96,6 +97,10 @@ def world(db, settings, tmp_path):
             attendance={client: True},
             actor=users["social_worker"],
         )
+        # Issue 20: a document kept with the client (in the test's own DOCUMENTS_ROOT).
+        document = Document(client=client, provider=owner, kind="residence_permit", content_type="application/pdf")
+        document.size = 15
+        document.file.save("policy", ContentFile(b"%PDF-1.7 policy"))
         records[relation] = {
             "client": client,
             "family": family,
@@ -111,5 +116,6 @@ def world(db, settings, tmp_path):
             "group_session": session,
             # Issue 20: a staff member's calendar address (its key): the mentor's, another mentor's, a foreign one's.
             "calendar": CalendarKey(calendar_address_make(user=calendar_owner)),
+            "document": document,
         }
     return users, records
