@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 
 from accounts.models import Role
 from clients.choices import StaffRole
-from plans.group_sessions import group_session_record
 from clients.models import Document
+from plans.group_sessions import group_session_record
 from plans.models import Assessment, Institution, Referral
 from reminders.services import calendar_address_make
 from reporting.models import JobState, ReportJob
