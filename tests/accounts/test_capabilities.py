@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import inspect
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ from django.template import Context, Template, TemplateSyntaxError
 
 from accounts import capabilities
 from accounts.models import Role
+from plans.group_sessions import group_session_record
 from tests.factories import ClientFactory, FamilyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +56,10 @@ USER_TABLE: dict[str, set[str]] = {
     "can_read_audit": {"manager"},
     "can_manage_staff_accounts": {"manager", "superuser"},
     "can_read_staff_caseloads": {"manager"},
+    # Group sessions (issue 20): recorded as contacts are (the manager of these tests has no staff record); read by
+    # those who work with clients, never a coordinator (an attendance list names persons).
+    "can_record_group_sessions": {"social_worker", "mentor", "outsider"},
+    "can_read_group_sessions": {"social_worker", "mentor", "manager", "outsider"},
 }
 
 # Who may, for every capability about a record: of the provider ("own") and of the other provider ("other").
@@ -121,7 +127,38 @@ def _predicates() -> set[str]:
 
 
 def test_every_capability_is_in_a_table():
-    assert _predicates() == set(USER_TABLE) | set(OBJECT_TABLE) | {"can_report_on", "can_write_records_of"}
+    assert _predicates() == set(USER_TABLE) | set(OBJECT_TABLE) | {
+        "can_report_on",
+        "can_write_records_of",
+        # Of a staff member and a client, and of a session: tested below.
+        "may_list_in_group_session",
+        "can_correct_group_session",
+    }
+
+
+def test_a_mentor_lists_only_their_assigned_clients_in_a_group_session(provider, other_provider, mentor, social_worker):
+    assigned = ClientFactory(provider=provider, mentor=mentor.staff)
+    unassigned = ClientFactory(provider=provider)
+    foreign = ClientFactory(provider=other_provider)
+    may = capabilities.may_list_in_group_session
+    assert (may(mentor.staff, assigned), may(mentor.staff, unassigned), may(mentor.staff, foreign)) == (
+        True,
+        False,
+        False,
+    )
+    assert (may(social_worker.staff, unassigned), may(social_worker.staff, foreign)) == (True, False)
+
+
+def test_a_sessions_attendance_is_corrected_by_who_ran_it_and_the_providers_writers(people, provider, mentor):
+    session = group_session_record(
+        staff=mentor.staff,
+        date=datetime.date(2026, 1, 7),
+        kind="language_lesson",
+        attendance={ClientFactory(provider=provider, mentor=mentor.staff): True},
+        actor=mentor,
+    )
+    got = {who for who, user in people.items() if capabilities.can_correct_group_session(user, session)}
+    assert got == {"mentor", "social_worker", "manager"}
 
 
 @pytest.mark.parametrize("name", sorted(USER_TABLE))
