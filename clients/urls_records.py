@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import records
+from .views import consents, records
 
 urlpatterns = [
     path("", records.client_list, name="list"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/residence/", records.residence_change, name="residence_change"),
     path("<int:pk>/handover/", records.handover, name="handover"),
     path("<int:pk>/merge/", records.merge, name="merge"),
+    path("<int:pk>/consents/new/", consents.consent_create, name="consent_create"),
+    path("consents/<int:pk>/withdraw/", consents.consent_withdraw, name="consent_withdraw"),
     path("families/", records.family_list, name="family_list"),
     path("families/new/", records.family_create, name="family_create"),
     path("families/<int:pk>/", records.family_detail, name="family_detail"),

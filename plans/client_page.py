@@ -55,5 +55,7 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         "today_iso": timezone.localdate().isoformat(),
         # The "Self-sufficiency" section (templates/plans/includes/self_sufficiency.html), issue 19.
         "self_sufficiency": assessments.self_sufficiency_of(client),
+        # The "Consents" card (templates/clients/_consents.html), issue 20: withdrawn ones too.
+        "consents": client_selectors.consents_of(client=client),
     }
     return render(request, "clients/detail.html", ctx)

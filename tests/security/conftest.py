@@ -11,6 +11,7 @@ from plans.models import Assessment, Institution, Referral
 from reporting.models import JobState, ReportJob
 from tests.factories import (
     ClientFactory,
+    ConsentFactory,
     FamilyFactory,
     GoalFactory,
     PlanFactory,
@@ -66,6 +67,8 @@ def world(db, settings, tmp_path):
         assessment = Assessment.objects.create(
             date="2026-01-06", staff=sw if owner == provider else foreign_mentor, client=client, kind="intake"
         )
+        # Issue 20: the client's consent to share with institutions.
+        consent = ConsentFactory(client=client)
         records[relation] = {
             "client": client,
             "family": family,
@@ -78,5 +81,6 @@ def world(db, settings, tmp_path):
             "referral": referral,
             "institution": institution,
             "assessment": assessment,
+            "consent": consent,
         }
     return users, records

@@ -22,7 +22,7 @@ METHODS_OTHER_RECORDS = ("GET", "POST", "HEAD", "OPTIONS")
 @dataclass(frozen=True)
 class Rule:
     # The record the URL's argument names: client, family, plan, goal, task, job, staff, referral, institution,
-    # assessment or none.
+    # assessment, consent or none.
     kind: str
     methods: frozenset[str]
     allowed: dict[str, str] = field(default_factory=dict)  # role -> relations it may use ("X" for none)
@@ -73,6 +73,9 @@ POLICY: dict[str, Rule] = {
     "clients:residence_change": rule("client", "GET POST", **WRITERS),
     "clients:handover": rule("client", "GET POST", manager="AS"),
     "clients:merge": rule("client", "GET POST", manager="AS"),
+    # Consents (issue 20): recorded and withdrawn by social workers and managers; mentors read them on the client page.
+    "clients:consent_create": rule("client", "GET POST", **WRITERS),
+    "clients:consent_withdraw": rule("consent", "POST", **WRITERS),
     "clients:family_list": rule("none", "GET", **CLIENT_AREA),
     "clients:family_create": rule("none", "GET POST", social_worker="X", manager="X"),
     "clients:family_detail": rule("family", "GET", **READERS),
