@@ -85,7 +85,10 @@ def referral_create(
         raise ValidationError({"institution": _("Choose an institution of your provider's catalogue.")})
     if lacking := referral_consent_lacking(clients, institution_kind, date):
         raise ValidationError(
-            [consent_lacking_message(client, institution_kind, date) for client in lacking], code="consent_missing"
+            [
+                ValidationError(consent_lacking_message(client, institution_kind, date), code="consent_missing")
+                for client in lacking
+            ]
         )
     referrals = []
     for client in clients:
