@@ -8,7 +8,8 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN useradd --system caseapp && mkdir -p /var/lib/caseapp/media /var/lib/caseapp/static \
+RUN useradd --system caseapp && mkdir -p /var/lib/caseapp/media/documents /var/lib/caseapp/static \
+    && chmod 700 /var/lib/caseapp/media/documents \
     && chown -R caseapp /var/lib/caseapp
 USER caseapp
 EXPOSE 8000

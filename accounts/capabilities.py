@@ -121,6 +121,33 @@ def can_export(user: AnyUser) -> bool:
     return _of_provider(user, Role.MANAGER)
 
 
+def _assigned_mentor(user: AnyUser, client: OfProvider) -> bool:
+    """The user is the client's mentor (their active staff record of the client's provider).
+
+    Reads `user.staff` (one query, then cached on the user).
+    """
+    if not (_of_provider(user, Role.MENTOR) and _own(user, client.provider_id)):
+        return False
+    staff = getattr(user, "staff", None)  # a missing one-to-one row raises an AttributeError subclass
+    return staff is not None and staff.is_active and staff.pk == getattr(client, "mentor_id", None)
+
+
+def can_read_documents(user: AnyUser, client: OfProvider) -> bool:
+    """A client's documents (casework.md "Documents"): the social workers and managers of the client's provider,
+    and the client's own mentor; never a coordinator, nor a mentor for a client not assigned to them."""
+    return can_write_client(user, client) or _assigned_mentor(user, client)
+
+
+def can_upload_documents(user: AnyUser, client: OfProvider) -> bool:
+    """Whoever reads a client's documents adds to them: a mentor photographs a residence permit on a visit."""
+    return can_read_documents(user, client)
+
+
+def can_delete_documents(user: AnyUser, client: OfProvider) -> bool:
+    """The social workers and managers of the client's provider remove a document; a mentor does not."""
+    return can_write_client(user, client)
+
+
 # Plans and contacts ------------------------------------------------------------------------------
 
 
@@ -285,4 +312,7 @@ OBJECT_CAPABILITIES: dict[str, Callable[[Any, Any], bool]] = {
     "record_referral_outcome": can_record_referral_outcome,
     "assess": can_assess,
     "manage_consents": can_manage_consents,
+    "read_documents": can_read_documents,
+    "upload_documents": can_upload_documents,
+    "delete_documents": can_delete_documents,
 }

@@ -22,6 +22,7 @@ AUDITED_MODELS = {
     "clients.legalstatusentry",
     "clients.residenceentry",
     "clients.providerhandover",
+    "clients.document",
     "plans.contact",
     "plans.plan",
     "plans.goal",

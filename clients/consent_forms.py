@@ -32,6 +32,14 @@ class ConsentForm(forms.Form):
     )
     given_on = forms.DateField(label=_("Given on"), widget=DateInput())
     how = forms.ChoiceField(label=_("How"), choices=ConsentHow.choices, widget=forms.RadioSelect)
+    # Kept as a document of kind `consent_form` (clients/documents.py judges the bytes and says why one is refused).
+    signed_form = forms.FileField(
+        label=_("The signed form (scan or photo)"),
+        required=False,
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/heic"}),
+        help_text=_("For a signed consent: PDF, JPEG, PNG or HEIC."),
+    )
 
     def __init__(self, *args, user: User, choose_staff: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +73,8 @@ class ConsentForm(forms.Form):
             self.add_error(
                 "institution_kinds", _("Kinds of institution are named only for sharing data with institutions.")
             )
+        if data.get("signed_form") and data.get("how") != ConsentHow.SIGNED:
+            self.add_error("signed_form", _("A scanned form is attached only to a signed consent."))
         return data
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.capabilities import can_manage_consents
 
 from .choices import ConsentHow, ConsentKind, DocumentKind, InstitutionKind
+from .documents import DocumentRefused, document_upload
 from .models import Client, Consent, Document, Staff
 
 if TYPE_CHECKING:
@@ -34,9 +36,14 @@ def consent_record(
     how: str,
     institution_kinds: Iterable[str] = (),
     document: Document | None = None,
+    upload: UploadedFile | None = None,
 ) -> Consent:
     """Record what the person agreed to, on which day and how; `staff` recorded it (the actor's own staff record,
-    or, for a manager without one, the staff member they name). Raises ValidationError by field."""
+    or, for a manager without one, the staff member they name). Raises ValidationError by field.
+
+    A signed consent's scanned form is `document` (kept already) or `upload`, kept here as a document of kind
+    `consent_form` in the same transaction: a refused file (`signed_form`: why) keeps neither.
+    """
     if not can_manage_consents(actor, client):
         raise PermissionDenied
     kinds = list(dict.fromkeys(institution_kinds))
@@ -55,8 +62,15 @@ def consent_record(
         errors["staff"] = _("Choose an active staff member of your provider.")
     if document is not None and (document.client_id != client.pk or document.kind != DocumentKind.CONSENT_FORM):
         errors["document"] = _("The signed form must be a consent form of this client.")
+    if (document is not None or upload is not None) and how != ConsentHow.SIGNED:
+        errors["signed_form"] = _("A scanned form is attached only to a signed consent.")
     if errors:
         raise ValidationError(errors)
+    if upload is not None:
+        try:
+            document = document_upload(client=client, kind=DocumentKind.CONSENT_FORM, upload=upload, actor=actor)
+        except DocumentRefused as refused:
+            raise ValidationError({"signed_form": [refused.reason]}) from None
     consent = Consent(
         client=client,
         kind=kind,
@@ -67,8 +81,13 @@ def consent_record(
         document=document,
         created_by=actor,
     )
-    consent.full_clean()
-    consent.save()
+    try:
+        consent.full_clean()
+        consent.save()
+    except BaseException:
+        if upload is not None and document is not None:
+            document.file.storage.delete(document.file.name)
+        raise
     return consent
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.capabilities import can_set_client_ref
 
-from .choices import RECEPTION_CENTRE, LegalStatus, StaffRole
+from .choices import RECEPTION_CENTRE, DocumentKind, LegalStatus, StaffRole
 from .languages import language_choices
 from .models import Client, Family, Provider, Staff, by_name
 from .selectors import merge_candidates, staff_choices
@@ -293,3 +293,24 @@ class FamilyAddMemberForm(_CrispyMixin, forms.Form):
         self.fields["client"].queryset = Client.objects.for_user(user).exclude(family=family)
         self.fields["client"].queryset = self.fields["client"].queryset.order_by(*by_name(), "pk")
         self.fields["client"].label_from_instance = _client_label
+
+
+class DocumentForm(forms.Form):
+    """A scan or photo for the client's documents: its kind, how long it is valid, and the file, from the phone's
+    camera or from the device (the template offers both inputs, named `file`). The service judges the file."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of document"), choices=DocumentKind.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DateInput(attrs={"class": "form-control", "aria-describedby": "valid-until-help"}),
+        help_text=_("The expiry date written on the document, if it has one (a residence permit does)."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        # Any size and type here: the service judges the bytes and says why a file is refused.
+        allow_empty_file=True,
+        error_messages={"required": _("Take a photo or choose a file.")},
+    )

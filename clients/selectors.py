@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import BigIntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Substr
 from django.http import Http404
 from django.utils import timezone
+
+from accounts.capabilities import can_read_documents
 
 from .choices import StaffRole
 from .models import (
     Client,
     Consent,
+    Document,
     Family,
     LegalStatusEntry,
     Provider,
@@ -244,3 +247,57 @@ def consents_of(*, client: Client) -> QuerySet[Consent]:
     Only for a client fetched through `Client.objects.for_user` (the client page's readers see them).
     """
     return Consent.objects.filter(client=client).select_related("staff", "document").order_by("-given_on", "-id")
+
+
+# Documents (casework.md "Documents") --------------------------------------------------------------
+
+# A document valid until this many days from today, or no longer valid, is "expiring" (home pages, reminders).
+DOCUMENT_EXPIRY_DAYS = 30
+# Expiring documents listed on a home page at most, the soonest first.
+EXPIRING_DOCUMENTS_LISTED = 20
+
+
+def _mark_expiry(documents: list[Document], today: date) -> list[Document]:
+    """Give each document `days_left` (None: no validity date; negative: expired) and `expiring` (within
+    DOCUMENT_EXPIRY_DAYS or expired). No query."""
+    for document in documents:
+        days = (document.valid_until - today).days if document.valid_until else None
+        document.days_left = days  # type: ignore[attr-defined]
+        document.expired = days is not None and days < 0  # type: ignore[attr-defined]
+        document.expiring = days is not None and days <= DOCUMENT_EXPIRY_DAYS  # type: ignore[attr-defined]
+    return documents
+
+
+def documents_of_client(*, client: Client, user: User, today: date | None = None) -> list[Document] | None:
+    """The client's documents for the client page, newest first, with their expiry marks (one query); None for a
+    user who may not read them (a coordinator never reaches the page; a mentor only their assigned clients')."""
+    if not can_read_documents(user, client):
+        return None
+    # Index: document_client_kind_idx (client first).
+    documents = list(Document.objects.filter(client=client).select_related("uploaded_by"))
+    return _mark_expiry(documents, today or timezone.localdate())
+
+
+def documents_expiring(*, user: User, today: date, within_days: int = DOCUMENT_EXPIRY_DAYS) -> list[Document]:
+    """The documents of the user's clients that are valid for `within_days` more days at most, or no longer, the
+    soonest first, with the client (one query; the home pages, the morning reminders).
+
+    The user's clients: those assigned to them as social worker or mentor, of the clients they may see
+    (`Client.objects.for_user`: a coordinator none), with an open case. A document counts only while it is the
+    latest of its kind for the client: a residence permit renewed (a later one uploaded, valid longer) no longer
+    reminds anyone.
+    """
+    mine = Q(social_worker__user=user, social_worker__is_active=True) | Q(mentor__user=user, mentor__is_active=True)
+    clients = Client.objects.for_user(user).filter(mine, service_end__isnull=True, anonymised_at__isnull=True)
+    renewed = Document.objects.filter(
+        client_id=OuterRef("client_id"), kind=OuterRef("kind"), valid_until__gt=OuterRef("valid_until")
+    )
+    # Index: document_client_kind_idx, for each of the user's clients (a caseload: tens). Not by the document's
+    # provider: a client handed over keeps the documents uploaded at their former provider.
+    documents = (
+        Document.objects.filter(client__in=clients, valid_until__lte=today + timedelta(days=within_days))
+        .exclude(Exists(renewed))
+        .select_related("client")
+        .order_by("valid_until", "id")
+    )
+    return _mark_expiry(list(documents[:EXPIRING_DOCUMENTS_LISTED]), today)

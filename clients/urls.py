@@ -5,6 +5,7 @@
 """
 
 from audit.middleware import audited_view
+from audit.models import Action
 
 from . import urls_records
 
@@ -14,3 +15,5 @@ urlpatterns = urls_records.urlpatterns
 
 audited_view("clients:detail", "clients.client")
 audited_view("clients:family_detail", "clients.family")
+# Reading a document is reading personal data: each download is audited.
+audited_view("clients:document_download", "clients.document", action=Action.DOWNLOAD)

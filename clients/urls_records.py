@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import consents, records
+from .views import consents, documents, records
 
 urlpatterns = [
     path("", records.client_list, name="list"),
@@ -14,6 +14,10 @@ urlpatterns = [
     path("<int:pk>/merge/", records.merge, name="merge"),
     path("<int:pk>/consents/new/", consents.consent_create, name="consent_create"),
     path("consents/<int:pk>/withdraw/", consents.consent_withdraw, name="consent_withdraw"),
+    # Documents (casework.md "Documents"): kept with the client, read only through the download view.
+    path("<int:pk>/documents/new/", documents.document_upload, name="document_upload"),
+    path("documents/<int:pk>/", documents.document_download, name="document_download"),
+    path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
     path("families/", records.family_list, name="family_list"),
     path("families/new/", records.family_create, name="family_create"),
     path("families/<int:pk>/", records.family_detail, name="family_detail"),

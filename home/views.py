@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from accounts.capabilities import can_read_staff_caseloads, can_report_on_all_providers, works_with_clients
 from accounts.models import Role
 from clients.models import Staff
+from clients.selectors import documents_expiring
 from plans import selectors
 from plans.choices import TaskStatus
 from reporting.selectors import providers_overview
@@ -26,6 +27,7 @@ def _social_worker_home(user, page_number: str | None) -> dict:
         "week_end": selectors.week_end(timezone.localdate()),
         "reviews_due": selectors.reviews_due(user=user, mine_only=True),
         "waiting_referrals": selectors.waiting_referrals(user=user),
+        "expiring_documents": documents_expiring(user=user, today=timezone.localdate()),
     }
 
 
@@ -35,6 +37,7 @@ def _mentor_home(user, page_number: str | None) -> dict:
         "status_choices": TaskStatus.choices,
         "clients": selectors.mentor_clients_page(user=user, number=page_number),
         "waiting_referrals": selectors.waiting_referrals(user=user),
+        "expiring_documents": documents_expiring(user=user, today=timezone.localdate()),
     }
 
 

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, 
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
+from accounts.capabilities import can_read_documents
 from accounts.models import User
 from clients.models import Client, Contract, LegalStatusEntry, ProviderHandover, ResidenceEntry, Staff, by_name
 
@@ -257,6 +258,13 @@ def timeline_for(
     scored = Prefetch("scores", queryset=AssessmentScore.objects.filter(score__isnull=False).order_by("area"))
     assessments = Assessment.objects.filter(client=client).select_related("staff").prefetch_related(scored)
     entries += [TimelineEntry("assessment", a.date, a.created_at, a) for a in latest(assessments, "-date", "-id")]
+    # Documents (issue 20): the kind only, for who may read the client's documents. Index: document_client_kind_idx.
+    if can_read_documents(user, client):
+        documents = client.documents.select_related("uploaded_by")
+        entries += [
+            TimelineEntry("document", d.uploaded_at.astimezone(tz).date(), d.uploaded_at, d)
+            for d in latest(documents, "-uploaded_at", "-id")
+        ]
     statuses = latest(LegalStatusEntry.objects.filter(client=client), "-since")
     entries += [TimelineEntry("legal_status", e.since, None, e) for e in statuses]
     residences = latest(ResidenceEntry.objects.filter(client=client), "-since")

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from audit.models import Action, AuditEntry
 from audit.services import audit_record, unaudited_rows
 from clients.choices import InstitutionKind
+from clients.documents import remove_documents
 from clients.filters import HasNameWord
 from clients.languages import language_name
-from clients.models import Client, Consent, Family, NameWord, name_key
+from clients.models import Client, Consent, Document, Family, NameWord, name_key
 from plans.models import (
     Assessment,
     AssessmentScore,
@@ -279,6 +280,16 @@ def client_data_export(*, client: Client) -> dict[str, Any]:
         ],
         "assessments": [_assessment_row(a) for a in _person_assessments(client)],
         "consents": [_consent_row(c) for c in client.consents.select_related("staff").order_by("given_on", "pk")],
+        # The documents kept with the person (issue 20): what they are, not the files (given on request apart).
+        "documents": [
+            {
+                "kind": document.kind,
+                "kind_label": document.get_kind_display(),
+                "valid_until": document.valid_until,
+                "uploaded_at": document.uploaded_at,
+            }
+            for document in Document.objects.filter(client=client).order_by("uploaded_at", "pk")
+        ],
         "record_history": [
             {"at": at, "action": action, "action_label": str(dict(Action.choices).get(action, action))}
             for at, action in audit.values_list("at", "action")
@@ -337,10 +348,10 @@ def _fully_anonymised(client_ids: QuerySet[Any] | list[int]) -> bool:
 def client_anonymise(*, client: Client, by: User | None, today: datetime.date | None = None) -> Client:
     """Remove what identifies the person, and keep what the reports count, so past reports keep their figures.
 
-    Removed: the names (the record becomes "ANON-<id>"; the search forgets words no other name has), the
-    client reference, the notes and places of
-    the contacts that named them, the free text of their plans (summaries, goals, task titles, progress
-    notes, the change history's values) and the notes of their self-sufficiency assessments. A contact or a
+    Removed: the person's documents (rows and files), the names (the record becomes "ANON-<id>"; the search
+    forgets words no other name has), the client reference, the notes and places of the contacts that named
+    them, the free text of their plans (summaries, goals, task titles, progress notes, the change history's
+    values) and the notes of their self-sufficiency assessments. A contact or a
     plan shared with others (several persons, or a family) is cleared once its last person is anonymised:
     until then it is also a record of someone whose case is still kept.
 
@@ -412,11 +423,18 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
     # The notes of the person's self-sufficiency assessments too; the dates, kinds and scores stay for the figures.
     AssessmentScore.objects.filter(assessment__client_id=client.pk).exclude(note="").update(note="")
 
+    # The person's documents (scans and photos of them and their papers): the rows now, the files once committed.
+    documents_deleted = remove_documents(Document.objects.filter(client_id=client.pk))
+
     audit_record(
         action=Action.UPDATE,
         object_type=Client._meta.label_lower,
         object_id=client.pk,
-        changes={"anonymised": ["client_ref", "first_name", "last_name"], "contacts_cleared": contacts_cleared},
+        changes={
+            "anonymised": ["client_ref", "first_name", "last_name"],
+            "contacts_cleared": contacts_cleared,
+            "documents_deleted": documents_deleted,
+        },
         detail="anonymised",
         actor_id=by.pk if by is not None else None,
         actor_username=by.get_username() if by is not None else None,

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.test import Client as DjangoClient
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -10,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.grace import two_factor_required
 from accounts.models import Role
 from clients.choices import StaffRole
+from clients.models import Document
 
 from .factories import ClientFactory, ProviderFactory, StaffFactory, UserFactory
 
@@ -125,3 +127,17 @@ def unassigned_client(provider):
 def foreign_client(other_provider):
     """Another provider's client."""
     return ClientFactory(provider=other_provider, first_name="Leyla")
+
+
+@pytest.fixture
+def documents_root(tmp_path, settings, monkeypatch):
+    """A test's own DOCUMENTS_ROOT (clients' documents), empty, so what is stored there can be checked.
+
+    The document field's storage is resolved when the model is defined, so the field is given one at the new root.
+    """
+    root = tmp_path / "documents"
+    root.mkdir()
+    settings.DOCUMENTS_ROOT = root
+    storage = FileSystemStorage(location=str(root), base_url=None, directory_permissions_mode=0o700)
+    monkeypatch.setattr(Document._meta.get_field("file"), "storage", storage)
+    return root

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.capabilities import can_manage_consents, records_naming_staff
@@ -20,6 +21,7 @@ from .. import consents, selectors
 from ..choices import ConsentKind, InstitutionKind
 from ..consent_forms import ConsentForm, ConsentWithdrawForm
 from ..models import Client, Consent
+from .documents import LimitedUploadHandler
 
 
 def _next_path(request: HttpRequest) -> str:
@@ -42,10 +44,19 @@ def _initial(request: HttpRequest) -> dict:
     return initial
 
 
+@csrf_exempt  # checked by `_consent_create` once the upload handler is in place
 @login_required
 @require_http_methods(["GET", "POST"])
-@once_per_form_token
 def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    # Before anything reads the body: the signed form's upload is kept in memory up to the documents' limit, counted
+    # beyond it (clients/views/documents.py); the CSRF check reads the form, so it runs after this.
+    request.upload_handlers = [LimitedUploadHandler(request)]
+    return _consent_create(request, pk)
+
+
+@csrf_protect
+@once_per_form_token
+def _consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     client = selectors._get_client_for_user(request.user, pk)
     if not can_manage_consents(request.user, client):
         raise PermissionDenied
@@ -53,6 +64,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     staff = None if choose_staff else request.user.staff
     form = ConsentForm(
         request.POST or kept_work(request) or None,
+        request.FILES or None,
         user=request.user,
         choose_staff=choose_staff,
         initial=_initial(request),
@@ -69,6 +81,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
                 given_on=data["given_on"],
                 how=data["how"],
                 institution_kinds=data["institution_kinds"],
+                upload=data.get("signed_form") or None,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

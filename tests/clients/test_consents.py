@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,9 +13,10 @@ from django.utils import timezone
 
 from accounts import capabilities
 from clients import consents
-from clients.models import Consent
+from clients.models import Consent, Document
 from clients.selectors import consent_valid, without_valid_consent
 from privacy.services import client_anonymise, client_data_export
+from tests.clients.test_documents import pdf_bytes
 from tests.factories import ConsentFactory
 
 pytestmark = pytest.mark.django_db
@@ -330,3 +332,40 @@ def test_anonymisation_keeps_the_consents_facts(social_worker, assigned_client, 
         ["bank"],
         datetime.date(2015, 3, 1),
     )
+
+
+# The signed form ------------------------------------------------------------------------------
+
+
+def test_a_signed_consent_keeps_its_scanned_form_as_a_document(client, social_worker, assigned_client, documents_root):
+    client.force_login(social_worker)
+    url = reverse("clients:consent_create", args=[assigned_client.pk])
+    scan = SimpleUploadedFile("scan.pdf", pdf_bytes(), content_type="application/pdf")
+    response = client.post(url, {**_form_data(timezone.localdate()), "signed_form": scan})
+    assert response.status_code == 302
+    consent = Consent.objects.select_related("document").get()
+    assert consent.document is not None and consent.document.kind == "consent_form"
+    assert consent.document.client == assigned_client and consent.document.content_type == "application/pdf"
+    assert len([p for p in documents_root.rglob("*") if p.is_file()]) == 1
+
+
+def test_a_refused_file_is_told_beside_the_field_and_nothing_is_kept(
+    client, social_worker, assigned_client, documents_root
+):
+    client.force_login(social_worker)
+    url = reverse("clients:consent_create", args=[assigned_client.pk])
+    fake = SimpleUploadedFile("form.pdf", b"MZ\x90\x00 an executable, not a PDF" * 20, content_type="application/pdf")
+    response = client.post(url, {**_form_data(timezone.localdate()), "signed_form": fake})
+    assert response.status_code == 200
+    assert response.context["form"].errors["signed_form"]
+    assert not Consent.objects.exists() and not Document.objects.exists()
+    assert [p for p in documents_root.rglob("*") if p.is_file()] == []
+
+
+def test_a_form_only_for_a_signed_consent(client, social_worker, assigned_client, documents_root):
+    client.force_login(social_worker)
+    url = reverse("clients:consent_create", args=[assigned_client.pk])
+    scan = SimpleUploadedFile("scan.pdf", pdf_bytes(), content_type="application/pdf")
+    response = client.post(url, {**_form_data(timezone.localdate(), how="oral"), "signed_form": scan})
+    assert response.status_code == 200 and "signed_form" in response.context["form"].errors
+    assert not Consent.objects.exists() and not Document.objects.exists()

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 
 from accounts.models import Role
 from clients.choices import StaffRole
+from clients.models import Document
 from plans.models import Assessment, Institution, Referral
 from reporting.models import JobState, ReportJob
 from tests.factories import (
@@ -23,7 +24,7 @@ from tests.factories import (
 
 
 @pytest.fixture
-def world(db, settings, tmp_path):
+def world(db, settings, tmp_path, documents_root):
     """Each kind of record in the three relations, and a user of every role."""
     settings.MEDIA_ROOT = tmp_path
     provider = ProviderFactory(code="LSK")
@@ -69,6 +70,10 @@ def world(db, settings, tmp_path):
         )
         # Issue 20: the client's consent to share with institutions.
         consent = ConsentFactory(client=client)
+        # Issue 20: a document kept with the client (in the test's own DOCUMENTS_ROOT).
+        document = Document(client=client, provider=owner, kind="residence_permit", content_type="application/pdf")
+        document.size = 15
+        document.file.save("policy", ContentFile(b"%PDF-1.7 policy"))
         records[relation] = {
             "client": client,
             "family": family,
@@ -82,5 +87,6 @@ def world(db, settings, tmp_path):
             "institution": institution,
             "assessment": assessment,
             "consent": consent,
+            "document": document,
         }
     return users, records
