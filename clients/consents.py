@@ -85,7 +85,7 @@ def consent_record(
         consent.full_clean()
         consent.save()
     except BaseException:
-        if upload is not None and document is not None:
+        if upload is not None and document is not None and document.file.name:
             document.file.storage.delete(document.file.name)
         raise
     return consent
