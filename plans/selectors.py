@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from accounts.capabilities import can_read_documents
 from accounts.models import User
-from clients.models import Client, Contract, LegalStatusEntry, ProviderHandover, ResidenceEntry, Staff, by_name
+from clients.models import (
+    Client,
+    Consent,
+    Contract,
+    LegalStatusEntry,
+    ProviderHandover,
+    ResidenceEntry,
+    Staff,
+    by_name,
+)
 
 from .choices import ContactForm, PlanStatus
 from .models import (
@@ -135,7 +144,9 @@ def plans_of_client(*, client: Client) -> models.QuerySet[Plan]:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # contact, plan_event, task_note, plan_review, referral, assessment, legal_status, residence, handover
+    # contact, plan_event, task_note, plan_review, referral, assessment, document, consent, legal_status, residence,
+    # handover
+    kind: str
     date: datetime.date
     at: datetime.datetime | None
     obj: Any
@@ -265,6 +276,9 @@ def timeline_for(
             TimelineEntry("document", d.uploaded_at.astimezone(tz).date(), d.uploaded_at, d)
             for d in latest(documents, "-uploaded_at", "-id")
         ]
+    # Consents (issue 20), on the day given, withdrawn ones too. Index: consent_client_kind_idx (client first).
+    consents = Consent.objects.filter(client=client).select_related("staff")
+    entries += [TimelineEntry("consent", c.given_on, c.created_at, c) for c in latest(consents, "-given_on", "-id")]
     statuses = latest(LegalStatusEntry.objects.filter(client=client), "-since")
     entries += [TimelineEntry("legal_status", e.since, None, e) for e in statuses]
     residences = latest(ResidenceEntry.objects.filter(client=client), "-since")

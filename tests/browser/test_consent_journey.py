@@ -9,13 +9,15 @@ then shows both: the consent and the referral.
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from clients.languages import language_name
 from clients.models import Consent
 from plans.models import Referral
 from tests.clients.test_documents import pdf_bytes
-from tests.factories import ClientFactory, ProviderFactory, StaffFactory, UserFactory
+from tests.factories import ClientFactory, ConsentFactory, ProviderFactory, StaffFactory, UserFactory
 
 from .test_journeys import main, open_sign_in, sign_in, success
 
@@ -93,3 +95,38 @@ def test_a_social_worker_records_the_consent_a_referral_needs_and_makes_it(page,
     assert consent.document is not None and consent.document.kind == "consent_form"
     referral = Referral.objects.get()
     assert (referral.client, referral.institution_kind, referral.accompanied) == (amina, "employment", True)
+
+
+def _sideways(tab) -> int:
+    return tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_consents_languages_and_their_forms_fit_a_phone(phone_page, lang, t, step, world):
+    """At 390 px: the client page with its languages and a withdrawn consent, the consent form, the edit form."""
+    amina = world["amina"]
+    amina.languages, amina.latvian_level, amina.interpreter_needed, amina.interpreter_language = (
+        ["ar", "ru"],
+        "A1",
+        True,
+        "ar",
+    )
+    amina.save()
+    ConsentFactory(client=amina, institution_kinds=["employment", "health", "municipal_social"], withdrawn_on=None)
+    ConsentFactory(client=amina, kind="photos", how="oral_with_interpreter", withdrawn_on=timezone.localdate())
+    phone = phone_page
+    open_sign_in(phone, lang, t, step)
+    sign_in(phone, world["ilze"].username, t)
+    phone.goto(f"/clients/{amina.pk}/")
+    arabic = language_name("ar", lang)
+    expect(main(phone).get_by_test_id("client-languages")).to_have_text(f"{arabic}, {language_name('ru', lang)}")
+    expect(main(phone).get_by_test_id("client-interpreter")).to_contain_text(arabic)
+    expect(main(phone).get_by_test_id("consent-withdrawn")).to_be_visible()
+    step(phone, "phone-client-page-consents")
+    assert _sideways(phone) <= 0
+    main(phone).get_by_test_id("consent-create").click()
+    expect(main(phone).locator("h1")).to_have_text(t("Record a consent"))
+    step(phone, "phone-consent-form")
+    assert _sideways(phone) <= 0
+    phone.goto(f"/clients/{amina.pk}/edit/")
+    expect(main(phone).get_by_label(t("Languages spoken"))).to_be_visible()
+    assert _sideways(phone) <= 0

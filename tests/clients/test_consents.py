@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts import capabilities
 from clients import consents
@@ -369,3 +370,13 @@ def test_a_form_only_for_a_signed_consent(client, social_worker, assigned_client
     response = client.post(url, {**_form_data(timezone.localdate(), how="oral"), "signed_form": scan})
     assert response.status_code == 200 and "signed_form" in response.context["form"].errors
     assert not Consent.objects.exists() and not Document.objects.exists()
+
+
+def test_a_consent_is_on_the_clients_timeline_with_its_withdrawal(client, mentor, assigned_client, today):
+    ConsentFactory(client=assigned_client, institution_kinds=["employment"], given_on=today - 9 * DAY)
+    ConsentFactory(client=assigned_client, kind="photos", given_on=today - 8 * DAY, withdrawn_on=today - DAY)
+    client.force_login(mentor)
+    page = client.get(reverse("plans:timeline", args=[assigned_client.pk])).content.decode()
+    assert page.count('data-testid="timeline-consent"') == 2
+    assert "State Employment Agency" in page and "Photos" in page
+    assert f"withdrawn {date_format(today - DAY, 'SHORT_DATE_FORMAT')}" in page
