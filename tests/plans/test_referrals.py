@@ -341,7 +341,8 @@ def test_referrals_waiting_more_than_14_days_are_on_their_makers_home_page(
 def test_a_referral_is_on_the_clients_timeline(client, social_worker, assigned_client, institution, today):
     _refer(social_worker, assigned_client, today, institution=institution, accompanied=True)
     entries = selectors.timeline_for(client=assigned_client, user=social_worker)
-    assert [e.kind for e in entries] == ["referral"]
+    # After the consent it needed (given in 2020, `_consents`).
+    assert [e.kind for e in entries] == ["referral", "consent"]
     client.force_login(social_worker)
     page = client.get(reverse("plans:timeline", args=[assigned_client.pk])).content.decode()
     assert 'data-testid="timeline-referral"' in page and "NVA Rīgas filiāle" in page
