@@ -268,6 +268,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "report-jobs-sweep": {"task": "reporting.tasks.report_jobs_sweep_task", "schedule": 300.0},
     # Expired sessions (with the typed work kept across a timeout) and spent form tokens.
     "short-lived-rows-clear": {"task": "accounts.tasks.short_lived_rows_clear_task", "schedule": 3600.0},
+    # Files of clients' documents left without their row (a rolled-back upload).
+    "document-orphans-remove": {
+        "task": "clients.tasks.document_orphans_remove_task",
+        "schedule": crontab(hour="3", minute="30"),
+    },
 }
 
 LOGGING = {

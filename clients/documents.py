@@ -25,7 +25,8 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pikepdf
@@ -34,6 +35,7 @@ import puremagic
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
@@ -364,3 +366,40 @@ def remove_documents(documents: Any) -> int:
 
         transaction.on_commit(delete_files)
     return count
+
+
+# Files without a row --------------------------------------------------------------------------------------------
+
+# A file this old without its row was left by a transaction that rolled back after the upload (a caller's
+# transaction around `document_upload`) or by a process that stopped between the file and the commit.
+ORPHAN_AGE = timedelta(hours=1)
+_ORPHAN_BATCH = 1000
+
+
+def orphan_files_remove(*, now: datetime | None = None) -> int:
+    """Delete the files under DOCUMENTS_ROOT that no document names and that are older than ORPHAN_AGE (a younger
+    one may be an upload whose row is being written). Run daily (clients.tasks); returns how many were deleted."""
+    storage = Document._meta.get_field("file").storage  # type: ignore[attr-defined]
+    location = getattr(storage, "location", "")  # a FileSystemStorage's folder
+    root = Path(location)
+    if not location or not root.is_dir():
+        return 0
+    cutoff = ((now or timezone.now()) - ORPHAN_AGE).timestamp()
+    old = {
+        path.relative_to(root).as_posix(): path
+        for path in root.rglob("*")
+        if path.is_file() and path.stat().st_mtime < cutoff
+    }
+    names = sorted(old)
+    known: set[str] = set()
+    for start in range(0, len(names), _ORPHAN_BATCH):
+        batch = names[start : start + _ORPHAN_BATCH]
+        known.update(Document.objects.filter(file__in=batch).values_list("file", flat=True))
+    removed = 0
+    for name in names:
+        if name not in known:
+            old[name].unlink(missing_ok=True)
+            removed += 1
+    if removed:
+        logger.warning("Removed %s document files that no document names.", removed)
+    return removed

@@ -66,6 +66,11 @@ OBJECT_TABLE: dict[str, dict[str, set[str]]] = {
     "can_record_referral_outcome": {"own": {"social_worker", "mentor", "manager"}, "other": {"outsider"}},
     # Self-sufficiency assessments (issue 19): recorded by the client's provider's social workers and managers.
     "can_assess": {"own": {"social_worker", "manager"}, "other": {"outsider"}},
+    # Documents (issue 20): the provider's social workers and managers, and the client's own mentor (the "own"
+    # client is assigned to the mentor); removed by social workers and managers; never a coordinator.
+    "can_read_documents": {"own": {"social_worker", "mentor", "manager"}, "other": {"outsider"}},
+    "can_upload_documents": {"own": {"social_worker", "mentor", "manager"}, "other": {"outsider"}},
+    "can_delete_documents": {"own": {"social_worker", "manager"}, "other": {"outsider"}},
 }
 
 # can_report_on(user, provider_id): the provider's, the other provider's, all providers together (None).
@@ -138,6 +143,20 @@ def test_reports_are_read_of_the_own_provider_and_by_the_coordinator_of_all(whos
     provider_id = {"own": provider.pk, "other": other_provider.pk, "all": None}[whose]
     got = {who for who, user in people.items() if capabilities.can_report_on(user, provider_id)}
     assert got == REPORT_ON_TABLE[whose]
+
+
+def test_a_mentor_reads_the_documents_of_their_assigned_clients_only(people, provider, mentor):
+    unassigned = ClientFactory(provider=provider)
+    assert {who for who, user in people.items() if capabilities.can_read_documents(user, unassigned)} == {
+        "social_worker",
+        "manager",
+    }
+    assert not capabilities.can_upload_documents(mentor, unassigned)
+    # A mentor whose staff record is no longer active reads none.
+    assigned = ClientFactory(provider=provider, mentor=mentor.staff)
+    assert capabilities.can_read_documents(mentor, assigned)
+    mentor.staff.is_active = False
+    assert not capabilities.can_read_documents(mentor, assigned)
 
 
 def test_the_provider_records_are_written_by_its_social_workers_and_manager(people, provider):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,8 @@ import pikepdf
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -26,9 +28,12 @@ from clients.documents import (
     DocumentRefused,
     document_delete,
     document_upload,
+    orphan_files_remove,
 )
 from clients.models import Client, Document
 from clients.selectors import documents_expiring
+from clients.tasks import document_orphans_remove_task
+from clients.views.documents import LimitedUploadHandler
 from privacy.services import client_anonymise, client_data_export
 from tests.factories import ClientFactory
 
@@ -397,6 +402,36 @@ def test_a_50_mb_upload_gets_a_clear_message_on_the_page(client, social_worker, 
     assert stored_files(documents_root) == []
 
 
+def test_the_upload_handler_keeps_no_more_than_the_limit_and_counts_the_rest():
+    handler = LimitedUploadHandler()
+    handler.new_file("file", "huge.jpg", "image/jpeg", None)
+    chunk = b"x" * (6 * 1024 * 1024)
+    for start in range(3):
+        assert handler.receive_data_chunk(chunk, start * len(chunk)) is None
+    upload = handler.file_complete(3 * len(chunk))
+
+    assert upload.size == 18 * 1024 * 1024
+    assert len(upload.read()) == DOCUMENT_MAX_BYTES + 1
+    assert upload.name == "huge.jpg"
+
+
+@pytest.mark.django_db
+def test_the_client_page_reads_the_documents_in_a_fixed_number_of_queries(client, social_worker, assigned_client):
+    client.force_login(social_worker)
+    url = reverse("clients:detail", args=[assigned_client.pk])
+    _add(assigned_client, social_worker, valid_until=TODAY)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for kind in ("identity", "medical", "other"):
+        _add(assigned_client, social_worker, kind=kind)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url).content.decode()
+
+    assert page.count('data-testid="document"') == 4
+    assert len(four) == len(one)
+
+
 @pytest.mark.django_db
 def test_no_file_is_asked_for(client, social_worker, assigned_client):
     client.force_login(social_worker)
@@ -561,3 +596,44 @@ def test_anonymisation_deletes_the_documents_and_their_files(
 
     assert not Document.objects.exists()
     assert stored_files(documents_root) == []
+
+
+@pytest.mark.django_db
+def test_files_left_without_a_row_are_removed_once_old(social_worker, assigned_client, documents_root):
+    kept = _add(assigned_client, social_worker)
+    stray = documents_root / "2026" / "0123456789abcdef0123456789abcdef"
+    stray.write_bytes(b"left by a rolled-back upload")
+    fresh = documents_root / "2026" / "fedcba9876543210fedcba9876543210"
+    fresh.write_bytes(b"an upload whose row is being written")
+    two_hours_ago = (timezone.now() - datetime.timedelta(hours=2)).timestamp()
+    kept_path = documents_root / kept.file.name
+    for path in (stray, kept_path):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    assert orphan_files_remove() == 1
+
+    assert sorted(stored_files(documents_root)) == sorted([kept_path, fresh])
+
+
+def test_the_orphan_sweep_is_scheduled_daily(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["document-orphans-remove"]
+    module, _dot, name = entry["task"].rpartition(".")
+    assert module == "clients.tasks" and name == document_orphans_remove_task.__name__
+    assert entry["schedule"].hour == {3} and entry["schedule"].minute == {30}
+
+
+@pytest.mark.django_db
+def test_an_upload_is_on_the_audit_page(client, social_worker, manager, assigned_client):
+    client.force_login(social_worker)
+    client.post(
+        reverse("clients:document_upload", args=[assigned_client.pk]),
+        {"kind": "residence_permit", "file": upload(pdf_bytes())},
+    )
+    document = Document.objects.get()
+
+    entry = AuditEntry.objects.get(action=Action.CREATE, object_type="clients.document", object_id=str(document.pk))
+    assert entry.actor_id == social_worker.pk
+    client.force_login(manager)
+    response = client.get(reverse("audit:list"), {"object_type": "clients.document"})
+    assert response.status_code == 200
+    assert "Document" in response.content.decode()
