@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts import capabilities
+from audit.models import AuditEntry
 from clients import consents
 from clients.models import Consent, Document
 from clients.selectors import consent_valid, without_valid_consent
@@ -380,3 +381,10 @@ def test_a_consent_is_on_the_clients_timeline_with_its_withdrawal(client, mentor
     assert page.count('data-testid="timeline-consent"') == 2
     assert "State Employment Agency" in page and "Photos" in page
     assert f"withdrawn {date_format(today - DAY, 'SHORT_DATE_FORMAT')}" in page
+
+
+def test_recording_and_withdrawing_a_consent_are_audited(social_worker, assigned_client, today):
+    consent = _record(social_worker, assigned_client, today - DAY)
+    consents.consent_withdraw(consent=consent, actor=social_worker, withdrawn_on=today)
+    kinds = list(AuditEntry.objects.filter(object_type="clients.consent").values_list("action", flat=True))
+    assert "create" in kinds and "update" in kinds
