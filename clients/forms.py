@@ -77,7 +77,8 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
     interpreter_needed = forms.NullBooleanField(
         label=_("Interpreter needed"),
         required=False,
-        widget=forms.Select(choices=[("unknown", _("Not known")), ("true", _("Yes")), ("false", _("No"))]),
+        # NullBooleanSelect reads and shows the stored True/False/None as "true"/"false"/"unknown".
+        widget=forms.NullBooleanSelect,
     )
     interpreter_language = forms.ChoiceField(label=_("Interpreter's language"), required=False)
 
@@ -90,6 +91,11 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
             self.fields[field].label_from_instance = _staff_label
         self.fields["family"].queryset = Family.objects.for_user(user)
         languages = language_choices()
+        self.fields["interpreter_needed"].widget.choices = [
+            ("unknown", _("Not known")),
+            ("true", _("Yes")),
+            ("false", _("No")),
+        ]
         self.fields["languages"].choices = languages
         self.fields["interpreter_language"].choices = [("", "—"), *languages]
         self.fields["country"].error_messages["invalid_choice"] = _(

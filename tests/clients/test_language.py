@@ -225,3 +225,22 @@ def test_the_export_holds_the_language_fields_and_anonymisation_keeps_them(provi
     assert person.anonymised_at is not None
     # Not identifying (like the country), and counted: kept.
     assert (person.languages, person.latvian_level, person.interpreter_language) == (["fa", "en"], "A1", "fa")
+
+
+def test_the_edit_form_shows_the_stored_interpreter_need_and_keeps_it(client, social_worker, assigned_client):
+    assigned_client.interpreter_needed, assigned_client.interpreter_language = True, "ar"
+    assigned_client.languages = ["ar"]
+    assigned_client.save()
+    client.force_login(social_worker)
+    url = reverse("clients:edit", args=[assigned_client.pk])
+    page = client.get(url).content.decode()
+    assert '<option value="true" selected>' in page
+    # Saved again as shown, nothing changes.
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, [], "")}
+    data["interpreter_needed"] = form["interpreter_needed"].value()
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assigned_client.refresh_from_db()
+    assert (assigned_client.interpreter_needed, assigned_client.interpreter_language) == (True, "ar")
+    assert assigned_client.languages == ["ar"]
