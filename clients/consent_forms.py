@@ -22,7 +22,12 @@ class ConsentForm(forms.Form):
     """What the person agreed to, on which day, how; for sharing with institutions, which kinds (none: all).
     A manager without a staff record of their own names who recorded it (`choose_staff`)."""
 
-    kind = forms.ChoiceField(label=_("Consent to"), choices=ConsentKind.choices)
+    # Nothing chosen for the user: what the person agreed to is said, not assumed.
+    kind = forms.ChoiceField(
+        label=_("Consent to"),
+        choices=[("", _("— choose —")), *ConsentKind.choices],
+        error_messages={"required": _("Choose what the person agreed to.")},
+    )
     institution_kinds = forms.MultipleChoiceField(
         label=_("Kinds of institution"),
         choices=InstitutionKind.choices,

@@ -388,3 +388,13 @@ def test_recording_and_withdrawing_a_consent_are_audited(social_worker, assigned
     consents.consent_withdraw(consent=consent, actor=social_worker, withdrawn_on=today)
     kinds = list(AuditEntry.objects.filter(object_type="clients.consent").values_list("action", flat=True))
     assert "create" in kinds and "update" in kinds
+
+
+def test_the_form_chooses_nothing_for_the_user(client, social_worker, assigned_client, today):
+    client.force_login(social_worker)
+    url = reverse("clients:consent_create", args=[assigned_client.pk])
+    form = client.get(url).context["form"]
+    assert form["kind"].value() is None and form["how"].value() is None
+    response = client.post(url, {"given_on": today.isoformat()})
+    errors = response.context["form"].errors
+    assert "kind" in errors and "how" in errors and not Consent.objects.exists()
