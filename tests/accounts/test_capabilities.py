@@ -54,6 +54,8 @@ USER_TABLE: dict[str, set[str]] = {
     "can_read_audit": {"manager"},
     "can_manage_staff_accounts": {"manager", "superuser"},
     "can_read_staff_caseloads": {"manager"},
+    # Consents (issue 20): the manager of these tests has no staff record, and names who recorded one.
+    "records_naming_staff": {"manager"},
 }
 
 # Who may, for every capability about a record: of the provider ("own") and of the other provider ("other").
@@ -71,6 +73,8 @@ OBJECT_TABLE: dict[str, dict[str, set[str]]] = {
     "can_read_documents": {"own": {"social_worker", "mentor", "manager"}, "other": {"outsider"}},
     "can_upload_documents": {"own": {"social_worker", "mentor", "manager"}, "other": {"outsider"}},
     "can_delete_documents": {"own": {"social_worker", "manager"}, "other": {"outsider"}},
+    # Consents (issue 20): recorded and withdrawn by the provider's social workers and managers; mentors read them.
+    "can_manage_consents": {"own": {"social_worker", "manager"}, "other": {"outsider"}},
 }
 
 # can_report_on(user, provider_id): the provider's, the other provider's, all providers together (None).
