@@ -248,6 +248,25 @@ def can_correct_group_session(user: AnyUser, session: Any) -> bool:
     return contact.staff.user_id == getattr(user, "pk", None) or _of_provider(user, *_WRITER_ROLES)
 
 
+# Consents ----------------------------------------------------------------------------------------
+
+
+def can_manage_consents(user: AnyUser, client: OfProvider) -> bool:
+    """Consents (casework.md "Consent") of their provider's clients: social workers and managers record and
+    withdraw them, as they write the client's record; mentors read their assigned clients' on the client page (a
+    referral of theirs relies on them), coordinators never see them."""
+    return can_write_client(user, client)
+
+
+def records_naming_staff(user: AnyUser) -> bool:
+    """A user without an active staff record of their provider (a manager without one) names which of their
+    provider's staff recorded a consent; everyone else who records one is its recorder.
+
+    Reads `user.staff` (one query, then cached on the user).
+    """
+    return can_write_clients(user) and not can_log_contact(user)
+
+
 # Reports -----------------------------------------------------------------------------------------
 
 
@@ -334,6 +353,7 @@ OBJECT_CAPABILITIES: dict[str, Callable[[Any, Any], bool]] = {
     "record_referral_outcome": can_record_referral_outcome,
     "assess": can_assess,
     "correct_group_session": can_correct_group_session,
+    "manage_consents": can_manage_consents,
     "read_documents": can_read_documents,
     "upload_documents": can_upload_documents,
     "delete_documents": can_delete_documents,

@@ -23,6 +23,7 @@ AUDITED_MODELS = {
     "clients.residenceentry",
     "clients.providerhandover",
     "clients.document",
+    "clients.consent",
     "plans.contact",
     "plans.plan",
     "plans.goal",

@@ -14,7 +14,8 @@ from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .choices import LegalStatus
+from .choices import LatvianLevel, LegalStatus
+from .languages import language_choices
 from .models import Client, Family, NameWord, name_key
 from .selectors import SHORTEST_FUZZY_WORD, WORD_SIMILARITY, similar_words
 
@@ -196,6 +197,14 @@ class ClientFilter(django_filters.FilterSet):
     case = django_filters.ChoiceFilter(
         label=_("Case"), choices=CASE_CHOICES, method="by_case", empty_label=_("All cases"), initial="active"
     )
+    # Language and interpretation (casework.md): the languages spoken (index client_languages_gin), the level of
+    # Latvian, whether an interpreter is needed.
+    language = django_filters.ChoiceFilter(label=_("Speaks"), choices=[], method="speaks")
+    latvian_level = django_filters.ChoiceFilter(label=_("Level of Latvian"), choices=LatvianLevel.choices)
+    interpreter_needed = django_filters.BooleanFilter(
+        label=_("Interpreter needed"),
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = Client
@@ -214,6 +223,15 @@ class ClientFilter(django_filters.FilterSet):
         self.filters["country"].extra["choices"] = sorted(
             ((code, countries.name(code)) for code in present), key=lambda choice: str(choice[1])
         )
+        # The languages the user's clients speak, named in the user's language.
+        spoken = set(
+            Client.objects.for_user(user)
+            .annotate(code=Func(F("languages"), function="unnest", output_field=CharField()))
+            .values_list("code", flat=True)
+            .distinct()
+            .order_by()
+        )
+        self.filters["language"].extra["choices"] = [(c, n) for c, n in language_choices() if c in spoken]
 
     def search(self, queryset: QuerySet[Client], name: str, value: str) -> QuerySet[Client]:
         return search_clients(queryset, value)
@@ -222,6 +240,10 @@ class ClientFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(social_worker__user=self.user) | Q(mentor__user=self.user))
+
+    def speaks(self, queryset: QuerySet[Client], name: str, value: str) -> QuerySet[Client]:
+        # `languages @> ARRAY[code]`: the GIN index client_languages_gin.
+        return queryset.filter(languages__contains=[value]) if value else queryset
 
     def by_case(self, queryset: QuerySet[Client], name: str, value: str) -> QuerySet[Client]:
         if value == "active":

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.capabilities import can_set_client_ref
 
 from .choices import RECEPTION_CENTRE, DocumentKind, LegalStatus, StaffRole
+from .languages import language_choices
 from .models import Client, Family, Provider, Staff, by_name
 from .selectors import merge_candidates, staff_choices
 
@@ -58,9 +59,28 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
             "service_start",
             "social_worker",
             "mentor",
+            "languages",
+            "latvian_level",
+            "interpreter_needed",
+            "interpreter_language",
         ]
         # The service end is set by closing the case (plans/closure.py), never typed here.
         widgets = {"birth_date": DateInput(), "service_start": DateInput()}
+
+    # Language and interpretation (casework.md): ISO 639-1 languages named in the user's language (clients/languages).
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Choose one or more (Ctrl or a long press for several)."),
+    )
+    interpreter_needed = forms.NullBooleanField(
+        label=_("Interpreter needed"),
+        required=False,
+        # NullBooleanSelect reads and shows the stored True/False/None as "true"/"false"/"unknown".
+        widget=forms.NullBooleanSelect,
+    )
+    interpreter_language = forms.ChoiceField(label=_("Interpreter's language"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +90,14 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
             self.fields[field].queryset = staff_choices(user=user, role=role)
             self.fields[field].label_from_instance = _staff_label
         self.fields["family"].queryset = Family.objects.for_user(user)
+        languages = language_choices()
+        self.fields["interpreter_needed"].widget.choices = [
+            ("unknown", _("Not known")),
+            ("true", _("Yes")),
+            ("false", _("No")),
+        ]
+        self.fields["languages"].choices = languages
+        self.fields["interpreter_language"].choices = [("", "—"), *languages]
         self.fields["country"].error_messages["invalid_choice"] = _(
             "Unknown country: choose a country from the list (ISO 3166 code)."
         )
@@ -110,6 +138,8 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
         start, end = cleaned.get("service_start"), self.instance.service_end
         if start and end and end < start:
             self.add_error("service_start", _("The service cannot start after the case was closed."))
+        if cleaned.get("interpreter_language") and not cleaned.get("interpreter_needed"):
+            self.add_error("interpreter_language", _("Name the interpreter's language only when one is needed."))
         return cleaned
 
 

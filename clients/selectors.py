@@ -17,6 +17,7 @@ from accounts.capabilities import can_read_documents
 from .choices import StaffRole
 from .models import (
     Client,
+    Consent,
     Document,
     Family,
     LegalStatusEntry,
@@ -204,6 +205,48 @@ def intake_defaults(*, user: User, provider: Provider) -> dict[str, Any]:
 def merge_candidates(*, user: User, client: Client) -> QuerySet[Client]:
     """The other records of the same provider that could be merged into `client`."""
     return Client.objects.for_user(user).filter(provider_id=client.provider_id).exclude(pk=client.pk)
+
+
+# Consents (casework.md "Consent") -----------------------------------------------------------------
+
+
+def _valid_consent(kind: str, on: date, institution_kind: str | None = None) -> Q:
+    """THE RULE of a valid consent, for the database (`Consent.valid_on` is the same for one row): of `kind`,
+    given by `on` and not withdrawn by then (a withdrawal stops it from that day); to share with institutions of
+    `institution_kind`, one naming that kind or no kind (all kinds)."""
+    condition = Q(kind=kind, given_on__lte=on) & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+    if institution_kind is not None:
+        condition &= Q(institution_kinds=[]) | Q(institution_kinds__contains=[institution_kind])
+    return condition
+
+
+def consent_valid(client: Client, kind: str, on: date, institution_kind: str | None = None) -> bool:
+    """Did `client` give a consent of `kind` valid on `on` (to share with institutions: of `institution_kind`)?
+
+    The one home of the rule "valid to share with institutions of that kind on that day" (referrals ask it).
+    One query; index consent_client_kind_idx.
+    """
+    return Consent.objects.filter(_valid_consent(kind, on, institution_kind), client=client).exists()
+
+
+def without_valid_consent(
+    clients: list[Client], kind: str, on: date, institution_kind: str | None = None
+) -> list[Client]:
+    """Those of `clients` without a valid consent (`consent_valid`), in their order: one query for a family."""
+    consenting = set(
+        Consent.objects.filter(_valid_consent(kind, on, institution_kind), client__in=[c.pk for c in clients])
+        .order_by()
+        .values_list("client_id", flat=True)
+    )
+    return [client for client in clients if client.pk not in consenting]
+
+
+def consents_of(*, client: Client) -> QuerySet[Consent]:
+    """The client's consents, withdrawn ones too, the latest given first, with who recorded them and the form.
+
+    Only for a client fetched through `Client.objects.for_user` (the client page's readers see them).
+    """
+    return Consent.objects.filter(client=client).select_related("staff", "document").order_by("-given_on", "-id")
 
 
 # Documents (casework.md "Documents") --------------------------------------------------------------

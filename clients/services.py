@@ -45,6 +45,10 @@ CLIENT_FIELDS = (
     "service_start",
     "social_worker",
     "mentor",
+    "languages",
+    "latvian_level",
+    "interpreter_needed",
+    "interpreter_language",
 )
 
 # Blank fields of the kept record that a merge fills from the removed one.
@@ -56,6 +60,9 @@ _MERGE_FILL_FIELDS = (
     "arrival_route",
     "social_worker",
     "mentor",
+    "latvian_level",
+    "interpreter_needed",
+    "interpreter_language",
 )
 
 
@@ -358,6 +365,11 @@ def client_merge(*, keep: Client, remove: Client, by: User) -> Client:
         if getattr(keep, field) in (None, "") and getattr(remove, field) not in (None, ""):
             setattr(keep, field, getattr(remove, field))
             changed.append(field)
+    # The person speaks the languages either record knew.
+    languages = list(dict.fromkeys([*keep.languages, *remove.languages]))
+    if languages != keep.languages:
+        keep.languages = languages
+        changed.append("languages")
     # The case opened when the first of the two records did.
     if remove.service_start and (keep.service_start is None or remove.service_start < keep.service_start):
         keep.service_start = remove.service_start

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import documents, records
+from .views import consents, documents, records
 
 urlpatterns = [
     path("", records.client_list, name="list"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/residence/", records.residence_change, name="residence_change"),
     path("<int:pk>/handover/", records.handover, name="handover"),
     path("<int:pk>/merge/", records.merge, name="merge"),
+    path("<int:pk>/consents/new/", consents.consent_create, name="consent_create"),
+    path("consents/<int:pk>/withdraw/", consents.consent_withdraw, name="consent_withdraw"),
     # Documents (casework.md "Documents"): kept with the client, read only through the download view.
     path("<int:pk>/documents/new/", documents.document_upload, name="document_upload"),
     path("documents/<int:pk>/", documents.document_download, name="document_download"),

@@ -530,6 +530,8 @@ class ReferralImport(CaseworkImport):
         return catalogue[name]
 
     def _referral(self, values: dict[str, Any], provider_id: int, **kwargs: Any) -> Referral:
+        # Not asked for the person's consent to share (plans.referrals.referral_consent_lacking), as a referral
+        # made in the browser is: referrals.csv is the history, made before and elsewhere, and is kept as it was.
         return Referral(
             provider_id=provider_id,
             date=values["date"],

@@ -57,6 +57,8 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         "episodes": selectors.case_episodes(client=client),
         # The "Self-sufficiency" section (templates/plans/includes/self_sufficiency.html), issue 19.
         "self_sufficiency": assessments.self_sufficiency_of(client),
+        # The "Consents" card (templates/clients/_consents.html), issue 20: withdrawn ones too.
+        "consents": client_selectors.consents_of(client=client),
         # The "Documents" card (templates/clients/documents/card.html), issue 20: None for who may not read them.
         "documents": client_selectors.documents_of_client(client=client, user=request.user),
     }

@@ -16,10 +16,11 @@ import datetime
 import random
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
-from clients.choices import ClosureReason
-from clients.models import CaseEpisode, Client, Provider, Staff
+from clients.choices import ClosureReason, ConsentHow, ConsentKind
+from clients.models import CaseEpisode, Client, Consent, Provider, Staff
 
 from .choices import (
     INSTITUTION_KIND_OF_AREA,
@@ -260,6 +261,30 @@ def build_demo_referrals() -> None:
             ref = f"{client.client_ref}-N{number:02d}"
             add(ref, client, maker, days_ago, kind, status, outcome_in, reason, accompanied)
     Referral.objects.bulk_create(new, batch_size=500)
+    build_demo_consents()
+
+
+def build_demo_consents() -> None:
+    """Each referred demo client's consent to share with institutions (every kind), given on their first
+    referral's day and recorded by their social worker: a referral needs it (casework.md "Consent")."""
+    referred = (
+        Client.objects.filter(provider__code__in=CATALOGUE, referrals__isnull=False)
+        .exclude(consents__kind=ConsentKind.SHARE_WITH_INSTITUTIONS)
+        .annotate(first_referral=Min("referrals__date"))
+        .select_related("social_worker")
+        .order_by("pk")
+    )
+    Consent.objects.bulk_create(
+        Consent(
+            client=client,
+            kind=ConsentKind.SHARE_WITH_INSTITUTIONS,
+            given_on=client.first_referral,
+            how=ConsentHow.SIGNED if client.pk % 3 else ConsentHow.ORAL_WITH_INTERPRETER,
+            staff=client.social_worker,
+            created_by=client.social_worker.user if client.social_worker else None,
+        )
+        for client in referred
+    )
 
 
 def build_demo_reviews() -> None:

@@ -60,6 +60,7 @@ class ContactLogForm(forms.Form):
         label=_("Topics"), choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     place = forms.CharField(label=_("Institution or place"), max_length=200, required=False)
+    interpreter = forms.BooleanField(label=_("An interpreter took part"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user: User, client: Client | None = None, family: Family | None = None, **kwargs):

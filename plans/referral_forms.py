@@ -15,7 +15,7 @@ from clients.models import Client, Family, Staff, by_name
 from .choices import INSTITUTION_KIND_OF_AREA, InstitutionKind, ReferralOutcomeReason, ReferralStatus
 from .forms import DateInput
 from .models import Goal, Institution
-from .referrals import goals_serving, referral_consent_missing
+from .referrals import consent_lacking_message, goals_serving, referral_consent_lacking
 
 
 class ReferralForm(forms.Form):
@@ -54,6 +54,8 @@ class ReferralForm(forms.Form):
         self.client = client
         self.family = client.family if client is not None else family
         self.user = user
+        # The persons referred without the consent the referral needs (after validation): the page offers to record it.
+        self.consent_lacking: list[Client] = []
         self.fields["date"].initial = timezone.localdate()
         self.fields["institution"].queryset = Institution.objects.for_user(user).order_by("name")
         goals = Goal.objects.none()
@@ -111,10 +113,11 @@ class ReferralForm(forms.Form):
                 "staff",
                 _("This mentor is not assigned to every person referred: choose their mentor or a social worker."),
             )
-        if kind:
-            for person in self.referred():
-                if (missing := referral_consent_missing(person, kind)) is not None:
-                    self.add_error(None, missing)
+        day = data.get("date")
+        if kind and day:
+            self.consent_lacking = referral_consent_lacking(self.referred(), kind, day)
+            for person in self.consent_lacking:
+                self.add_error(None, consent_lacking_message(person, kind, day))
         return data
 
 

@@ -13,10 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from accounts.capabilities import (
+    can_manage_consents,
     can_manage_institutions,
     can_record_referral_outcome,
     can_refer,
@@ -26,6 +28,7 @@ from accounts.capabilities import (
 from accounts.formtokens import once_per_form_token
 from accounts.models import User
 from accounts.session_timeout import kept_work
+from clients.choices import ConsentKind
 from clients.models import Client, Family, Staff
 from clients.selectors import _get_client_for_user, _get_family_for_user
 
@@ -60,6 +63,32 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+# The referral form's fields a link back to it keeps (`?date=…&institution_kind=…`): from recording a consent.
+KEPT_FIELDS = ("staff", "date", "whole_family", "institution_kind", "institution", "goal", "accompanied")
+
+
+def _kept_fields(request: HttpRequest) -> dict:
+    """The form's fields as a link back to it gave them (an unbound form's initial values)."""
+    return {name: request.GET[name] for name in KEPT_FIELDS if name in request.GET and name != "goal"}
+
+
+def _consent_offers(request: HttpRequest, form: ReferralForm) -> list[tuple[Client, str | None]]:
+    """Each person referred without the consent the referral needs, with the link recording it (for those who may)
+    that comes back to this form with its fields kept; None where the user may not record consents (a mentor)."""
+    if not form.consent_lacking:
+        return []
+    kept = {name: request.POST.getlist(name) for name in KEPT_FIELDS if request.POST.getlist(name)}
+    back = request.path + ("?" + urlencode(kept, doseq=True) if kept else "")
+    offers = []
+    for person in form.consent_lacking:
+        query = {"kind": ConsentKind.SHARE_WITH_INSTITUTIONS, "next": back}
+        if kind := form.cleaned_data.get("institution_kind"):
+            query["institution_kind"] = kind
+        url = reverse("clients:consent_create", args=[person.pk]) + "?" + urlencode(query)
+        offers.append((person, url if can_manage_consents(request.user, person) else None))
+    return offers
+
+
 def _referral_page(request: HttpRequest, *, client: Client | None, family: Family | None) -> HttpResponse:
     staff = _referrer(request.user)
     goal = _goal_from_query(request)
@@ -70,6 +99,7 @@ def _referral_page(request: HttpRequest, *, client: Client | None, family: Famil
         family=family,
         goal=goal,
         choose_staff=staff is None,
+        initial=_kept_fields(request),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -94,7 +124,13 @@ def _referral_page(request: HttpRequest, *, client: Client | None, family: Famil
             if client is not None:
                 return redirect("clients:detail", client.pk)
             return redirect("clients:family_detail", form.family.pk)
-    ctx = {"form": form, "client": client, "family": form.family, "staff": staff}
+    ctx = {
+        "form": form,
+        "client": client,
+        "family": form.family,
+        "staff": staff,
+        "consent_offers": _consent_offers(request, form) if form.is_bound else [],
+    }
     return render(request, "plans/referral_form.html", ctx)
 
 

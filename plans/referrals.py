@@ -10,25 +10,39 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.capabilities import can_manage_institutions
 from accounts.models import User
+from clients.choices import ConsentKind
 from clients.models import Client, Staff
+from clients.selectors import without_valid_consent
 
 from .choices import REFERRAL_STATUSES_WITH_REASON, InstitutionKind, ReferralStatus
 from .models import Goal, Institution, Plan, Referral
 
 
-def referral_consent_missing(client: Client, kind: str) -> str | None:
-    """THE CONSENT SEAM (casework.md "Consent"): why `client` may not be referred to an institution of `kind`.
-
-    A referral passes the person's data to the institution and needs their valid consent to share with
-    institutions of that kind. Consents are not recorded yet (a later issue, "documents and consent"):
-    until then this says nothing is missing (None). Once they exist, it returns the message the form shows
-    (with an offer to record the consent), and `referral_create` refuses the referral.
+def referral_consent_lacking(clients: Iterable[Client], institution_kind: str, on: datetime.date) -> list[Client]:
+    """Those of `clients` who may not be referred to an institution of `institution_kind` on `on` (casework.md
+    "Referrals", "Consent"): a referral passes the person's data to the institution and needs their consent to
+    share with institutions of that kind, valid on the referral's day (`clients.selectors.consent_valid`'s rule,
+    one query for a whole family). `referral_create` refuses them; the form names them, each with an offer to
+    record the consent. (The exchange import of referrals.csv does not ask: it brings in the history, made before.)
     """
-    return None
+    return without_valid_consent(list(clients), ConsentKind.SHARE_WITH_INSTITUTIONS, on, institution_kind)
+
+
+def consent_lacking_message(client: Client, institution_kind: str, on: datetime.date) -> str:
+    """What the form and the service say of a person referred without the consent it needs."""
+    return _(
+        "%(name)s has no valid consent to share data with institutions of the kind “%(kind)s” on %(day)s: "
+        "record the consent first."
+    ) % {
+        "name": client.display_name,
+        "kind": InstitutionKind(institution_kind).label,
+        "day": date_format(on, "SHORT_DATE_FORMAT"),
+    }
 
 
 def goals_serving(client: Client) -> Q:
@@ -69,9 +83,13 @@ def referral_create(
         raise ValidationError({"date": _("A referral cannot be dated in the future.")})
     if institution is not None and institution.provider_id != staff.provider_id:
         raise ValidationError({"institution": _("Choose an institution of your provider's catalogue.")})
-    for client in clients:
-        if (missing := referral_consent_missing(client, institution_kind)) is not None:
-            raise ValidationError(missing)
+    if lacking := referral_consent_lacking(clients, institution_kind, date):
+        raise ValidationError(
+            [
+                ValidationError(consent_lacking_message(client, institution_kind, date), code="consent_missing")
+                for client in lacking
+            ]
+        )
     referrals = []
     for client in clients:
         serves = goal is not None and Goal.objects.filter(goals_serving(client), pk=goal.pk).exists()

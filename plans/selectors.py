@@ -17,6 +17,7 @@ from accounts.models import User
 from clients.models import (
     CaseEpisode,
     Client,
+    Consent,
     Contract,
     LegalStatusEntry,
     ProviderHandover,
@@ -193,8 +194,8 @@ def case_episodes(*, client: Client) -> list[Episode]:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    # contact, plan_event, task_note, plan_review, referral, assessment, group_absence, legal_status, residence,
-    # handover, case_opened, case_closed
+    # contact, plan_event, task_note, plan_review, referral, assessment, group_absence, document, consent,
+    # legal_status, residence, handover, case_opened, case_closed
     kind: str
     date: datetime.date
     at: datetime.datetime | None
@@ -325,6 +326,9 @@ def timeline_for(
             TimelineEntry("document", d.uploaded_at.astimezone(tz).date(), d.uploaded_at, d)
             for d in latest(documents, "-uploaded_at", "-id")
         ]
+    # Consents (issue 20), on the day given, withdrawn ones too. Index: consent_client_kind_idx (client first).
+    consents = Consent.objects.filter(client=client).select_related("staff")
+    entries += [TimelineEntry("consent", c.given_on, c.created_at, c) for c in latest(consents, "-given_on", "-id")]
     statuses = latest(LegalStatusEntry.objects.filter(client=client), "-since")
     entries += [TimelineEntry("legal_status", e.since, None, e) for e in statuses]
     residences = latest(ResidenceEntry.objects.filter(client=client), "-since")

@@ -83,6 +83,7 @@ def contact_log(
     note: str = "",
     family: Family | None = None,
     clients: Iterable[Client] = (),
+    interpreter: bool = False,
 ) -> Contact:
     clients = list(clients)
     if family is None and not clients:
@@ -97,6 +98,7 @@ def contact_log(
         duration_minutes=duration_minutes,
         place=place,
         note=note,
+        interpreter=interpreter,
         created_by=actor,
     )
     contact.full_clean(exclude=["clients"])

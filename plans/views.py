@@ -114,6 +114,7 @@ def _contact_page(request: HttpRequest, *, client: Client | None, family: Family
             note=data["note"],
             family=form.family if data.get("whole_family") else None,
             clients=[] if data.get("whole_family") else data["members"],
+            interpreter=data["interpreter"],
         )
         messages.success(request, _("The contact was logged."))
         if client is not None:

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action, AuditEntry
 from audit.services import audit_record, unaudited_rows
+from clients.choices import InstitutionKind
 from clients.documents import remove_documents
 from clients.filters import HasNameWord
-from clients.models import CaseEpisode, Client, Document, Family, NameWord, name_key
+from clients.languages import language_name
+from clients.models import CaseEpisode, Client, Consent, Document, Family, NameWord, name_key
 from plans.models import (
     Assessment,
     AssessmentScore,
@@ -177,6 +179,23 @@ def _assessment_row(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def _consent_row(consent: Consent) -> dict[str, Any]:
+    labels = dict(InstitutionKind.choices)
+    return {
+        "kind": consent.kind,
+        "kind_label": consent.get_kind_display(),
+        "institution_kinds": [
+            {"code": code, "label": str(labels.get(code, code))} for code in consent.institution_kinds
+        ],
+        "given_on": consent.given_on,
+        "how": consent.how,
+        "how_label": consent.get_how_display(),
+        "recorded_by": str(consent.staff) if consent.staff else "",
+        "withdrawn_on": consent.withdrawn_on,
+        "signed_form": consent.document_id is not None,
+    }
+
+
 def client_data_export(*, client: Client) -> dict[str, Any]:
     """Everything held about one person, for their right of access.
 
@@ -221,6 +240,15 @@ def client_data_export(*, client: Client) -> dict[str, Any]:
             "follow_up_date": client.follow_up_date,
             "social_worker": str(client.social_worker) if client.social_worker else "",
             "mentor": str(client.mentor) if client.mentor else "",
+            # Language and interpretation (casework.md): ISO 639-1 codes, each named in the active language.
+            "languages": [{"code": code, "label": language_name(code)} for code in client.languages],
+            "latvian_level": client.latvian_level,
+            "latvian_level_label": client.get_latvian_level_display() if client.latvian_level else "",
+            "interpreter_needed": client.interpreter_needed,
+            "interpreter_language": client.interpreter_language,
+            "interpreter_language_label": language_name(client.interpreter_language)
+            if client.interpreter_language
+            else "",
             "recorded_at": client.created_at,
             "anonymised_at": client.anonymised_at,
         },
@@ -268,6 +296,7 @@ def client_data_export(*, client: Client) -> dict[str, Any]:
             .order_by("date", "pk")
         ],
         "assessments": [_assessment_row(a) for a in _person_assessments(client)],
+        "consents": [_consent_row(c) for c in client.consents.select_related("staff").order_by("given_on", "pk")],
         # The documents kept with the person (issue 20): what they are, not the files (given on request apart).
         "documents": [
             {
@@ -346,7 +375,11 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
 
     Kept, because the report figures (report-metrics.md) are computed from them: gender, country, arrival
     route, family membership, the legal status and residence histories, hand-overs, and every contact's date,
-    form, duration, topics, staff and links. The birth date is kept whole: ages are counted in completed
+    form, duration, topics, staff and links. Also kept: the languages spoken, the level of Latvian and the
+    interpreter's need and language (casework.md "Language and interpretation"): like the country, they do not
+    name the person, and the service's figures count them; and the consents' facts (what was agreed to, which
+    kinds of institution, when, how, who recorded it, when withdrawn): they hold no free text, and they show
+    what the person's data was shared on. The birth date is kept whole: ages are counted in completed
     years on a report's last day, and any date other than the real one changes some age on some day (and
     with it the age groups and the average ages) of a period that may still be asked for.
 

@@ -138,3 +138,16 @@ class TaskNoteFactory(factory.django.DjangoModelFactory):
 
     task = factory.SubFactory(TaskFactory)
     text = "Called the landlord"
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """By default a consent to share data with institutions of every kind, given long before any referral."""
+
+    class Meta:
+        model = "clients.Consent"
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "share_with_institutions"
+    institution_kinds = factory.LazyFunction(list)
+    given_on = datetime.date(2020, 1, 1)
+    how = "signed"

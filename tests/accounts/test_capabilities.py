@@ -60,6 +60,8 @@ USER_TABLE: dict[str, set[str]] = {
     # those who work with clients, never a coordinator (an attendance list names persons).
     "can_record_group_sessions": {"social_worker", "mentor", "outsider"},
     "can_read_group_sessions": {"social_worker", "mentor", "manager", "outsider"},
+    # Consents (issue 20): the manager of these tests has no staff record, and names who recorded one.
+    "records_naming_staff": {"manager"},
 }
 
 # Who may, for every capability about a record: of the provider ("own") and of the other provider ("other").
@@ -79,6 +81,8 @@ OBJECT_TABLE: dict[str, dict[str, set[str]]] = {
     "can_read_documents": {"own": {"social_worker", "mentor", "manager"}, "other": {"outsider"}},
     "can_upload_documents": {"own": {"social_worker", "mentor", "manager"}, "other": {"outsider"}},
     "can_delete_documents": {"own": {"social_worker", "manager"}, "other": {"outsider"}},
+    # Consents (issue 20): recorded and withdrawn by the provider's social workers and managers; mentors read them.
+    "can_manage_consents": {"own": {"social_worker", "manager"}, "other": {"outsider"}},
 }
 
 # can_report_on(user, provider_id): the provider's, the other provider's, all providers together (None).

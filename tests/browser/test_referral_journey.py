@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from plans.models import Referral
-from tests.factories import ClientFactory, ProviderFactory
+from tests.factories import ClientFactory, ConsentFactory, ProviderFactory
 
 from .test_journeys import main, open_sign_in, sign_in, staff_user, success
 
@@ -41,6 +41,8 @@ def world(db):
     amina = ClientFactory(
         first_name="Amina", last_name="Haddad", provider=lsk, social_worker=ilze.staff, mentor=dace.staff
     )
+    # A referral needs the person's consent to share with institutions (tests/browser/test_consent_journey.py).
+    ConsentFactory(client=amina, institution_kinds=["employment"])
     return {"ilze": ilze, "dace": dace, "amina": amina}
 
 

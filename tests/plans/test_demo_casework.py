@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from clients.models import CaseEpisode, Client
+from clients.selectors import consent_valid
 from plans import selectors
 from plans.choices import GoalStatus, ReferralStatus
 from plans.models import Assessment, AssessmentScore, Goal, GoalReview, Institution, PlanReview, Referral
@@ -52,6 +53,9 @@ def test_a_second_run_changes_nothing_and_referrals_show_every_outcome_at_named_
     assert set(Referral.objects.values_list("status", flat=True)) == set(ReferralStatus.values)
     assert Referral.objects.values("institution_kind").distinct().count() >= 8
     assert Referral.objects.filter(status="refused").exclude(outcome_reason="").exists()
+    # Every demo referral had the person's consent to share with institutions of its kind on its day.
+    for referral in Referral.objects.select_related("client"):
+        assert consent_valid(referral.client, "share_with_institutions", referral.date, referral.institution_kind)
 
 
 def test_the_demo_accounts_home_pages_have_waiting_referrals_and_reviews_due(demo):

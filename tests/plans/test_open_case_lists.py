@@ -11,7 +11,7 @@ from django.urls import reverse
 from clients.models import Client
 from plans import closure, referrals, selectors
 from plans.services import plan_activate
-from tests.factories import ClientFactory, GoalFactory, PlanFactory, TaskFactory
+from tests.factories import ClientFactory, ConsentFactory, GoalFactory, PlanFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,7 @@ def test_a_family_plan_stays_in_the_lists_while_a_member_is_open(social_worker, 
 
 
 def test_a_closed_cases_referrals_wait_no_more_on_the_home_page(social_worker, assigned_client, today):
+    ConsentFactory(client=assigned_client)  # a referral needs the consent to share (issue 20)
     referral = referrals.referral_create(
         staff=social_worker.staff,
         actor=social_worker,

@@ -14,7 +14,7 @@ from accounts import capabilities, session_timeout
 from audit.models import AuditEntry
 from plans import referrals, selectors
 from plans.models import Institution, Referral
-from tests.factories import ClientFactory, GoalFactory, PlanFactory, StaffFactory
+from tests.factories import ClientFactory, ConsentFactory, GoalFactory, PlanFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,22 @@ def _refer(user, person, day, **kwargs):
     return referrals.referral_create(
         staff=user.staff, actor=user, clients=[person], date=day, institution_kind="employment", **kwargs
     )[0]
+
+
+@pytest.fixture(autouse=True)
+def _consents(assigned_client, unassigned_client):
+    """A referral needs the person's consent to share with institutions (tests/plans/test_referral_consent.py):
+    these clients gave it, for every kind of institution."""
+    ConsentFactory(client=assigned_client)
+    ConsentFactory(client=unassigned_client)
+
+
+@pytest.fixture
+def family(family):
+    """The family's members gave their consent too."""
+    for member in family.members.all():
+        ConsentFactory(client=member)
+    return family
 
 
 @pytest.fixture
@@ -162,10 +178,6 @@ def test_only_managers_keep_the_catalogue(social_worker, manager, institution):
         referrals.institution_create(actor=social_worker, name="X", kind="bank")
     referrals.institution_update(institution=institution, actor=manager, name="NVA", kind="employment")
     assert Institution.objects.get().name == "NVA"
-
-
-def test_the_consent_seam_says_nothing_is_missing_until_consents_exist(assigned_client):
-    assert referrals.referral_consent_missing(assigned_client, "employment") is None
 
 
 # Capabilities -----------------------------------------------------------------------------------
@@ -329,8 +341,8 @@ def test_referrals_waiting_more_than_14_days_are_on_their_makers_home_page(
 def test_a_referral_is_on_the_clients_timeline(client, social_worker, assigned_client, institution, today):
     _refer(social_worker, assigned_client, today, institution=institution, accompanied=True)
     entries = selectors.timeline_for(client=assigned_client, user=social_worker)
-    # Newest first: the referral, then the case's opening (service start).
-    assert [e.kind for e in entries] == ["referral", "case_opened"]
+    # Newest first: the referral, the case's opening, the consent it needed (given in 2020, `_consents`).
+    assert [e.kind for e in entries] == ["referral", "case_opened", "consent"]
     client.force_login(social_worker)
     page = client.get(reverse("plans:timeline", args=[assigned_client.pk])).content.decode()
     assert 'data-testid="timeline-referral"' in page and "NVA Rīgas filiāle" in page
@@ -364,6 +376,7 @@ def test_the_home_page_takes_the_same_queries_for_3_and_20_waiting_referrals(
 
     def build(n):
         person = ClientFactory(provider=provider, social_worker=social_worker.staff, mentor=mentor.staff)
+        ConsentFactory(client=person)
         _refer(social_worker, person, today - (20 + n) * DAY)
 
     for n in range(3):

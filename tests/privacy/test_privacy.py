@@ -27,6 +27,7 @@ from privacy.services import (
     clients_due_for_anonymisation,
 )
 from reporting.figures import figures_for
+from tests.factories import ConsentFactory
 from tests.reporting.sample import SAMPLE_DATA, expected_reports
 
 from ..factories import (
@@ -129,6 +130,8 @@ def test_the_export_holds_the_goals_outcomes_the_plan_reviews_and_the_referrals(
         note="Amina is settling in",
         goals={goal.pk: (GoalStatus.ACHIEVED, "The lease is signed")},
     )
+    # A referral needs the person's consent to share with institutions of its kind.
+    ConsentFactory(client=person, institution_kinds=[InstitutionKind.EMPLOYMENT])
     referral_create(
         staff=social_worker.staff,
         actor=social_worker,

@@ -17,6 +17,7 @@ from reminders.services import calendar_address_make
 from reporting.models import JobState, ReportJob
 from tests.factories import (
     ClientFactory,
+    ConsentFactory,
     FamilyFactory,
     GoalFactory,
     PlanFactory,
@@ -97,6 +98,8 @@ def world(db, settings, tmp_path, documents_root):
             attendance={client: True},
             actor=users["social_worker"],
         )
+        # Issue 20: the client's consent to share with institutions.
+        consent = ConsentFactory(client=client)
         # Issue 20: a document kept with the client (in the test's own DOCUMENTS_ROOT).
         document = Document(client=client, provider=owner, kind="residence_permit", content_type="application/pdf")
         document.size = 15
@@ -116,6 +119,7 @@ def world(db, settings, tmp_path, documents_root):
             "group_session": session,
             # Issue 20: a staff member's calendar address (its key): the mentor's, another mentor's, a foreign one's.
             "calendar": CalendarKey(calendar_address_make(user=calendar_owner)),
+            "consent": consent,
             "document": document,
         }
     return users, records

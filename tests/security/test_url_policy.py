@@ -22,7 +22,7 @@ METHODS_OTHER_RECORDS = ("GET", "POST", "HEAD", "OPTIONS")
 @dataclass(frozen=True)
 class Rule:
     # The record the URL's argument names: client, family, plan, goal, task, job, staff, referral, institution,
-    # assessment, group_session, calendar, document or none.
+    # assessment, group_session, calendar, consent, document or none.
     kind: str
     methods: frozenset[str]
     allowed: dict[str, str] = field(default_factory=dict)  # role -> relations it may use ("X" for none)
@@ -73,6 +73,9 @@ POLICY: dict[str, Rule] = {
     "clients:residence_change": rule("client", "GET POST", **WRITERS),
     "clients:handover": rule("client", "GET POST", manager="AS"),
     "clients:merge": rule("client", "GET POST", manager="AS"),
+    # Consents (issue 20): recorded and withdrawn by social workers and managers; mentors read them on the client page.
+    "clients:consent_create": rule("client", "GET POST", **WRITERS),
+    "clients:consent_withdraw": rule("consent", "POST", **WRITERS),
     # Documents (issue 20): read and added by the client's social workers and managers and by its own mentor (who
     # photographs a permit on a visit); removed by social workers and managers (the first POST asks to confirm);
     # never a coordinator.
