@@ -326,3 +326,70 @@ def test_the_marks_are_the_spec_s_text_in_the_json():
     assert safe["gender"]["female"] == "<5" and type(safe["gender"]["female"]) is Suppressed
     assert '"female": "<5"' in json.dumps(safe)
     assert list(safe)[-1] == "suppressed"
+
+
+def test_the_person_counts_of_results_are_hidden_and_referral_and_goal_counts_shown_as_they_are():
+    persons = [("female", "adults", "refugee", "outside", "independent", "SY")] * 9
+    base = results()
+    referrals = base["referrals"] | {
+        "total": 3,
+        "persons": 2,
+        "accompanied": 1,
+        "by_kind": base["referrals"]["by_kind"] | {"health": 2, "bank": 1},
+        "outcomes": base["referrals"]["outcomes"] | {"made": 2, "completed": 1},
+        "success_rate": 100,
+    }
+    goals = base["goals"] | {"set": base["goals"]["set"] | {"housing": 1, "total": 1}}
+    by_area = base["self_sufficiency"]["by_area"] | {
+        # 7 compared: 6 improved, 1 worse (small), 0 same — the worse can't be read back from the 7 and the 6.
+        "housing": {"persons": 7, "improved": 6, "same": 0, "worse": 1, "mean_change": 0.7},
+        # 3 compared: every count small, and their mean change too.
+        "health": {"persons": 3, "improved": 3, "same": 0, "worse": 0, "mean_change": 1.3},
+        "employment": {"persons": 9, "improved": 5, "same": 4, "worse": 0, "mean_change": 0.6},
+    }
+    closures = {
+        "total": 6,
+        "by_reason": base["closures"]["by_reason"] | {"left_latvia": 5, "deceased": 1},
+        "reopened": 2,
+    }
+    original = report(
+        persons,
+        results_json=results(
+            referrals=referrals,
+            goals=goals,
+            self_sufficiency={"persons_assessed_twice": 9, "by_area": by_area, "improved_in_any_area": 4},
+            closures=closures,
+        ),
+    )
+
+    safe = suppress_json(original)["results"]
+
+    # Referrals and goals are not persons: as they are, but for the persons referred.
+    assert safe["referrals"] == referrals | {"persons": SMALL}
+    assert safe["goals"] == goals
+    ss = safe["self_sufficiency"]
+    assert (ss["persons_assessed_twice"], ss["improved_in_any_area"]) == (9, SMALL)
+    housing = ss["by_area"]["housing"]
+    assert housing["persons"] == 7 and housing["worse"] == SMALL
+    assert (housing["improved"], housing["same"]) == (HIDDEN, 0)  # else 7 - 6 - 0 gives the worse away
+    assert ss["by_area"]["health"] == {
+        "persons": SMALL,
+        "improved": SMALL,
+        "same": 0,
+        "worse": 0,
+        "mean_change": HIDDEN,
+    }
+    # 4 the same, hidden: the 5 improved with it, or 9 - 5 - 0 would tell the 4.
+    assert ss["by_area"]["employment"] == {
+        "persons": 9,
+        "improved": HIDDEN,
+        "same": SMALL,
+        "worse": 0,
+        "mean_change": 0.6,
+    }
+    # A case episode is one person's: closures by reason hidden like any table, the reopened like any count.
+    assert safe["closures"]["total"] == 6
+    assert safe["closures"]["by_reason"]["deceased"] == SMALL
+    assert safe["closures"]["by_reason"]["left_latvia"] == HIDDEN
+    assert safe["closures"]["reopened"] == SMALL
+    assert json.loads(json.dumps(safe))["self_sufficiency"]["by_area"]["health"]["mean_change"] == "x"
