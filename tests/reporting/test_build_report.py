@@ -182,7 +182,7 @@ def test_the_xlsx_is_made_in_latvian_too(sample_data):
     run(*YEAR, "--format", "xlsx", "--language", "lv", stdout=out)
 
     sheets = load_workbook(io.BytesIO(out.getvalue())).worksheets
-    assert len(sheets) == 6
+    assert len(sheets) == 7  # the results' sheet last
     assert sheets[0].title == "Kopsavilkums"
 
 
