@@ -61,7 +61,7 @@ def _contacts(
     first, *rest = staff_ids
     delivered = Staff.objects.filter(pk__in=first.union(*rest) if rest else first).order_by()
     staff = _counts(delivered.values("role").annotate(n=Count("pk")), "role")
-    # Index: contact_provider_date_idx / contact_date_idx.
+    # Index: contact_interpreter_idx (provider, date) WHERE interpreter (reporting migration 0008).
     interpreter = Contact.objects.filter(_in_report("", period.start, period.end, provider), interpreter=True).count()
     forms_rows = [{"form": form, **total} for form, total in forms.items()]
     return forms_rows, dict(sorted(topics.items())), staff, interpreter
