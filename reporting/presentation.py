@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries as country_names
 
-from clients.choices import ArrivalRoute, LegalStatus
-from plans.choices import ContactForm, Topic
+from clients.choices import ArrivalRoute, ClosureReason, InstitutionKind, LegalStatus
+from plans.choices import ContactForm, GoalArea, GoalStatus, ReferralStatus, Topic
 
 from . import charts
 from .figures import ContractTarget
@@ -67,6 +67,7 @@ class Report:
     headline: list[Row] = field(default_factory=list)
     portrait: list[Table] = field(default_factory=list)
     work: list[Table] = field(default_factory=list)
+    results: list[Table] = field(default_factory=list)
 
 
 def percent(value: Value, total: int | None) -> int | None:
@@ -282,10 +283,105 @@ def build_report(figures: ShownFigures, *, with_charts: bool = False) -> Report:
         note=_("A contact with two topics counts under both."),
     )
     report.work = [staff_table, contacts_total, by_form, by_topic]
+    report.results = results_tables(figures)
 
     if with_charts:
         _add_charts(report, figures)
     return report
+
+
+def _value(value: Value | None) -> Value:
+    """A figure as shown: NONE for one that cannot be given (a rate or mean over nobody)."""
+    return NONE if value is None else value
+
+
+def results_tables(figures: ShownFigures) -> list[Table]:
+    """`results` of report-figures/2 as tables: referrals, goals, self-sufficiency and case closures (shared by the
+    page and the XLSX). A table with `cells` rows has one column a header."""
+    results = figures.results
+    referrals, goals, ss, closures = results.referrals, results.goals, results.self_sufficiency, results.closures
+    kinds, statuses = dict(InstitutionKind.choices), dict(ReferralStatus.choices)
+    areas, reasons = dict(GoalArea.choices), dict(ClosureReason.choices)
+    referral_table = Table(
+        key="results_referrals",
+        title=_("Referrals"),
+        rows=[
+            Row(_("Referrals in all"), referrals.total),
+            Row(_("Persons referred"), referrals.persons),
+            Row(_("Accompanied referrals"), referrals.accompanied),
+            Row(_("Success rate, %"), _value(referrals.success_rate)),
+        ],
+        headers=(_("Number"),),
+        note=_(
+            "The referrals dated in the period. The success rate is the completed referrals of those completed, "
+            "not successful or refused by the period's last day."
+        ),
+    )
+    by_kind = Table(
+        key="results_referrals_by_kind",
+        title=_("Referrals by kind of institution"),
+        rows=[Row(str(kinds.get(code, code)), n) for code, n in referrals.by_kind.items()],
+        headers=(_("Referrals"),),
+    )
+    outcomes = Table(
+        key="results_referral_outcomes",
+        title=_("Referral outcomes on the period's last day"),
+        rows=[Row(str(statuses.get(code, code)), n) for code, n in referrals.outcomes.items()],
+        headers=(_("Referrals"),),
+    )
+    goal_columns = (
+        (_("Set"), goals.set),
+        (str(GoalStatus.ACHIEVED.label), goals.achieved),
+        (str(GoalStatus.PARTLY_ACHIEVED.label), goals.partly_achieved),
+        (str(GoalStatus.NOT_ACHIEVED.label), goals.not_achieved),
+        (str(GoalStatus.DROPPED.label), goals.dropped),
+        (_("Open at the end"), goals.open_at_end),
+    )
+    goal_table = Table(
+        key="results_goals",
+        title=_("Goals by area"),
+        rows=[
+            Row(
+                str(areas[code]) if code in areas else _("In all"),
+                cells=tuple(column[code] for _title, column in goal_columns),
+            )
+            for code in goals.set
+        ],
+        headers=tuple(title for title, _column in goal_columns),
+        note=_(
+            "Goals of the plans whose social worker belongs to the provider: set in the period, closed in it by "
+            "their outcome, and open on its last day."
+        ),
+    )
+    self_sufficiency = Table(
+        key="results_self_sufficiency",
+        title=_("Self-sufficiency by area"),
+        rows=[
+            Row(
+                str(areas.get(code, code)),
+                cells=(change.persons, change.improved, change.same, change.worse, _value(change.mean_change)),
+            )
+            for code, change in ss.by_area.items()
+        ],
+        headers=(_("Persons"), _("Improved"), _("Same"), _("Worse"), _("Mean change")),
+        note=_(
+            "Persons served assessed at least twice by the period's last day: %(twice)s; improved in at least one "
+            "area: %(improved)s. Each area compares a person's earliest and latest scores of it."
+        )
+        % {"twice": ss.persons_assessed_twice, "improved": ss.improved_in_any_area},
+    )
+    closure_table = Table(
+        key="results_closures",
+        title=_("Case closures"),
+        rows=[
+            *(Row(str(reasons.get(code, code)), n) for code, n in closures.by_reason.items()),
+            Row(_("Closures in all"), closures.total),
+            Row(_("Cases reopened"), closures.reopened),
+        ],
+        headers=(_("Cases"),),
+        note=_("Case episodes ended in the period, by reason; reopened: episodes begun in it after an earlier one."),
+    )
+    return [referral_table, by_kind, outcomes, goal_table, self_sufficiency, closure_table]
 
 
 def _add_charts(report: Report, figures: ShownFigures) -> None:

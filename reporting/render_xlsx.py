@@ -28,6 +28,7 @@ from .presentation import (
     percent,
     period_label,
     residence_labels,
+    results_tables,
 )
 from .suppression import Count, SafeFigures, ShownFigures
 
@@ -178,6 +179,14 @@ def _workbook(figures: ShownFigures) -> Workbook:
     work.table(_("Contacts by topic"), (_("Contacts"),), [(topics.get(k, k), n) for k, n in contacts.by_topic.items()])
     work.write([_("A contact with two topics counts under both.")])
     work.finish()
+
+    results = _Writer(workbook, _("Results of the work"))
+    for table in results_tables(figures):
+        results.table(table.title, table.headers, [(row.label, *(row.cells or (row.value,))) for row in table.rows])
+        if table.note:  # below the table's blank row: not one of its rows
+            results.write([table.note])
+            results.row += 1
+    results.finish()
     return workbook
 
 

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from clients.models import Client
 from plans.models import Assessment, Goal, Plan, PlanReview, Referral
-from tests.factories import ClientFactory, GoalFactory, PlanFactory, ProviderFactory
+from tests.factories import ClientFactory, ConsentFactory, GoalFactory, PlanFactory, ProviderFactory
 
 from .test_journeys import main, open_sign_in, sign_in, staff_user, success
 from .test_referral_journey import record_outcome_on_the_client_page
@@ -41,6 +41,7 @@ def world(db):
         mentor=dace.staff,
         service_start=today - 200 * DAY,
     )
+    ConsentFactory(client=amina)  # to share her data with institutions: a referral needs it (issue 20)
     plan = PlanFactory(
         client=amina, start_date=today - 90 * DAY, review_date=today + 3 * DAY, status="active", drafted_by=ilze
     )

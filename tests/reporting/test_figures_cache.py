@@ -8,12 +8,20 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from clients.models import Client, LegalStatusEntry
-from plans.models import Contact, ContactTopic
+from clients.models import CaseEpisode, Client, LegalStatusEntry
+from plans.models import Assessment, AssessmentScore, Contact, ContactTopic, Goal, Referral
 from reporting.figures import figures_for
 from reporting.figures_cache import KEEP_CHANGES, cached_figures_for, figures_cache_prune
 from reporting.models import CachedFigures, FiguresChange
-from tests.factories import ClientFactory, ContactFactory, FamilyFactory, ProviderFactory, StaffFactory
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    FamilyFactory,
+    GoalFactory,
+    PlanFactory,
+    ProviderFactory,
+    StaffFactory,
+)
 
 D = datetime.date
 Q1 = (D(2026, 1, 1), D(2026, 3, 31))
@@ -195,3 +203,65 @@ def test_a_writer_still_running_when_figures_are_computed_is_noticed_after_it_co
     result, hit = served_from_cache(provider)
     assert not hit
     assert result.unique_persons == 1
+
+
+# --- report-figures/2's results: referrals, goals, assessments and case episodes are watched too ----------------
+
+
+def test_a_referral_or_its_outcome_in_the_period_is_counted_at_once(lsk, worker, served):
+    cached(lsk)
+    referral = Referral.objects.create(staff=worker, client=served, date=D(2026, 3, 2), institution_kind="health")
+
+    result, hit = served_from_cache(lsk)
+    assert not hit and result.results.referrals.total == 1
+
+    Referral.objects.filter(pk=referral.pk).update(status="completed", outcome_date=D(2026, 3, 3))
+    result, hit = served_from_cache(lsk)
+    assert not hit and result.results.referrals.outcomes["completed"] == 1
+
+
+def test_a_referral_after_the_period_leaves_its_figures_cached(lsk, worker, served):
+    cached(lsk)
+    Referral.objects.create(staff=worker, client=served, date=D(2026, 4, 2), institution_kind="health")
+
+    assert served_from_cache(lsk)[1]
+
+
+def test_goals_assessments_and_episodes_are_noticed(lsk, worker, served):
+    cached()
+    goal = GoalFactory(plan=PlanFactory(client=served, social_worker=worker))  # created today, after the period
+    assert served_from_cache()[1]
+    Goal.objects.filter(pk=goal.pk).update(created_at=datetime.datetime(2026, 2, 1, 12, tzinfo=datetime.UTC))
+    result, hit = served_from_cache()
+    assert not hit and result.results.goals.open_at_end["total"] == 1
+
+    for ref, day, score in (("A", D(2026, 1, 5), 2), ("B", D(2026, 2, 5), 4)):
+        made = Assessment.objects.create(assessment_ref=ref, date=day, staff=worker, client=served, kind="review")
+        served_from_cache()
+        AssessmentScore.objects.create(assessment=made, area="housing", score=score)
+    result, hit = served_from_cache()
+    assert not hit and result.results.self_sufficiency.by_area["housing"].improved == 1
+
+    Client.objects.filter(pk=served.pk).update(service_end=D(2026, 3, 1), closure_reason="left_latvia")
+    result, hit = served_from_cache()
+    assert not hit and result.results.closures.by_reason["left_latvia"] == 1
+
+    CaseEpisode.objects.create(
+        client=served, provider=lsk, service_start=D(2025, 1, 1), service_end=D(2025, 2, 1), closure_reason="other"
+    )
+    result, hit = served_from_cache()
+    assert not hit and result.results.closures.reopened == 1  # the current episode began in Q1 (2026-01-10)
+
+
+def test_an_entry_of_an_earlier_schema_is_computed_again(lsk, served):
+    first = cached(lsk)
+    entry = CachedFigures.objects.get()
+    old = first.as_json()
+    del old["results"]
+    entry.figures = json.dumps(old | {"schema": "report-figures/1"})
+    entry.save()
+
+    again, hit = served_from_cache(lsk)
+
+    assert not hit
+    assert again.as_json() == first.as_json()

@@ -11,8 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from clients.choices import InstitutionKind
+from clients.models import Client
+from plans.models import Referral
 from reporting import services
+from reporting.figures import figures_for
 from reporting.models import FailureReason, JobState, ReportJob, ReportNarrative
+from reporting.presentation import results_tables
 from reporting.selectors import report_job_list
 
 from .report_world import MARCH, build_world
@@ -430,3 +435,29 @@ def test_a_fourth_pdf_in_flight_is_refused_with_a_message_on_the_report_page(
     assert response.redirect_chain[-1][0].startswith(reverse("reporting:index") + "?")
     assert "month=2026-04" in response.redirect_chain[-1][0]
     assert "You already have 3 reports being made." in response.content.decode()
+
+
+def test_the_page_shows_the_results_of_the_work_in_both_languages(client, request, world, social_worker):
+    staff = social_worker.staff
+    amina = Client.objects.get(first_name="Amina")
+    Referral.objects.create(
+        staff=staff,
+        client=amina,
+        date=datetime.date(2026, 3, 3),
+        institution_kind="bank",
+        status="completed",
+        outcome_date=datetime.date(2026, 3, 4),
+    )
+    sign_in(client, request, "manager")
+
+    response = client.get(reverse("reporting:index"), MARCH)
+
+    body = response.content.decode()
+    tables = {table.key: table for table in response.context["report"].results}
+    assert [row.value for row in tables["results_referrals"].rows] == [1, 1, 0, 100]
+    assert "Results of the work" in body and 'id="table-results_goals"' in body
+    assert "Bank" in body.split('id="table-results_referrals_by_kind"')[1]
+    with translation.override("lv"):  # the page's tables in the user's language (the PDF's and XLSX's too)
+        latvian = results_tables(figures_for(start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31)))
+        assert latvian[0].title == "Nosūtījumi"
+        assert str(InstitutionKind.BANK.label) == "Banka" in [row.label for row in latvian[1].rows]

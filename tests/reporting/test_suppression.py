@@ -15,6 +15,13 @@ from reporting.figures import (
     RESIDENCES,
     ReportFigures,
 )
+from reporting.figures.types import (
+    CLOSURE_REASONS,
+    GOAL_AREAS,
+    GOAL_COUNTS,
+    INSTITUTION_KINDS,
+    REFERRAL_OUTCOMES,
+)
 from reporting.render_json import report_json
 from reporting.suppression import (
     HIDDEN,
@@ -30,13 +37,38 @@ from reporting.suppression import (
 COUNTRIES = ("SY", "AF", "IQ", "UA", "unknown")
 
 
-def report(persons, months=None, contacts=None):
+def results(**parts):
+    """`results` of a report's JSON: nothing recorded, but for the `parts` given."""
+    areas = dict.fromkeys(GOAL_AREAS, 0)
+    empty = {
+        "referrals": {
+            "total": 0,
+            "persons": 0,
+            "accompanied": 0,
+            "by_kind": dict.fromkeys(INSTITUTION_KINDS, 0),
+            "outcomes": dict.fromkeys(REFERRAL_OUTCOMES, 0),
+            "success_rate": None,
+        },
+        "goals": {name: {**areas, "total": 0} for name in GOAL_COUNTS},
+        "self_sufficiency": {
+            "persons_assessed_twice": 0,
+            "by_area": {
+                area: {"persons": 0, "improved": 0, "same": 0, "worse": 0, "mean_change": None} for area in GOAL_AREAS
+            },
+            "improved_in_any_area": 0,
+        },
+        "closures": {"total": 0, "by_reason": dict.fromkeys(CLOSURE_REASONS, 0), "reopened": 0},
+    }
+    return empty | parts
+
+
+def report(persons, months=None, contacts=None, results_json=None):
     """A report's JSON built from persons given as (gender, age group, status, residence, route, country)."""
     tables = [Counter(person[i] for person in persons) for i in range(6)]
     grid = Counter((person[1], person[0]) for person in persons)
     by_country = dict(sorted(tables[5].items(), key=lambda item: (-item[1], item[0])))
     return {
-        "schema": "report-figures/1",
+        "schema": "report-figures/2",
         "period": {"start": "2026-01-01", "end": "2026-03-31"},
         "provider": None,
         "unique_persons": len(persons),
@@ -61,7 +93,9 @@ def report(persons, months=None, contacts=None):
             "hours": 2.5,
             "by_form": dict.fromkeys(CONTACT_FORMS, 0) | {"phone": 3},
             "by_topic": {"crisis": 2},
+            "interpreter_contacts": 1,
         },
+        "results": results_json or results(),
         "contracts": [],
         "planned_persons_by_month": None,
     }
@@ -292,3 +326,70 @@ def test_the_marks_are_the_spec_s_text_in_the_json():
     assert safe["gender"]["female"] == "<5" and type(safe["gender"]["female"]) is Suppressed
     assert '"female": "<5"' in json.dumps(safe)
     assert list(safe)[-1] == "suppressed"
+
+
+def test_the_person_counts_of_results_are_hidden_and_referral_and_goal_counts_shown_as_they_are():
+    persons = [("female", "adults", "refugee", "outside", "independent", "SY")] * 9
+    base = results()
+    referrals = base["referrals"] | {
+        "total": 3,
+        "persons": 2,
+        "accompanied": 1,
+        "by_kind": base["referrals"]["by_kind"] | {"health": 2, "bank": 1},
+        "outcomes": base["referrals"]["outcomes"] | {"made": 2, "completed": 1},
+        "success_rate": 100,
+    }
+    goals = base["goals"] | {"set": base["goals"]["set"] | {"housing": 1, "total": 1}}
+    by_area = base["self_sufficiency"]["by_area"] | {
+        # 7 compared: 6 improved, 1 worse (small), 0 same — the worse can't be read back from the 7 and the 6.
+        "housing": {"persons": 7, "improved": 6, "same": 0, "worse": 1, "mean_change": 0.7},
+        # 3 compared: every count small, and their mean change too.
+        "health": {"persons": 3, "improved": 3, "same": 0, "worse": 0, "mean_change": 1.3},
+        "employment": {"persons": 9, "improved": 5, "same": 4, "worse": 0, "mean_change": 0.6},
+    }
+    closures = {
+        "total": 6,
+        "by_reason": base["closures"]["by_reason"] | {"left_latvia": 5, "deceased": 1},
+        "reopened": 2,
+    }
+    original = report(
+        persons,
+        results_json=results(
+            referrals=referrals,
+            goals=goals,
+            self_sufficiency={"persons_assessed_twice": 9, "by_area": by_area, "improved_in_any_area": 4},
+            closures=closures,
+        ),
+    )
+
+    safe = suppress_json(original)["results"]
+
+    # Referrals and goals are not persons: as they are, but for the persons referred.
+    assert safe["referrals"] == referrals | {"persons": SMALL}
+    assert safe["goals"] == goals
+    ss = safe["self_sufficiency"]
+    assert (ss["persons_assessed_twice"], ss["improved_in_any_area"]) == (9, SMALL)
+    housing = ss["by_area"]["housing"]
+    assert housing["persons"] == 7 and housing["worse"] == SMALL
+    assert (housing["improved"], housing["same"]) == (HIDDEN, 0)  # else 7 - 6 - 0 gives the worse away
+    assert ss["by_area"]["health"] == {
+        "persons": SMALL,
+        "improved": SMALL,
+        "same": 0,
+        "worse": 0,
+        "mean_change": HIDDEN,
+    }
+    # 4 the same, hidden: the 5 improved with it, or 9 - 5 - 0 would tell the 4.
+    assert ss["by_area"]["employment"] == {
+        "persons": 9,
+        "improved": HIDDEN,
+        "same": SMALL,
+        "worse": 0,
+        "mean_change": 0.6,
+    }
+    # A case episode is one person's: closures by reason hidden like any table, the reopened like any count.
+    assert safe["closures"]["total"] == 6
+    assert safe["closures"]["by_reason"]["deceased"] == SMALL
+    assert safe["closures"]["by_reason"]["left_latvia"] == HIDDEN
+    assert safe["closures"]["reopened"] == SMALL
+    assert json.loads(json.dumps(safe))["self_sufficiency"]["by_area"]["health"]["mean_change"] == "x"
