@@ -57,3 +57,22 @@ def test_the_sql_bound_gives_the_expected_results(sample_v2, django_db_blocker, 
     assert lower_bound.results_differences({"results": {**expected, "goals": {}}}, results) == [
         f"results.goals: app {{}} != sql {results['goals']!r}"
     ]
+
+
+@pytest.mark.parametrize(("name", "start", "end", "code"), expected_v2_reports(), ids=lambda v: str(v))
+def test_the_sql_bound_of_version_1s_keys_gives_the_expected_report_figures_2(
+    sample_v2, django_db_blocker, name, start, end, code
+):
+    expected = json.loads((SAMPLE_V2 / "expected" / name).read_text(encoding="utf-8"))
+    with django_db_blocker.unblock():
+        provider_id = Provider.objects.get(code=code).pk if code else None
+        with connection.cursor() as cursor:
+            figures = lower_bound.shape(lower_bound.run(cursor, start, end, provider_id), start, end)
+
+    # The form `group` and `interpreter_contacts` of report-figures/2 included.
+    assert {key: figures[key] for key in lower_bound.SPEC_KEYS} == {key: expected[key] for key in lower_bound.SPEC_KEYS}
+    assert lower_bound.differences(expected, figures) == []
+    # Against a report-figures/1 JSON (no group, no interpreter_contacts) the same figures are equal too.
+    v1_contacts = {key: value for key, value in expected["contacts"].items() if key != "interpreter_contacts"}
+    v1_contacts["by_form"] = {form: n for form, n in v1_contacts["by_form"].items() if form != "group"}
+    assert lower_bound.differences({**expected, "contacts": v1_contacts}, figures) == []
