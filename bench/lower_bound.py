@@ -1,6 +1,7 @@
 """The report figures (shared/spec/report-metrics.md) by ONE hand-written SQL statement: the benchmark's lower bound.
 
-Version 1's figures by SQL below; version 2's `results` by RESULTS_SQL (after it), likewise one statement.
+Version 1's figures by SQL below; report-figures/2's by `statement_v2`: the same statement with `results` in it
+(RESULTS_CTES, RESULTS_OBJECT; `results_statement` gives `results` alone).
 
 The statement reads each table once where it can: the period's contacts (materialised), the
 (person, month) pairs they serve, the persons with their age, status and residence on the last
@@ -232,21 +233,14 @@ def differences(app: dict[str, Any], sql: dict[str, Any]) -> list[str]:
 
 # Version 2: results (shared/spec/report-metrics.md "Version 2: results") ------------------------------------
 #
-# One statement again: the period's referrals, the goals of the provider's plans, the persons served (as above)
-# with their scored assessments, and the case episodes (the earlier ones and each client's current one), each
-# read once and aggregated into one JSON object. Python fills in the categories that are 0 and rounds.
+# The period's referrals, the goals of the provider's plans, the persons served (as above) with their scored
+# assessments, and the case episodes (the earlier ones and each client's current one), each read once and
+# aggregated into one JSON object. `statement_v2` puts them into version 1's statement (one statement for the
+# whole of report-figures/2, the bench's bound); `results_statement` is `results` alone. Python fills in the
+# categories that are 0 and rounds.
 
-RESULTS_SQL = """
-WITH rc AS MATERIALIZED (
-    SELECT k.id, k.family_id
-    FROM plans_contact k
-    WHERE k.date >= %(start)s AND k.date <= %(end)s {contact_clause}
-),
-served AS MATERIALIZED (
-    SELECT cc.client_id FROM rc JOIN plans_contact_clients cc ON cc.contact_id = rc.id
-    UNION
-    SELECT c.id FROM rc JOIN clients_client c ON c.family_id = rc.family_id
-),
+# The common table expressions of `results`, after those of the persons served (`served`: their client_id).
+RESULTS_CTES = """
 rf AS MATERIALIZED (
     SELECT r.client_id, r.institution_kind, r.accompanied,
            CASE WHEN r.outcome_date <= %(end)s THEN r.status ELSE 'made' END AS outcome
@@ -255,7 +249,7 @@ rf AS MATERIALIZED (
 ),
 g AS MATERIALIZED (
     SELECT g.area, g.status, g.status_date, (g.created_at AT TIME ZONE %(tz)s)::date AS created_on
-    FROM plans_goal g JOIN plans_plan p ON p.id = g.plan_id {goal_join}
+    FROM plans_goal g JOIN plans_plan pl ON pl.id = g.plan_id {goal_join}
     WHERE g.created_at < %(after_end)s
 ),
 a AS MATERIALIZED (
@@ -284,7 +278,9 @@ episodes AS MATERIALIZED (
     SELECT c.id, c.provider_id, c.service_start, c.service_end, c.closure_reason
     FROM clients_client c WHERE c.service_start IS NOT NULL OR c.service_end IS NOT NULL
 )
-SELECT json_build_object(
+"""
+# The `results` object, of the expressions above.
+RESULTS_OBJECT = """json_build_object(
     'referrals', (SELECT json_build_object(
         'total', count(*),
         'persons', count(DISTINCT client_id),
@@ -320,8 +316,20 @@ SELECT json_build_object(
     'reopened', (SELECT count(*) FROM episodes e
         WHERE e.service_start >= %(start)s AND e.service_start <= %(end)s {reopened_clause}
           AND EXISTS (SELECT 1 FROM episodes o WHERE o.client_id = e.client_id AND o.service_start < e.service_start))
-)
-"""
+)"""
+# `results` alone: the persons served by the period's contacts, then the expressions above.
+RESULTS_HEAD = """
+WITH rc AS MATERIALIZED (
+    SELECT k.id, k.family_id
+    FROM plans_contact k
+    WHERE k.date >= %(start)s AND k.date <= %(end)s {contact_clause}
+),
+served AS MATERIALIZED (
+    SELECT cc.client_id FROM rc JOIN plans_contact_clients cc ON cc.contact_id = rc.id
+    UNION
+    SELECT c.id FROM rc JOIN clients_client c ON c.family_id = rc.family_id
+),"""
+RESULTS_SQL = RESULTS_HEAD + RESULTS_CTES + "SELECT " + RESULTS_OBJECT + "\n"  # noqa: S608 - constants above
 
 REFERRAL_KINDS = tuple(InstitutionKind.values)
 REFERRAL_OUTCOMES = ("made", "completed", "not_successful", "refused", "cancelled")
@@ -331,20 +339,48 @@ CLOSURE_REASONS = tuple(ClosureReason.values)
 
 
 def results_statement(provider_id: int | None) -> str:
+    """`results` alone."""
+    return RESULTS_SQL.format(**_results_clauses(provider_id))
+
+
+def statement_v2(provider_id: int | None) -> str:
+    """The whole of report-figures/2 in one statement: version 1's, whose persons served (`served`) the
+    expressions of `results` read, and its JSON with a `results` object (the bound the application's
+    report-figures/2 is timed against)."""
+    clauses = _results_clauses(provider_id)
+    head, tail = statement(provider_id).rsplit("\n)\n", 1)
+    assert not tail.strip()  # noqa: S101 - the shape of SQL above
+    ctes = RESULTS_CTES.format(**clauses).rstrip()
+    head = head.replace("\n)\nSELECT json_build_object(\n", "\n)," + ctes + "\nSELECT json_build_object(\n", 1)
+    return head + ",\n    'results', " + RESULTS_OBJECT.format(**clauses) + "\n)\n"
+
+
+def run_v2(
+    cursor, start: datetime.date, end: datetime.date, provider_id: int | None = None, tz: str = "Europe/Riga"
+) -> dict[str, Any]:
+    """Executes the report-figures/2 statement: the raw JSON row of version 1 with the raw `results` (timed)."""
+    cursor.execute(
+        statement_v2(provider_id), {**params(start, end, provider_id), **results_params(start, end, provider_id, tz)}
+    )
+    raw = cursor.fetchone()[0]
+    return raw if isinstance(raw, dict) else json.loads(raw)
+
+
+def _results_clauses(provider_id: int | None) -> dict[str, str]:
     if provider_id is None:
-        return RESULTS_SQL.format(
-            contact_clause="",
-            referral_clause="",
-            goal_join="",
-            assessment_clause="",
-            episode_clause="",
-            reopened_clause="",
-        )
-    return RESULTS_SQL.format(
+        return {
+            "contact_clause": "",
+            "referral_clause": "",
+            "goal_join": "",
+            "assessment_clause": "",
+            "episode_clause": "",
+            "reopened_clause": "",
+        }
+    return dict(
         contact_clause="AND k.provider_id = %(provider_id)s",
         referral_clause="AND r.provider_id = %(provider_id)s",
         # The goals of the plans whose social worker belongs to the provider.
-        goal_join="JOIN clients_staff sw ON sw.id = p.social_worker_id AND sw.provider_id = %(provider_id)s",
+        goal_join="JOIN clients_staff sw ON sw.id = pl.social_worker_id AND sw.provider_id = %(provider_id)s",
         assessment_clause="AND a.provider_id = %(provider_id)s",
         episode_clause="AND provider_id = %(provider_id)s",
         reopened_clause="AND e.provider_id = %(provider_id)s",

@@ -1,5 +1,6 @@
-"""The bench's SQL lower bound of report-figures/2's `results` (bench/lower_bound.py) against the contract: after
-importing shared/sample-data-v2, it gives each expected report's `results` exactly (the README's table of reports)."""
+"""The bench's SQL lower bound of report-figures/2 (bench/lower_bound.py) against the contract: after importing
+shared/sample-data-v2, its statements give each expected report's figures exactly (the README's table of reports):
+`results` alone, version 1's keys alone, and the whole of report-figures/2 in one statement."""
 
 from __future__ import annotations
 
@@ -76,3 +77,17 @@ def test_the_sql_bound_of_version_1s_keys_gives_the_expected_report_figures_2(
     v1_contacts = {key: value for key, value in expected["contacts"].items() if key != "interpreter_contacts"}
     v1_contacts["by_form"] = {form: n for form, n in v1_contacts["by_form"].items() if form != "group"}
     assert lower_bound.differences({**expected, "contacts": v1_contacts}, figures) == []
+
+
+@pytest.mark.parametrize(("name", "start", "end", "code"), expected_v2_reports(), ids=lambda v: str(v))
+def test_the_one_statement_of_report_figures_2_gives_the_expected_figures(
+    sample_v2, django_db_blocker, name, start, end, code
+):
+    expected = json.loads((SAMPLE_V2 / "expected" / name).read_text(encoding="utf-8"))
+    with django_db_blocker.unblock():
+        provider_id = Provider.objects.get(code=code).pk if code else None
+        with connection.cursor() as cursor:
+            raw = lower_bound.run_v2(cursor, start, end, provider_id)
+
+    assert lower_bound.differences(expected, lower_bound.shape(raw, start, end)) == []
+    assert lower_bound.results_shape(raw["results"]) == expected["results"]
