@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 
 from clients.models import Provider
 
-from .figures import ReportFigures, figures_for
+from .figures import SCHEMA, ReportFigures, figures_for
 from .models import CachedFigures, FiguresChange
 
 # Changes older than this are forgotten, with every entry computed before them.
@@ -76,7 +76,9 @@ def cached_figures_for(*, start: datetime.date, end: datetime.date, provider: Pr
     key = _key(start, end, provider)
     entry = CachedFigures.objects.filter(key=key).first()
     if entry is not None and not _unseen_change(entry, end, provider):
-        return ReportFigures.from_json(json.loads(entry.figures), provider_name=provider.name if provider else None)
+        data = json.loads(entry.figures)
+        if data.get("schema") == SCHEMA:  # an entry kept in an earlier schema is computed again
+            return ReportFigures.from_json(data, provider_name=provider.name if provider else None)
     mark = _mark()
     figures = figures_for(start=start, end=end, provider=provider)
     CachedFigures.objects.update_or_create(key=key, defaults={"figures": json.dumps(figures.as_json()), **mark})

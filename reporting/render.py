@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .figures import ReportFigures
+from .figures import SCHEMA, ReportFigures
 from .models import ReportFormat
 from .presentation import Narrative
 from .render_json import render_json
@@ -36,12 +36,14 @@ def render_report(
     language: str,
     suppressed: bool,
     narrative: Narrative | None = None,
+    schema: str = SCHEMA,
 ) -> bytes:
     """The report file's bytes in `format`: the publication-safe version when `suppressed`, headings in
-    `language` (PDF and XLSX), the provider's text sections in the PDF."""
+    `language` (PDF and XLSX), the provider's text sections in the PDF; the JSON in `schema` (SCHEMA_V1: the
+    version 1 JSON, for readers of that schema)."""
     shown = shown_figures(figures, suppressed=suppressed)
     if format == ReportFormat.JSON:
-        return render_json(shown).encode()
+        return render_json(shown, schema=schema).encode()
     if format == ReportFormat.XLSX:
         return render_xlsx(shown, language=language)
     if format == ReportFormat.PDF:

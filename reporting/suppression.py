@@ -12,6 +12,13 @@ Lines with a known total: gender, age groups, legal status, residence, arrival r
 (each totals `unique_persons`); persons by month (their sum is the average times the months); every row of
 `gender_by_age_group` (its total is the age group's count, while that is shown) and every column (the
 gender's count, while shown). Contacts and staff count contacts and staff, not persons, and stay as they are.
+
+`results` (report-figures/2): the counts of referrals and goals are not of persons and stay as they are; the
+persons referred, assessed twice and improved in any area are counts of persons outside any table; each area's
+improved, same and worse add up to its persons (a line whose total is known while the persons are shown), and
+its mean change, an average, is hidden over 1–4 persons. A closed or reopened case episode is one person's: the
+closures by reason are a line totalling the closures (shown, like the report's other totals), and the episodes
+reopened a count of persons.
 """
 
 from __future__ import annotations
@@ -21,7 +28,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeAlias, TypeVar
 
-from .figures import UNKNOWN, ContactFigures, ContractTarget, ReportFigures, StaffFigures
+from .figures import (
+    UNKNOWN,
+    AreaChange,
+    ClosureFigures,
+    ContactFigures,
+    ContractTarget,
+    ReferralFigures,
+    ReportFigures,
+    ResultFigures,
+    SelfSufficiencyFigures,
+    StaffFigures,
+)
 from .periods import Period
 
 THRESHOLD = 5  # counts of 1 .. THRESHOLD - 1 persons are hidden
@@ -74,6 +92,7 @@ class SafeFigures:
     arrival_route: dict[str, Count]
     staff: StaffFigures
     contacts: ContactFigures
+    results: ResultFigures[Count]
     contracts: tuple[ContractTarget, ...]
     planned_persons_by_month: dict[str, int | None] | None
 
@@ -170,6 +189,45 @@ def _safe_countries(by_country: Mapping[str, int]) -> dict[str, Count]:
     return {**shown, **{code: safe[code] for code in sorted(safe) if code not in shown}}
 
 
+def _safe_area(change: AreaChange[int]) -> AreaChange[Count]:
+    """One area's comparison: improved, same and worse add up to its persons (known while those are shown)."""
+    persons = _safe_count(change.persons)
+    cells = {"improved": change.improved, "same": change.same, "worse": change.worse}
+    hidden = suppress_cells(cells, [Line(list(cells), total_known=isinstance(persons, int))])
+    safe = {key: _mark(value) if key in hidden else value for key, value in cells.items()}
+    return AreaChange(
+        persons=persons,
+        improved=safe["improved"],
+        same=safe["same"],
+        worse=safe["worse"],
+        mean_change=HIDDEN if is_small(change.persons) else change.mean_change,
+    )
+
+
+def _safe_results(results: ResultFigures[int]) -> ResultFigures[Count]:
+    """`results` made safe: its counts of persons (and of case episodes, each a person's) hidden when small."""
+    referrals, ss, closures = results.referrals, results.self_sufficiency, results.closures
+    return ResultFigures(
+        referrals=ReferralFigures(
+            total=referrals.total,
+            persons=_safe_count(referrals.persons),
+            accompanied=referrals.accompanied,
+            by_kind=referrals.by_kind,
+            outcomes=referrals.outcomes,
+            success_rate=referrals.success_rate,
+        ),
+        goals=results.goals,
+        self_sufficiency=SelfSufficiencyFigures(
+            persons_assessed_twice=_safe_count(ss.persons_assessed_twice),
+            by_area={area: _safe_area(change) for area, change in ss.by_area.items()},
+            improved_in_any_area=_safe_count(ss.improved_in_any_area),
+        ),
+        closures=ClosureFigures(
+            total=closures.total, by_reason=_safe_table(closures.by_reason), reopened=_safe_count(closures.reopened)
+        ),
+    )
+
+
 def publication_safe(figures: ReportFigures) -> SafeFigures:
     """The figures made safe to publish: every count of 1 to 4 persons hidden, and what would give it away."""
     gender = _safe_table(figures.gender)
@@ -201,6 +259,7 @@ def publication_safe(figures: ReportFigures) -> SafeFigures:
         arrival_route=_safe_table(figures.arrival_route),
         staff=figures.staff,
         contacts=figures.contacts,
+        results=_safe_results(figures.results),
         contracts=figures.contracts,
         planned_persons_by_month=figures.planned_persons_by_month,
     )

@@ -15,6 +15,7 @@ from ..periods import Period
 from .contacts import _contacts
 from .persons import _people, _persons_by_month
 from .query import _counts
+from .results import results_for
 from .types import (
     _GENDER_KEYS,
     AGE_GROUPS,
@@ -24,25 +25,43 @@ from .types import (
     LEGAL_STATUSES,
     RESIDENCES,
     SCHEMA,
+    SCHEMA_V1,
+    SCHEMAS,
     UNKNOWN,
+    AreaChange,
+    ClosureFigures,
     ContactFigures,
     ContractTarget,
     CountryFigures,
+    GoalFigures,
+    ReferralFigures,
     ReportFigures,
+    ResultFigures,
+    SelfSufficiencyFigures,
     StaffFigures,
+    round_half_away,
     round_half_up,
 )
 
 __all__ = [
     "SCHEMA",
+    "SCHEMAS",
+    "SCHEMA_V1",
     "UNKNOWN",
+    "AreaChange",
+    "ClosureFigures",
     "ContactFigures",
     "ContractTarget",
     "CountryFigures",
+    "GoalFigures",
     "Period",
+    "ReferralFigures",
     "ReportFigures",
+    "ResultFigures",
+    "SelfSufficiencyFigures",
     "StaffFigures",
     "figures_for",
+    "round_half_away",
     "round_half_up",
 ]
 
@@ -115,7 +134,7 @@ def figures_for(*, start: datetime.date, end: datetime.date, provider: Provider 
             adult_age_sum += row["age_sum"] or 0
             adults_aged += row["aged"]
 
-    forms, topics, staff = _contacts(period, provider)
+    forms, topics, staff, interpreter_contacts = _contacts(period, provider)
     contracts = _contracts(period, provider)
 
     return ReportFigures(
@@ -148,7 +167,9 @@ def figures_for(*, start: datetime.date, end: datetime.date, provider: Provider 
             hours=round_half_up(sum(row["minutes"] or 0 for row in forms), 60) or 0.0,
             by_form=_table(CONTACT_FORMS, _counts(forms, "form")),
             by_topic=topics,
+            interpreter_contacts=interpreter_contacts,
         ),
+        results=results_for(period, provider),
         contracts=contracts,
         planned_persons_by_month=_planned_by_month(period, contracts),
     )

@@ -18,9 +18,12 @@ from ..periods import Period
 from .query import _counts, _in_report, _rolled
 
 
-def _contacts(period: Period, provider: Provider | None) -> tuple[list[dict[str, Any]], dict[str, int], dict[str, int]]:
-    """The contacts by form (count, minutes) and by topic, and the staff who delivered them by role: the month
-    rollups for the whole months, the contacts themselves for the days around them."""
+def _contacts(
+    period: Period, provider: Provider | None
+) -> tuple[list[dict[str, Any]], dict[str, int], dict[str, int], int]:
+    """The contacts by form (count, minutes) and by topic, the staff who delivered them by role, and the contacts
+    with an interpreter: the month rollups for the whole months, the contacts themselves for the days around them
+    (the rollups keep no interpreter: those are counted over the contacts of the period, one query)."""
     forms: dict[str, dict[str, int]] = {}
     topics: dict[str, int] = {}
     staff_ids: list[QuerySet[Any]] = []
@@ -58,4 +61,7 @@ def _contacts(period: Period, provider: Provider | None) -> tuple[list[dict[str,
     first, *rest = staff_ids
     delivered = Staff.objects.filter(pk__in=first.union(*rest) if rest else first).order_by()
     staff = _counts(delivered.values("role").annotate(n=Count("pk")), "role")
-    return [{"form": form, **total} for form, total in forms.items()], dict(sorted(topics.items())), staff
+    # Index: contact_provider_date_idx / contact_date_idx.
+    interpreter = Contact.objects.filter(_in_report("", period.start, period.end, provider), interpreter=True).count()
+    forms_rows = [{"form": form, **total} for form, total in forms.items()]
+    return forms_rows, dict(sorted(topics.items())), staff, interpreter

@@ -35,7 +35,7 @@ from exchange.services import dataset_export, dataset_import
 from exchange.widgets import AmbiguousRef, RefIndex
 from plans.models import Assessment, AssessmentScore, Contact, Goal, Institution, Plan, Referral
 from tests.factories import ClientFactory, GoalFactory, PlanFactory, StaffFactory
-from tests.reporting.sample import SAMPLE_DATA, expected_reports
+from tests.reporting.sample import SAMPLE_DATA, SCHEMA_V1_ARGS, expected_reports
 from tests.reporting.test_figures import build_json
 
 from .exchange_helpers import dump, errors_of
@@ -662,7 +662,7 @@ def test_every_version_1_report_comes_out_exactly_after_importing_the_version_2_
     if provider:
         args += ["--provider", provider]
 
-    report = build_json(*args)
+    report = build_json(*args, *SCHEMA_V1_ARGS)
 
     for key, value in expected.items():
         assert report[key] == value, key

@@ -20,7 +20,7 @@ from django.db import transaction
 from exchange.services import dataset_export, dataset_import
 from plans.models import Contact
 from tests.conftest import need_service
-from tests.reporting.sample import SAMPLE_DATA, expected_reports
+from tests.reporting.sample import SAMPLE_DATA, SCHEMA_V1_ARGS, expected_reports
 
 from .exchange_helpers import dump
 
@@ -64,7 +64,7 @@ def _resaved_by_libreoffice(workbook: Path, folder: Path) -> Path:
 
 
 def _report(start, end, provider) -> dict:
-    args = ["--start", start.isoformat(), "--end", end.isoformat(), "--format", "json"]
+    args = ["--start", start.isoformat(), "--end", end.isoformat(), "--format", "json", *SCHEMA_V1_ARGS]
     if provider:
         args += ["--provider", provider]
     out = StringIO()

@@ -59,7 +59,7 @@ def test_json_is_printed_indented_with_latvian_letters_as_they_are(db):
 
     text = run("--start", "2026-03-01", "--end", "2026-03-31", "--provider", "LSK", "--format", "json")
 
-    assert text.startswith('{\n  "schema": "report-figures/1",')
+    assert text.startswith('{\n  "schema": "report-figures/2",')
     assert json.loads(text)["unique_persons"] == 1
 
 

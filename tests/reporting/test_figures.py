@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clients.models import Client, LegalStatusEntry, ResidenceEntry
-from reporting.figures import figures_for, round_half_up
+from plans.models import Contact
+from reporting.figures import SCHEMA_V1, figures_for, round_half_up
+from reporting.figures.types import figures_json
 from reporting.presentation import percent
 from tests.factories import (
     ClientFactory,
@@ -21,7 +23,7 @@ from tests.factories import (
 )
 
 from .report_world import contact
-from .sample import SAMPLE_DATA, expected_reports, loaded_sample_data
+from .sample import SAMPLE_DATA, SCHEMA_V1_ARGS, expected_reports, loaded_sample_data
 
 D = datetime.date
 JAN, FEB, MAR = (D(2026, 1, 1), D(2026, 1, 31)), (D(2026, 2, 1), D(2026, 2, 28)), (D(2026, 3, 1), D(2026, 3, 31))
@@ -50,7 +52,7 @@ def test_each_expected_report_comes_out_exactly(sample_data, name, start, end, p
     if provider:
         args += ["--provider", provider]
 
-    report = build_json(*args)
+    report = build_json(*args, *SCHEMA_V1_ARGS)  # the version 1 expected reports are in version 1's JSON
 
     for key, value in expected.items():
         assert report[key] == value, key
@@ -286,13 +288,24 @@ def test_contacts_count_by_form_and_under_each_of_their_topics(lsk, worker):
     contact(worker, D(2026, 1, 5), client, form="phone", minutes=45, topics=("housing", "health"))
     contact(worker, D(2026, 1, 6), client, form="phone", minutes=None, topics=("housing",))
     contact(worker, D(2026, 1, 7), client, form="accompaniment", minutes=50)
+    group = contact(worker, D(2026, 1, 8), client, form="group", minutes=None)
+    Contact.objects.filter(pk=group.pk).update(interpreter=True)
 
     result = figures()
 
-    assert result.contacts.total == 3
+    assert result.contacts.total == 4
     assert result.contacts.hours == 1.6  # 95 minutes
-    assert result.contacts.by_form == {"in_person": 0, "accompaniment": 1, "phone": 2, "electronic": 0}
+    assert result.contacts.by_form == {"in_person": 0, "accompaniment": 1, "phone": 2, "electronic": 0, "group": 1}
     assert result.contacts.by_topic == {"health": 1, "housing": 2}
+    assert result.contacts.interpreter_contacts == 1
+    # Version 1's JSON has no form `group` (a group session counts in the totals only) nor interpreter_contacts.
+    v1 = figures_json(result, schema=SCHEMA_V1)["contacts"]
+    assert v1 == {
+        "total": 4,
+        "hours": 1.6,
+        "by_form": {"in_person": 0, "accompaniment": 1, "phone": 2, "electronic": 0},
+        "by_topic": {"health": 1, "housing": 2},
+    }
 
 
 def test_an_empty_period_still_shows_every_key_and_category(lsk):
@@ -306,10 +319,15 @@ def test_an_empty_period_still_shows_every_key_and_category(lsk):
     assert data["contacts"] == {
         "total": 0,
         "hours": 0.0,
-        "by_form": {"in_person": 0, "accompaniment": 0, "phone": 0, "electronic": 0},
+        "by_form": {"in_person": 0, "accompaniment": 0, "phone": 0, "electronic": 0, "group": 0},
         "by_topic": {},
+        "interpreter_contacts": 0,
     }
     assert data["countries"] == {"count": 0, "by_country": {}}
+    assert data["results"]["referrals"]["success_rate"] is None
+    assert data["results"]["goals"]["set"]["total"] == 0
+    assert data["results"]["self_sufficiency"]["by_area"]["housing"]["mean_change"] is None
+    assert set(data["results"]["closures"]["by_reason"].values()) == {0}
 
 
 def test_a_provider_report_carries_its_contracts_and_each_months_target(lsk):
@@ -376,4 +394,5 @@ def test_the_number_of_queries_does_not_grow_with_persons_and_contacts(lsk, with
         large = figures(provider=provider)
 
     assert (small.unique_persons, large.unique_persons) == (6, 66)
-    assert len(few) == len(many) <= 9
+    # 9 for report-figures/1, then the contacts with an interpreter and the four statements of `results`.
+    assert len(few) == len(many) <= 14

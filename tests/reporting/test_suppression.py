@@ -15,6 +15,13 @@ from reporting.figures import (
     RESIDENCES,
     ReportFigures,
 )
+from reporting.figures.types import (
+    CLOSURE_REASONS,
+    GOAL_AREAS,
+    GOAL_COUNTS,
+    INSTITUTION_KINDS,
+    REFERRAL_OUTCOMES,
+)
 from reporting.render_json import report_json
 from reporting.suppression import (
     HIDDEN,
@@ -30,13 +37,38 @@ from reporting.suppression import (
 COUNTRIES = ("SY", "AF", "IQ", "UA", "unknown")
 
 
-def report(persons, months=None, contacts=None):
+def results(**parts):
+    """`results` of a report's JSON: nothing recorded, but for the `parts` given."""
+    areas = dict.fromkeys(GOAL_AREAS, 0)
+    empty = {
+        "referrals": {
+            "total": 0,
+            "persons": 0,
+            "accompanied": 0,
+            "by_kind": dict.fromkeys(INSTITUTION_KINDS, 0),
+            "outcomes": dict.fromkeys(REFERRAL_OUTCOMES, 0),
+            "success_rate": None,
+        },
+        "goals": {name: {**areas, "total": 0} for name in GOAL_COUNTS},
+        "self_sufficiency": {
+            "persons_assessed_twice": 0,
+            "by_area": {
+                area: {"persons": 0, "improved": 0, "same": 0, "worse": 0, "mean_change": None} for area in GOAL_AREAS
+            },
+            "improved_in_any_area": 0,
+        },
+        "closures": {"total": 0, "by_reason": dict.fromkeys(CLOSURE_REASONS, 0), "reopened": 0},
+    }
+    return empty | parts
+
+
+def report(persons, months=None, contacts=None, results_json=None):
     """A report's JSON built from persons given as (gender, age group, status, residence, route, country)."""
     tables = [Counter(person[i] for person in persons) for i in range(6)]
     grid = Counter((person[1], person[0]) for person in persons)
     by_country = dict(sorted(tables[5].items(), key=lambda item: (-item[1], item[0])))
     return {
-        "schema": "report-figures/1",
+        "schema": "report-figures/2",
         "period": {"start": "2026-01-01", "end": "2026-03-31"},
         "provider": None,
         "unique_persons": len(persons),
@@ -61,7 +93,9 @@ def report(persons, months=None, contacts=None):
             "hours": 2.5,
             "by_form": dict.fromkeys(CONTACT_FORMS, 0) | {"phone": 3},
             "by_topic": {"crisis": 2},
+            "interpreter_contacts": 1,
         },
+        "results": results_json or results(),
         "contracts": [],
         "planned_persons_by_month": None,
     }

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from clients.models import Provider
+from reporting.figures import SCHEMA, SCHEMAS
 from reporting.figures_cache import cached_figures_for
 from reporting.models import ReportFormat
 from reporting.render import PDFUnavailable, render_report, write_whole
@@ -44,6 +45,12 @@ class Command(BaseCommand):
             action="store_true",
             help='The publication-safe version: counts of 1-4 persons shown as "<5".',
         )
+        parser.add_argument(
+            "--schema",
+            choices=SCHEMAS,
+            default=SCHEMA,
+            help=f"The JSON's schema (default {SCHEMA}); report-figures/1 leaves out what version 2 added.",
+        )
 
     def handle(self, *args, **options) -> None:
         start, end = _date(options["start"]), _date(options["end"])
@@ -64,7 +71,11 @@ class Command(BaseCommand):
         figures = cached_figures_for(start=start, end=end, provider=provider)
         try:
             content = render_report(
-                figures, format=output_format, language=options["language"], suppressed=options["suppressed"]
+                figures,
+                format=output_format,
+                language=options["language"],
+                suppressed=options["suppressed"],
+                schema=options["schema"],
             )
         except PDFUnavailable as error:
             raise CommandError(_("PDF reports are not available: %(error)s") % {"error": error}) from error

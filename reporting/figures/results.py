@@ -1,0 +1,215 @@
+"""`results` of report-figures/2 (report-metrics.md "Version 2: results"): referrals, goals, self-sufficiency and
+closures, each computed by the database in one statement whatever the number of records.
+
+"The provider" of a referral or an assessment is its staff member's (`provider`, set from the staff member when
+it is saved); of a goal, its plan's social worker's; of a case episode, the provider whose case it was
+(`CaseEpisode.provider`; the current episode, on the client, the client's provider). For all providers every
+record counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections
+from django.db.models import Count, Q, QuerySet
+
+from clients.models import CaseEpisode, Client, Provider
+from plans.choices import GoalStatus, ReferralStatus
+from plans.models import Assessment, AssessmentScore, Goal, Referral
+
+from ..periods import Period
+from .persons import _served_in
+from .types import (
+    CLOSURE_REASONS,
+    GOAL_AREAS,
+    GOAL_OUTCOMES,
+    INSTITUTION_KINDS,
+    REFERRAL_OUTCOMES,
+    TOTAL,
+    AreaChange,
+    ClosureFigures,
+    GoalFigures,
+    ReferralFigures,
+    ResultFigures,
+    SelfSufficiencyFigures,
+    percent_half_away,
+    round_half_away,
+)
+
+# The outcomes a success rate is a share of: completed out of completed, not successful and refused.
+_DECIDED = (ReferralStatus.COMPLETED, ReferralStatus.NOT_SUCCESSFUL, ReferralStatus.REFUSED)
+
+
+def _referrals(period: Period, provider: Provider | None) -> ReferralFigures[int]:
+    """The referrals dated in the period: one aggregate query. Each one's outcome is its status as of the
+    period's last day: its status if its outcome date is on or before that day, otherwise `made`."""
+    referrals = Referral.objects.filter(date__gte=period.start, date__lte=period.end).order_by()
+    if provider is not None:
+        # Index: referral (provider, date).
+        referrals = referrals.filter(provider=provider)
+    decided_by_end = Q(outcome_date__isnull=False, outcome_date__lte=period.end)
+    counts = referrals.aggregate(
+        total=Count("pk"),
+        persons=Count("client_id", distinct=True),
+        accompanied=Count("pk", filter=Q(accompanied=True)),
+        **{f"kind_{kind}": Count("pk", filter=Q(institution_kind=kind)) for kind in INSTITUTION_KINDS},
+        **{
+            f"outcome_{status}": Count("pk", filter=decided_by_end & Q(status=status))
+            for status in REFERRAL_OUTCOMES
+            if status != ReferralStatus.MADE
+        },
+    )
+    outcomes = {status: counts.get(f"outcome_{status}", 0) for status in REFERRAL_OUTCOMES}
+    outcomes[ReferralStatus.MADE] = counts["total"] - sum(outcomes.values())
+    decided = sum(outcomes[status] for status in _DECIDED)
+    return ReferralFigures(
+        total=counts["total"],
+        persons=counts["persons"],
+        accompanied=counts["accompanied"],
+        by_kind={kind: counts[f"kind_{kind}"] for kind in INSTITUTION_KINDS},
+        outcomes={str(status): n for status, n in outcomes.items()},
+        success_rate=percent_half_away(outcomes[ReferralStatus.COMPLETED], decided),
+    )
+
+
+def _goals(period: Period, provider: Provider | None) -> GoalFigures:
+    """The goals of the plans whose social worker belongs to the provider, by area: one grouped query.
+
+    A goal is created on its `created_at`'s local day; its status and status date are its latest (the only ones
+    kept), so the status on the last day is `open` when it is open now or its status date is after that day."""
+    goals = Goal.objects.order_by()
+    if provider is not None:
+        goals = goals.filter(plan__social_worker__provider=provider)
+    created = Q(created_at__date__gte=period.start, created_at__date__lte=period.end)
+    closed_in = Q(status_date__gte=period.start, status_date__lte=period.end)
+    open_at_end = Q(created_at__date__lte=period.end) & (
+        Q(status=GoalStatus.OPEN) | Q(status_date__isnull=False, status_date__gt=period.end)
+    )
+    rows: Any = goals.values("area").annotate(
+        set=Count("pk", filter=created),
+        open_at_end=Count("pk", filter=open_at_end),
+        **{str(status): Count("pk", filter=closed_in & Q(status=status)) for status in GOAL_OUTCOMES},
+    )
+    names = ("set", *(str(s) for s in GOAL_OUTCOMES), "open_at_end")
+    tables: dict[str, dict[str, int]] = {name: dict.fromkeys(GOAL_AREAS, 0) for name in names}
+    for row in rows:
+        for name in names:
+            if row["area"] in tables[name]:
+                tables[name][row["area"]] += row[name]
+    for table in tables.values():
+        table[TOTAL] = sum(table.values())
+    return GoalFigures(**tables)
+
+
+# Each served person's assessments by the provider dated on or before the last day (`a`, built by the ORM); the
+# scored areas of them, ranked earliest and latest by date, then assessment_ref (then id); each person's first and
+# last score of an area scored at least twice (`pair`). One row an area, and one (area NULL) with the persons
+# assessed twice and those improved in any area.
+_SELF_SUFFICIENCY = """
+    WITH a AS MATERIALIZED ({assessments}),
+    s AS (
+        SELECT a.client_id, sc.area, sc.score,
+               ROW_NUMBER() OVER (PARTITION BY a.client_id, sc.area ORDER BY a.date, a.assessment_ref, a.id) AS first_n,
+               ROW_NUMBER() OVER (PARTITION BY a.client_id, sc.area
+                                  ORDER BY a.date DESC, a.assessment_ref DESC, a.id DESC) AS last_n
+        FROM a JOIN {scores} sc ON sc.assessment_id = a.id
+        WHERE sc.score IS NOT NULL
+    ),
+    pair AS (
+        SELECT client_id, area,
+               MAX(score) FILTER (WHERE last_n = 1) - MAX(score) FILTER (WHERE first_n = 1) AS change
+        FROM s GROUP BY client_id, area HAVING COUNT(*) >= 2
+    )
+    SELECT area, COUNT(*), COUNT(*) FILTER (WHERE change > 0), COUNT(*) FILTER (WHERE change = 0),
+           COUNT(*) FILTER (WHERE change < 0), SUM(change)
+    FROM pair GROUP BY area
+    UNION ALL
+    SELECT NULL, (SELECT COUNT(*) FROM (SELECT client_id FROM a GROUP BY client_id HAVING COUNT(*) >= 2) twice),
+           (SELECT COUNT(DISTINCT client_id) FROM pair WHERE change > 0), 0, 0, 0
+"""
+
+
+def _self_sufficiency(period: Period, provider: Provider | None) -> SelfSufficiencyFigures[int]:
+    """Over the report's persons served, each area's earliest and latest score compared: one statement.
+
+    The persons served are `unique_persons`' own set (`_served_in`); the ORM builds the assessments' query, and
+    the ranking and comparing over it are what the statement adds."""
+    assessments = Assessment.objects.filter(client_id__in=_served_in(period, provider), date__lte=period.end)
+    if provider is not None:
+        assessments = assessments.filter(provider=provider)
+    sql, params = assessments.order_by().values("id", "client_id", "date", "assessment_ref").query.sql_with_params()
+    statement = _SELF_SUFFICIENCY.format(assessments=sql, scores=AssessmentScore._meta.db_table)
+    with connections[Assessment.objects.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    by_area = {area: AreaChange(persons=0, improved=0, same=0, worse=0, mean_change=None) for area in GOAL_AREAS}
+    twice = improved_any = 0
+    for area, persons, improved, same, worse, change in rows:
+        if area is None:
+            twice, improved_any = persons, improved
+        elif area in by_area:
+            by_area[area] = AreaChange(
+                persons=persons,
+                improved=improved,
+                same=same,
+                worse=worse,
+                mean_change=round_half_away(int(change), persons),
+            )
+    return SelfSufficiencyFigures(persons_assessed_twice=twice, by_area=by_area, improved_in_any_area=improved_any)
+
+
+# Every case episode (`ep`): the earlier ones (CaseEpisode) and each client's current one, both built by the ORM.
+# The episodes of the provider ended in the period by reason; then (reason NULL) those of the provider started in
+# the period for a client with an episode of any provider started before it.
+_CLOSURES = """
+    WITH ep AS MATERIALIZED ({episodes})
+    SELECT closure_reason, COUNT(*) FROM ep
+    WHERE service_end >= %s AND service_end <= %s {of_provider}
+    GROUP BY closure_reason
+    UNION ALL
+    SELECT NULL, COUNT(*) FROM ep
+    WHERE service_start >= %s AND service_start <= %s {of_provider}
+      AND EXISTS (SELECT 1 FROM ep earlier WHERE earlier.client_id = ep.client_id
+                                            AND earlier.service_start < ep.service_start)
+"""
+
+
+def _episodes() -> QuerySet[Any]:
+    """Every case episode as (client_id, provider_id, service_start, service_end, closure_reason)."""
+    columns = ("client_id", "provider_id", "service_start", "service_end", "closure_reason")
+    earlier = CaseEpisode.objects.order_by().values_list(*columns)
+    # The union's columns take the first query's names: the client's own id is its episode's client_id.
+    current = Client.objects.filter(service_start__isnull=False).order_by().values_list("pk", *columns[1:])
+    return earlier.union(current, all=True)
+
+
+def _closures(period: Period, provider: Provider | None) -> ClosureFigures[int]:
+    """The provider's case episodes ended in the period, by reason, and those reopened: one statement."""
+    sql, params = _episodes().query.sql_with_params()
+    of_provider = "AND provider_id = %s" if provider is not None else ""
+    mine = (provider.pk,) if provider is not None else ()
+    statement = _CLOSURES.format(episodes=sql, of_provider=of_provider)
+    with connections[CaseEpisode.objects.db].cursor() as cursor:
+        cursor.execute(statement, (*params, period.start, period.end, *mine, period.start, period.end, *mine))
+        rows = cursor.fetchall()
+    by_reason = dict.fromkeys(CLOSURE_REASONS, 0)
+    total = reopened = 0
+    for reason, n in rows:
+        if reason is None:
+            reopened = n
+            continue
+        total += n  # an episode ended without a reason recorded counts in the total only
+        if reason in by_reason:
+            by_reason[reason] += n
+    return ClosureFigures(total=total, by_reason=by_reason, reopened=reopened)
+
+
+def results_for(period: Period, provider: Provider | None) -> ResultFigures[int]:
+    """`results` of the period, of one provider or (None) of all: four statements."""
+    return ResultFigures(
+        referrals=_referrals(period, provider),
+        goals=_goals(period, provider),
+        self_sufficiency=_self_sufficiency(period, provider),
+        closures=_closures(period, provider),
+    )
