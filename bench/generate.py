@@ -1,5 +1,6 @@
 """A seeded generator of a national-scale data set in exchange format version 1 (shared/spec/exchange-format.md),
-with version 2's columns of contacts.csv (`interpreter`, `place`).
+with version 2's columns of contacts.csv (`interpreter`, `place`) and version 2's casework: clients.csv's
+`service_end`/`closure_reason`, episodes.csv, plans.csv, goals.csv, referrals.csv and assessments.csv.
 
     .venv/bin/python bench/generate.py bench/data/large                   # 250,000 persons, ~2.5M contacts
     .venv/bin/python bench/generate.py bench/data/small --persons 5000    # the small set
@@ -28,7 +29,15 @@ What it models (ten years, 2016-2025, 8 providers):
   the service period, denser at its start; forms shift to phone and electronic from March 2020;
   1-3 topics; durations 10 minutes to 4 hours; a few notes with commas, quotes and line breaks;
   about a fifth with an interpreter, and the place of most visits and accompaniments (version 2; drawn from a
-  random stream of their own, so that every other cell is the same as before they were added).
+  random stream of their own, so that every other cell is the same as before they were added);
+- casework (version 2, from a third random stream, so that the files and cells above stay as they were):
+  ~38 % of the persons' current episodes closed at their service's end (clients.csv `service_end`,
+  `closure_reason`); ~11 % of units with an earlier, closed episode (episodes.csv, mostly the same provider);
+  ~40 % of persons with a plan (a family's plan or an adult's own) of the case's social worker, with 1-4
+  goals of distinct areas, about two thirds of them with an outcome; ~1 referral a person (mentor or social
+  worker, the catalogue's institutions, some linked to a goal of the person's plan, outcomes mostly
+  completed); ~1.5 assessments a person (an intake for 70 %, reviews months apart, a closure assessment at
+  the end of some closed cases), scores 1-5 tending to improve.
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import dataclasses
 import datetime
 import math
 import random
@@ -272,6 +282,75 @@ PLACES = [
 ]
 
 
+# The casework of exchange format version 2 (plans, goals, referrals, assessments, episodes, closures): drawn from
+# a random stream of its own (seed + 2), so that every cell of the files above stays as it was before.
+AREAS = [
+    "documents",
+    "housing",
+    "health",
+    "employment",
+    "education",
+    "language",
+    "benefits",
+    "social_services",
+    "children",
+    "daily_life",
+]
+GOAL_TITLES = {
+    "documents": "Saņemt uzturēšanās atļauju",
+    "housing": "Atrast pastāvīgu dzīvesvietu",
+    "health": "Piereģistrēties pie ģimenes ārsta",
+    "employment": "Atrast darbu",
+    "education": "Bērni uzsāk mācības skolā",
+    "language": "Apgūt latviešu valodu A2 līmenī",
+    "benefits": "Saņemt pienākošos pabalstus",
+    "social_services": "Sadarbība ar sociālo dienestu",
+    "children": "Bērnudārza vieta",
+    "daily_life": "Patstāvīgi kārtot ikdienas lietas",
+}
+GOAL_OUTCOMES = [("achieved", 40), ("partly_achieved", 18), ("not_achieved", 17), ("dropped", 15)]
+INSTITUTIONS = {
+    # kind: (weight, names; "" = no institution named)
+    "migration": (11, ["PMLP Rīgas 1. nodaļa", "PMLP Daugavpils nodaļa"]),
+    "employment": (10, ["NVA Rīgas filiāle", "NVA Saldus filiāle", "NVA Jelgavas filiāle"]),
+    "municipal_social": (12, ["Rīgas Sociālais dienests", "Ogres novada Sociālais dienests"]),
+    "health": (9, ["Rīgas 1. slimnīca", "Ģimenes ārsta prakse"]),
+    "education": (8, ["Rīgas 64. vidusskola", "Jelgavas 4. vidusskola"]),
+    "language_course": (9, ["Valodu mācību centrs"]),
+    "housing": (10, ["", "Rīgas namu pārvaldnieks"]),
+    "bank": (7, ["Swedbank", "SEB banka"]),
+    "legal_aid": (9, ["Juridiskās palīdzības administrācija"]),
+    "ngo": (7, ["Gribu palīdzēt bēgļiem"]),
+    "other": (8, [""]),
+}
+REFERRALS_A_PERSON = [(0, 38), (1, 33), (2, 18), (3, 8), (4, 3)]  # mean ~1.05
+REFERRAL_OUTCOMES = [("completed", 50), ("made", 8), ("not_successful", 15), ("refused", 9), ("cancelled", 9)]
+OUTCOME_REASONS = [
+    ("no_capacity", 20),
+    ("not_eligible", 14),
+    ("language_barrier", 13),
+    ("other", 12),
+    ("documents_missing", 10),
+    ("client_absent", 10),
+    ("client_declined", 7),
+]
+REVIEWS = [(0, 30), (1, 35), (2, 25), (3, 10)]  # after an intake: ~1.5 assessments a person with the closures
+CLOSURE_REASONS = [
+    ("goals_achieved", 22),
+    ("moved_within_latvia", 12),
+    ("left_latvia", 18),
+    ("transferred_to_municipality", 14),
+    ("no_longer_eligible", 8),
+    ("declined_service", 6),
+    ("lost_contact", 12),
+    ("deceased", 1),
+    ("other", 7),
+]
+P_PLAN = 0.48  # of units: ~40 % of persons have a plan (a family's, or their own: not every member has one)
+P_CLOSED = 0.45  # of the units whose service ended before the last month: the current episode is closed
+P_EARLIER_EPISODE = 0.11  # of units: an earlier episode, closed, before the current one (a reopened case)
+
+
 class Weighted:
     """Draws from (value, weight) pairs with one random() and a bisect: fast enough for millions of draws."""
 
@@ -296,6 +375,22 @@ class Weighted:
         return self.values[lo]
 
 
+@dataclasses.dataclass(slots=True)
+class Case:
+    """One unit's service, as its casework (version 2) is drawn from it."""
+
+    refs: list[str]
+    starts: list[datetime.date]
+    family_ref: str
+    start: datetime.date
+    end: datetime.date
+    handover: tuple[datetime.date, int, int] | None  # (day, from provider, to provider)
+    provider: int
+    mentor: str
+    social_worker: str
+    closure: tuple[datetime.date, str] | None  # the current episode's end and reason, when closed
+
+
 def add_days(day: datetime.date, n: int) -> datetime.date:
     return day + datetime.timedelta(days=n)
 
@@ -313,6 +408,14 @@ class Generator:
         self.rng = random.Random(seed)
         # Version 2's columns from a stream of their own: the other cells stay those of version 1's data set.
         self.v2_rng = random.Random(seed + 1)
+        self.case_rng = random.Random(seed + 2)  # the casework files and clients.csv's closures (version 2)
+        self.goal_outcome = Weighted(GOAL_OUTCOMES)
+        self.institution_kind = Weighted([(kind, weight) for kind, (weight, _names) in INSTITUTIONS.items()])
+        self.referrals_a_person = Weighted(REFERRALS_A_PERSON)
+        self.referral_outcome = Weighted(REFERRAL_OUTCOMES)
+        self.outcome_reason = Weighted(OUTCOME_REASONS)
+        self.reviews = Weighted(REVIEWS)
+        self.closure_reason = Weighted(CLOSURE_REASONS)
         self.place = Weighted(PLACES)
         self.country = Weighted(COUNTRIES)
         self.route = Weighted(ROUTES)
@@ -328,7 +431,20 @@ class Generator:
         # a person overall; the max(1, .) and rounding add ~0.3.
         per_unit_person = contacts_per_person / (0.4 + 0.6 * 0.75)
         self.mu = math.log(max(per_unit_person - 0.3, 0.5)) - 0.5
-        self.counts = {"providers": 0, "contracts": 0, "staff": 0, "clients": 0, "status_history": 0, "contacts": 0}
+        self.counts = {
+            "providers": 0,
+            "contracts": 0,
+            "staff": 0,
+            "clients": 0,
+            "status_history": 0,
+            "contacts": 0,
+            "episodes": 0,
+            "plans": 0,
+            "goals": 0,
+            "referrals": 0,
+            "assessments": 0,
+        }
+        self.plan_no = self.goal_no = self.referral_no = self.assessment_no = 0
         self.contact_no = 0
         self.client_no = 0
         self.family_no = 0
@@ -445,7 +561,12 @@ class Generator:
         else:
             kinds = ["adult" if rng.random() < 0.93 else "senior" if rng.random() < 0.3 else "child"]
         last = rng.choice(LAST)
+        # Version 2: is the current episode closed (clients.csv), was there an earlier one (episodes.csv)?
+        crng = self.case_rng
+        closed = end < add_days(LAST_DAY, -30) and crng.random() < P_CLOSED
+        closure = (end, self.closure_reason(crng)) if closed else None
         refs = []
+        starts = []
         for i, kind in enumerate(kinds):
             self.client_no += 1
             ref = f"C{self.client_no:07d}"
@@ -453,6 +574,7 @@ class Generator:
             gender = self.gender(("M" if i == 0 else "F") if size > 1 and i < 2 and kind == "adult" else None)
             first = rng.choice(FEMALE if gender == "F" else MALE if gender == "M" else FEMALE + MALE)
             own_start = add_days(start, rng.randint(0, 20)) if size > 1 and rng.random() < 0.2 else start
+            starts.append(own_start)
             w["clients"].writerow(
                 [
                     ref,
@@ -471,6 +593,8 @@ class Generator:
                     own_start.isoformat(),
                     social_worker,
                     mentor,
+                    closure[0].isoformat() if closure else "",
+                    closure[1] if closure else "",
                 ]
             )
             self.counts["clients"] += 1
@@ -478,6 +602,8 @@ class Generator:
                 w["status_history"].writerow([ref, status, since.isoformat()])
                 self.counts["status_history"] += 1
         self.contacts(w["contacts"], refs, family_ref, start, end, handover, provider, mentor, social_worker)
+        case = Case(refs, starts, family_ref, start, end, handover, provider, mentor, social_worker, closure)
+        self.casework(w, case, [kind == "adult" for kind in kinds])
 
     def contacts(self, writer, refs, family_ref, start, end, handover, provider, mentor, social_worker) -> None:
         rng = self.rng
@@ -547,6 +673,141 @@ class Generator:
             )
             self.counts["contacts"] += 1
 
+    # Casework (version 2) ---------------------------------------------------------------------------------
+
+    def case_staff(self, case: Case, role: str, day: datetime.date, preferred: str = "") -> tuple[int, str]:
+        """(provider, staff ref) of the case on that day: before a hand-over the first provider's staff."""
+        provider = case.handover[1] if case.handover and day < case.handover[0] else case.provider
+        if preferred and provider == case.provider and preferred in self.pools[provider][role][day.year]:
+            return provider, preferred
+        return provider, self.case_rng.choice(self.pools[provider][role][day.year])
+
+    def casework(self, w: dict, case: Case, adults: list[bool]) -> None:
+        """One unit's earlier episode, plans and goals, referrals and assessments; dates within its service."""
+        rng = self.case_rng
+        horizon = min(case.end, LAST_DAY)
+        if rng.random() < P_EARLIER_EPISODE:
+            ended = add_days(case.start, -rng.randint(30, 400))
+            began = add_days(ended, -rng.randint(60, 500))
+            other = (case.provider + rng.randint(1, len(PROVIDERS) - 1)) % len(PROVIDERS)
+            code = PROVIDERS[case.provider if rng.random() < 0.75 else other][0]
+            reason = self.closure_reason(rng)
+            for ref in case.refs:
+                w["episodes"].writerow([ref, code, began.isoformat(), ended.isoformat(), reason])
+                self.counts["episodes"] += 1
+        # Plans: a family's plan, or plans of one or two of its adults; a single person's own.
+        goals_of: dict[str, list[tuple[str, datetime.date]]] = {}  # client ref -> goals of their plans
+        if rng.random() < P_PLAN:
+            if len(case.refs) > 1 and rng.random() < 0.6:
+                subjects = [("", case.family_ref, list(case.refs))]
+            else:
+                members = [ref for ref, adult in zip(case.refs, adults, strict=True) if adult] or case.refs[:1]
+                chosen = members[:1] if len(members) == 1 or rng.random() < 0.7 else members[:2]
+                subjects = [(ref, "", [ref]) for ref in chosen]
+            for client_ref, family_ref, served in subjects:
+                goals = self.plan(w, case, client_ref, family_ref, horizon)
+                for ref in served:
+                    goals_of.setdefault(ref, []).extend(goals)
+        for ref, own_start in zip(case.refs, case.starts, strict=True):
+            own_start = min(own_start, horizon)  # a member who joined after the last day: on it
+            self.referrals(w, case, ref, own_start, horizon, goals_of.get(ref, []))
+            self.assessments(w, case, ref, own_start, horizon)
+
+    def plan(self, w: dict, case: Case, client_ref: str, family_ref: str, horizon: datetime.date) -> list:
+        rng = self.case_rng
+        first = max(case.start, case.handover[0]) if case.handover else case.start
+        start = add_days(first, rng.randint(7, 60))
+        if start > horizon:
+            start = first
+        _provider, staff = self.case_staff(case, "social_worker", start, case.social_worker)
+        status = "closed" if case.closure else "active" if rng.random() < 0.85 else "draft"
+        self.plan_no += 1
+        plan_ref = f"P{self.plan_no:07d}"
+        review = add_days(start, 90)
+        w["plans"].writerow([plan_ref, client_ref, family_ref, staff, status, start.isoformat(), review.isoformat()])
+        self.counts["plans"] += 1
+        goals = []
+        for area in rng.sample(AREAS, rng.randint(1, 4)):
+            created = add_days(start, rng.randint(0, 30))
+            if created > horizon:
+                created = start
+            status, status_date = "open", ""
+            if (horizon - created).days > 20 and rng.random() < 0.65:
+                status = self.goal_outcome(rng)
+                status_date = add_days(created, rng.randint(20, (horizon - created).days)).isoformat()
+            self.goal_no += 1
+            goal_ref = f"G{self.goal_no:08d}"
+            w["goals"].writerow([goal_ref, plan_ref, area, GOAL_TITLES[area], created.isoformat(), status, status_date])
+            self.counts["goals"] += 1
+            goals.append((goal_ref, created))
+        return goals
+
+    def referrals(self, w: dict, case: Case, ref: str, own_start: datetime.date, horizon: datetime.date, goals) -> None:
+        rng = self.case_rng
+        span = max((horizon - own_start).days, 0)
+        for _ in range(self.referrals_a_person(rng)):
+            day = add_days(own_start, int(rng.random() * (span + 1)))
+            role = "mentor" if rng.random() < 0.5 else "social_worker"
+            provider, staff = self.case_staff(case, role, day, case.mentor if role == "mentor" else case.social_worker)
+            kind = self.institution_kind(rng)
+            institution = rng.choice(INSTITUTIONS[kind][1])
+            # A goal of the client's (or family's) plan, of the same provider, set on or before the day.
+            usable = [g for g, created in goals if created <= day] if provider == case.provider else []
+            goal = rng.choice(usable) if usable and rng.random() < 0.5 else ""
+            status = self.referral_outcome(rng)
+            if (LAST_DAY - day).days < 30 and rng.random() < 0.7:
+                status = "made"
+            outcome_date, reason = "", ""
+            if status != "made":
+                outcome_date = min(add_days(day, rng.randint(2, 90)), LAST_DAY).isoformat()
+                if status in ("not_successful", "refused"):
+                    reason = self.outcome_reason(rng)
+            self.referral_no += 1
+            w["referrals"].writerow(
+                [
+                    f"R{self.referral_no:08d}",
+                    day.isoformat(),
+                    staff,
+                    ref,
+                    kind,
+                    institution,
+                    goal,
+                    "yes" if rng.random() < 0.35 else "no",
+                    status,
+                    outcome_date,
+                    reason,
+                ]
+            )
+            self.counts["referrals"] += 1
+
+    def assessments(self, w: dict, case: Case, ref: str, own_start: datetime.date, horizon: datetime.date) -> None:
+        """An intake, reviews later in the service, a closure at its end; scores tending to improve."""
+        rng = self.case_rng
+        if rng.random() >= 0.7:
+            return
+        base = {area: rng.randint(1, 4) for area in AREAS if rng.random() < 0.7}
+        span = max((horizon - own_start).days, 0)
+        day = add_days(own_start, min(rng.randint(0, 30), span))
+        visits = [("intake", day)]
+        for _ in range(self.reviews(rng)):
+            day = add_days(day, rng.randint(60, 200))
+            if day > horizon:
+                break
+            visits.append(("review", day))
+        if case.closure and rng.random() < 0.6 and case.closure[0] >= day:
+            visits.append(("closure", case.closure[0]))
+        for step, (kind, day) in enumerate(visits):
+            _provider, staff = self.case_staff(case, "social_worker", day, case.social_worker)
+            scores = []
+            for area in AREAS:
+                if area in base and (step == 0 or rng.random() < 0.85):
+                    scores.append(str(max(1, min(5, base[area] + round(rng.gauss(0.4 * step, 0.8))))))
+                else:
+                    scores.append("")
+            self.assessment_no += 1
+            w["assessments"].writerow([f"A{self.assessment_no:08d}", day.isoformat(), staff, ref, kind, *scores])
+            self.counts["assessments"] += 1
+
     # Files ------------------------------------------------------------------------------------------
 
     def run(self) -> dict[str, int]:
@@ -582,8 +843,29 @@ class Generator:
                     "service_start",
                     "social_worker",
                     "mentor",
+                    "service_end",
+                    "closure_reason",
                 ]
             )
+            w["episodes"].writerow(["client_ref", "provider", "service_start", "service_end", "closure_reason"])
+            w["plans"].writerow(["plan_ref", "client_ref", "family_ref", "staff_ref", "status", "start", "review_date"])
+            w["goals"].writerow(["goal_ref", "plan_ref", "area", "title", "created_on", "status", "status_date"])
+            w["referrals"].writerow(
+                [
+                    "referral_ref",
+                    "date",
+                    "staff_ref",
+                    "client_ref",
+                    "institution_kind",
+                    "institution",
+                    "goal_ref",
+                    "accompanied",
+                    "status",
+                    "outcome_date",
+                    "outcome_reason",
+                ]
+            )
+            w["assessments"].writerow(["assessment_ref", "date", "staff_ref", "client_ref", "kind", *AREAS])
             w["status_history"].writerow(["client_ref", "legal_status", "since"])
             w["contacts"].writerow(
                 [

@@ -1,5 +1,8 @@
 """The report figures (shared/spec/report-metrics.md) by ONE hand-written SQL statement: the benchmark's lower bound.
 
+Version 1's figures by SQL below; report-figures/2's by `statement_v2`: the same statement with `results` in it
+(RESULTS_CTES, RESULTS_OBJECT; `results_statement` gives `results` alone).
+
 The statement reads each table once where it can: the period's contacts (materialised), the
 (person, month) pairs they serve, the persons with their age, status and residence on the last
 day, and every aggregate of the report as one JSON object. Python only fills in the categories
@@ -9,11 +12,17 @@ that are 0 and rounds, as reporting/figures.py does, so that the two can be comp
 from __future__ import annotations
 
 import datetime
+import json
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from clients.choices import ClosureReason, InstitutionKind
+from plans.choices import GoalArea
 
 SQL = """
 WITH rc AS MATERIALIZED (
-    SELECT k.id, k.date, k.staff_id, k.family_id, k.form, k.duration_minutes
+    SELECT k.id, k.date, k.staff_id, k.family_id, k.form, k.duration_minutes, k.interpreter
     FROM plans_contact k
     WHERE k.date >= %(start)s AND k.date <= %(end)s {provider_clause}
 ),
@@ -72,6 +81,7 @@ SELECT json_build_object(
     'staff', (SELECT json_object_agg(role, n) FROM (
         SELECT s.role, count(DISTINCT rc.staff_id) AS n FROM rc JOIN clients_staff s ON s.id = rc.staff_id
          GROUP BY s.role) x),
+    'interpreter_contacts', (SELECT count(*) FROM rc WHERE interpreter),
     'forms', (SELECT json_object_agg(form, json_build_object('n', n, 'minutes', minutes)) FROM (
         SELECT form, count(*) AS n, coalesce(sum(duration_minutes), 0) AS minutes FROM rc GROUP BY form) x),
     'topics', (SELECT json_object_agg(topic, n) FROM (
@@ -87,7 +97,8 @@ AGE_GROUPS = ("children", "adults", "seniors", "unknown")
 LEGAL = ("asylum_seeker", "refugee", "alternative", "rejected", "other", "unknown")
 RESIDENCE = ("reception_centre", "outside", "unknown")
 ROUTES = ("relocation", "resettlement", "independent", "family_reunification", "unknown")
-FORMS = ("in_person", "accompaniment", "phone", "electronic")
+FORMS = ("in_person", "accompaniment", "phone", "electronic", "group")  # report-figures/2's; /1's without group
+FORMS_V1 = FORMS[:4]
 
 # The keys of the spec's JSON that the lower bound computes (and the comparison checks).
 SPEC_KEYS = (
@@ -130,7 +141,7 @@ def run(cursor, start: datetime.date, end: datetime.date, provider_id: int | Non
     """Executes the statement and returns the raw JSON row (the part that is timed)."""
     cursor.execute(statement(provider_id), params(start, end, provider_id))
     raw = cursor.fetchone()[0]
-    return raw if isinstance(raw, dict) else __import__("json").loads(raw)
+    return raw if isinstance(raw, dict) else json.loads(raw)
 
 
 def _half_up(numerator: int, denominator: int) -> float | None:
@@ -203,10 +214,248 @@ def shape(raw: dict[str, Any], start: datetime.date, end: datetime.date) -> dict
             "hours": _half_up(sum(f["minutes"] for f in forms.values()), 60) or 0.0,
             "by_form": {form: forms.get(form, {}).get("n", 0) for form in FORMS},
             "by_topic": dict(sorted((raw.get("topics") or {}).items())),
+            "interpreter_contacts": raw["interpreter_contacts"],
         },
     }
 
 
 def differences(app: dict[str, Any], sql: dict[str, Any]) -> list[str]:
-    """The spec keys whose values differ between the application's JSON and the lower bound's."""
+    """The spec keys whose values differ between the application's JSON and the lower bound's.
+
+    The bound's `contacts` are report-figures/2's (the form `group`, `interpreter_contacts`); against an
+    application's report-figures/1 JSON they are compared as version 1 shows them."""
+    if "interpreter_contacts" not in (app.get("contacts") or {}):
+        contacts = {key: value for key, value in sql["contacts"].items() if key != "interpreter_contacts"}
+        contacts["by_form"] = {form: contacts["by_form"][form] for form in FORMS_V1}
+        sql = {**sql, "contacts": contacts}
     return [f"{key}: app {app.get(key)!r} != sql {sql.get(key)!r}" for key in SPEC_KEYS if app.get(key) != sql.get(key)]
+
+
+# Version 2: results (shared/spec/report-metrics.md "Version 2: results") ------------------------------------
+#
+# The period's referrals, the goals of the provider's plans, the persons served (as above) with their scored
+# assessments, and the case episodes (the earlier ones and each client's current one), each read once and
+# aggregated into one JSON object. `statement_v2` puts them into version 1's statement (one statement for the
+# whole of report-figures/2, the bench's bound); `results_statement` is `results` alone. Python fills in the
+# categories that are 0 and rounds.
+
+# The common table expressions of `results`, after those of the persons served (`served`: their client_id).
+RESULTS_CTES = """
+rf AS MATERIALIZED (
+    SELECT r.client_id, r.institution_kind, r.accompanied,
+           CASE WHEN r.outcome_date <= %(end)s THEN r.status ELSE 'made' END AS outcome
+    FROM plans_referral r
+    WHERE r.date >= %(start)s AND r.date <= %(end)s {referral_clause}
+),
+g AS MATERIALIZED (
+    SELECT g.area, g.status, g.status_date, (g.created_at AT TIME ZONE %(tz)s)::date AS created_on
+    FROM plans_goal g JOIN plans_plan pl ON pl.id = g.plan_id {goal_join}
+    WHERE g.created_at < %(after_end)s
+),
+a AS MATERIALIZED (
+    -- The assessments by the provider, dated on or before the last day, of the persons served.
+    SELECT a.id, a.client_id, a.date, a.assessment_ref
+    FROM plans_assessment a
+    WHERE a.date <= %(end)s {assessment_clause} AND a.client_id IN (SELECT client_id FROM served)
+),
+twice AS MATERIALIZED (
+    SELECT client_id FROM a GROUP BY client_id HAVING count(*) >= 2
+),
+ends AS MATERIALIZED (
+    -- Each person's earliest and latest score of each area, among the assessments that score it.
+    SELECT a.client_id, s.area,
+           (array_agg(s.score ORDER BY a.date, a.assessment_ref, a.id))[1] AS earliest,
+           (array_agg(s.score ORDER BY a.date DESC, a.assessment_ref DESC, a.id DESC))[1] AS latest
+    FROM a JOIN plans_assessmentscore s ON s.assessment_id = a.id
+    WHERE s.score IS NOT NULL
+    GROUP BY a.client_id, s.area
+    HAVING count(*) >= 2
+),
+episodes AS MATERIALIZED (
+    SELECT e.client_id, e.provider_id, e.service_start, e.service_end, e.closure_reason
+    FROM clients_caseepisode e
+    UNION ALL
+    SELECT c.id, c.provider_id, c.service_start, c.service_end, c.closure_reason
+    FROM clients_client c WHERE c.service_start IS NOT NULL OR c.service_end IS NOT NULL
+)
+"""
+# The `results` object, of the expressions above.
+RESULTS_OBJECT = """json_build_object(
+    'referrals', (SELECT json_build_object(
+        'total', count(*),
+        'persons', count(DISTINCT client_id),
+        'accompanied', count(*) FILTER (WHERE accompanied),
+        'by_kind', (SELECT json_object_agg(institution_kind, n)
+                      FROM (SELECT institution_kind, count(*) AS n FROM rf GROUP BY 1) x),
+        'outcomes', (SELECT json_object_agg(outcome, n) FROM (SELECT outcome, count(*) AS n FROM rf GROUP BY 1) x)
+    ) FROM rf),
+    'goals', (SELECT json_agg(x) FROM (
+        SELECT area,
+               count(*) FILTER (WHERE created_on >= %(start)s) AS set,
+               count(*) FILTER (WHERE status = 'achieved' AND status_date BETWEEN %(start)s AND %(end)s) AS achieved,
+               count(*) FILTER (WHERE status = 'partly_achieved' AND status_date BETWEEN %(start)s AND %(end)s)
+                   AS partly_achieved,
+               count(*) FILTER (WHERE status = 'not_achieved' AND status_date BETWEEN %(start)s AND %(end)s)
+                   AS not_achieved,
+               count(*) FILTER (WHERE status = 'dropped' AND status_date BETWEEN %(start)s AND %(end)s) AS dropped,
+               count(*) FILTER (WHERE status = 'open' OR status_date > %(end)s) AS open_at_end
+        FROM g GROUP BY area) x),
+    'persons_assessed_twice', (SELECT count(*) FROM twice),
+    'by_area', (SELECT json_agg(x) FROM (
+        SELECT area, count(*) AS persons,
+               count(*) FILTER (WHERE latest > earliest) AS improved,
+               count(*) FILTER (WHERE latest = earliest) AS same,
+               count(*) FILTER (WHERE latest < earliest) AS worse,
+               sum(latest - earliest) AS change
+        FROM ends GROUP BY area) x),
+    'improved_in_any_area', (SELECT count(DISTINCT client_id) FROM ends WHERE latest > earliest),
+    'closures', (SELECT json_object_agg(closure_reason, n) FROM (
+        SELECT closure_reason, count(*) AS n FROM episodes
+        WHERE service_end >= %(start)s AND service_end <= %(end)s {episode_clause}
+        GROUP BY 1) x),
+    'reopened', (SELECT count(*) FROM episodes e
+        WHERE e.service_start >= %(start)s AND e.service_start <= %(end)s {reopened_clause}
+          AND EXISTS (SELECT 1 FROM episodes o WHERE o.client_id = e.client_id AND o.service_start < e.service_start))
+)"""
+# `results` alone: the persons served by the period's contacts, then the expressions above.
+RESULTS_HEAD = """
+WITH rc AS MATERIALIZED (
+    SELECT k.id, k.family_id
+    FROM plans_contact k
+    WHERE k.date >= %(start)s AND k.date <= %(end)s {contact_clause}
+),
+served AS MATERIALIZED (
+    SELECT cc.client_id FROM rc JOIN plans_contact_clients cc ON cc.contact_id = rc.id
+    UNION
+    SELECT c.id FROM rc JOIN clients_client c ON c.family_id = rc.family_id
+),"""
+RESULTS_SQL = RESULTS_HEAD + RESULTS_CTES + "SELECT " + RESULTS_OBJECT + "\n"  # noqa: S608 - constants above
+
+REFERRAL_KINDS = tuple(InstitutionKind.values)
+REFERRAL_OUTCOMES = ("made", "completed", "not_successful", "refused", "cancelled")
+GOAL_AREAS = tuple(GoalArea.values)
+GOAL_COUNTS = ("set", "achieved", "partly_achieved", "not_achieved", "dropped", "open_at_end")
+CLOSURE_REASONS = tuple(ClosureReason.values)
+
+
+def results_statement(provider_id: int | None) -> str:
+    """`results` alone."""
+    return RESULTS_SQL.format(**_results_clauses(provider_id))
+
+
+def statement_v2(provider_id: int | None) -> str:
+    """The whole of report-figures/2 in one statement: version 1's, whose persons served (`served`) the
+    expressions of `results` read, and its JSON with a `results` object (the bound the application's
+    report-figures/2 is timed against)."""
+    clauses = _results_clauses(provider_id)
+    head, tail = statement(provider_id).rsplit("\n)\n", 1)
+    assert not tail.strip()  # noqa: S101 - the shape of SQL above
+    ctes = RESULTS_CTES.format(**clauses).rstrip()
+    head = head.replace("\n)\nSELECT json_build_object(\n", "\n)," + ctes + "\nSELECT json_build_object(\n", 1)
+    return head + ",\n    'results', " + RESULTS_OBJECT.format(**clauses) + "\n)\n"
+
+
+def run_v2(
+    cursor, start: datetime.date, end: datetime.date, provider_id: int | None = None, tz: str = "Europe/Riga"
+) -> dict[str, Any]:
+    """Executes the report-figures/2 statement: the raw JSON row of version 1 with the raw `results` (timed)."""
+    cursor.execute(
+        statement_v2(provider_id), {**params(start, end, provider_id), **results_params(start, end, provider_id, tz)}
+    )
+    raw = cursor.fetchone()[0]
+    return raw if isinstance(raw, dict) else json.loads(raw)
+
+
+def _results_clauses(provider_id: int | None) -> dict[str, str]:
+    if provider_id is None:
+        return {
+            "contact_clause": "",
+            "referral_clause": "",
+            "goal_join": "",
+            "assessment_clause": "",
+            "episode_clause": "",
+            "reopened_clause": "",
+        }
+    return dict(
+        contact_clause="AND k.provider_id = %(provider_id)s",
+        referral_clause="AND r.provider_id = %(provider_id)s",
+        # The goals of the plans whose social worker belongs to the provider.
+        goal_join="JOIN clients_staff sw ON sw.id = pl.social_worker_id AND sw.provider_id = %(provider_id)s",
+        assessment_clause="AND a.provider_id = %(provider_id)s",
+        episode_clause="AND provider_id = %(provider_id)s",
+        reopened_clause="AND e.provider_id = %(provider_id)s",
+    )
+
+
+def results_params(start: datetime.date, end: datetime.date, provider_id: int | None, tz: str) -> dict[str, Any]:
+    after_end = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(0), ZoneInfo(tz))
+    return {"start": start, "end": end, "provider_id": provider_id, "tz": tz, "after_end": after_end}
+
+
+def run_results(
+    cursor, start: datetime.date, end: datetime.date, provider_id: int | None = None, tz: str = "Europe/Riga"
+) -> dict[str, Any]:
+    """Executes the results statement and returns the raw JSON row (the part that is timed)."""
+    cursor.execute(results_statement(provider_id), results_params(start, end, provider_id, tz))
+    raw = cursor.fetchone()[0]
+    return raw if isinstance(raw, dict) else json.loads(raw)
+
+
+def _round_half_away(numerator: int, denominator: int, places: int) -> float | int | None:
+    if not denominator:
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    value = (Decimal(numerator) / Decimal(denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
+    return float(value) if places else int(value)
+
+
+def results_shape(raw: dict[str, Any]) -> dict[str, Any]:
+    """The raw row as the spec's `results` object."""
+    referrals = raw.get("referrals") or {}
+    outcomes = {key: (referrals.get("outcomes") or {}).get(key, 0) for key in REFERRAL_OUTCOMES}
+    decided = outcomes["completed"] + outcomes["not_successful"] + outcomes["refused"]
+    goals: dict[str, dict[str, int]] = {count: dict.fromkeys(GOAL_AREAS, 0) for count in GOAL_COUNTS}
+    for row in raw.get("goals") or []:
+        for count in GOAL_COUNTS:
+            goals[count][row["area"]] = row[count]
+    for table in goals.values():
+        table["total"] = sum(table.values())
+    by_area: dict[str, dict[str, Any]] = {
+        area: {"persons": 0, "improved": 0, "same": 0, "worse": 0, "mean_change": None} for area in GOAL_AREAS
+    }
+    for row in raw.get("by_area") or []:
+        by_area[row["area"]] = {
+            "persons": row["persons"],
+            "improved": row["improved"],
+            "same": row["same"],
+            "worse": row["worse"],
+            "mean_change": _round_half_away(row["change"], row["persons"], 1),
+        }
+    closures = {reason: (raw.get("closures") or {}).get(reason, 0) for reason in CLOSURE_REASONS}
+    return {
+        "referrals": {
+            "total": referrals.get("total", 0),
+            "persons": referrals.get("persons", 0),
+            "accompanied": referrals.get("accompanied", 0),
+            "by_kind": {kind: (referrals.get("by_kind") or {}).get(kind, 0) for kind in REFERRAL_KINDS},
+            "outcomes": outcomes,
+            "success_rate": _round_half_away(100 * outcomes["completed"], decided, 0),
+        },
+        "goals": goals,
+        "self_sufficiency": {
+            "persons_assessed_twice": raw["persons_assessed_twice"],
+            "by_area": by_area,
+            "improved_in_any_area": raw["improved_in_any_area"],
+        },
+        "closures": {"total": sum(closures.values()), "by_reason": closures, "reopened": raw["reopened"]},
+    }
+
+
+def results_differences(app: dict[str, Any], sql: dict[str, Any]) -> list[str]:
+    """The parts of `results` whose values differ between the application's JSON and the lower bound's."""
+    app_results = app.get("results") or {}
+    return [
+        f"results.{key}: app {app_results.get(key)!r} != sql {value!r}"
+        for key, value in sql.items()
+        if app_results.get(key) != value
+    ]

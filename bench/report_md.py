@@ -47,7 +47,8 @@ def figures_table(part: dict) -> list[str]:
             fill_text = row.get("cache_skipped") or "–"
         cached = row.get("cached_median_s")
         lines.append(
-            f"| {name.replace('_', ' ')} ({row['start']}..{row['end']}) | {_count(row.get('unique_persons'))} | "
+            f"| {name.replace('_', ' ')} ({row['start']}..{row['end']}; {row.get('schema') or 'report-figures/1'}) | "
+            f"{_count(row.get('unique_persons'))} | "
             f"{_count(row.get('contacts'))} | {app_text} | {row.get('sql_median_s')} | {row.get('ratio', '–')} | "
             f"{_yes(row.get('equal'))} | {fill_text} | {cached if cached is not None else '–'} | "
             f"{_yes(row.get('cached_equal'))} | {row.get('jit', '–')} | {row.get('work_mem', '–')} |"
