@@ -9,7 +9,7 @@ from celery import Task, shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import services
+from . import restatements, services
 from .figures_cache import figures_cache_prune
 from .models import FailureReason
 
@@ -45,3 +45,8 @@ def monthly_reports_task() -> None:
 def report_jobs_sweep_task() -> None:
     services.report_jobs_resend()
     figures_cache_prune(now=timezone.now())
+
+
+@shared_task(acks_late=True)
+def restatements_check_task() -> None:
+    restatements.restatements_check_touched()
