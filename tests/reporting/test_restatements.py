@@ -3,6 +3,7 @@ archive lists that report with each changed figure, old and new, and nothing abo
 
 import datetime
 import json
+import time
 
 import pytest
 from django.urls import reverse
@@ -15,6 +16,7 @@ from reporting.services import report_job_create, report_job_run
 from tests.factories import ClientFactory, UserFactory
 
 from .report_world import build_world, contact
+from .test_celery_worker import broker_url, real_worker  # noqa: F401  (the real worker's fixtures)
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 JANUARY = (datetime.date(2026, 1, 1), datetime.date(2026, 1, 31))
@@ -208,3 +210,33 @@ def test_a_json_report_archived_before_figures_were_kept_is_compared_by_its_file
 
     assert changes_of(march)["contacts.by_topic.health"] == (None, 1)
     assert not Restatement.objects.filter(job=pdf).exists()  # a PDF's figures cannot be read back
+
+
+def wait_for(condition, seconds=120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.5)
+
+
+@pytest.mark.services
+@pytest.mark.usefixtures("real_worker")
+def test_a_real_worker_finds_the_restatement_after_a_back_dated_contact(
+    transactional_db, provider, other_provider, social_worker, mentor, manager
+):
+    build_world(provider, other_provider, social_worker, mentor)
+    # Made by the worker: report_job_create sends each job to the queue on commit.
+    march, january = (
+        report_job_create(requested_by=manager, provider=provider, start=a, end=b, kind="custom", format="json")
+        for a, b in (MARCH, JANUARY)
+    )
+    wait_for(lambda: Restatement.objects.filter(job__in=[march, january]).count() == 2)
+    kept = json.loads(Restatement.objects.get(job=march).archived)
+    back_dated_contact(provider, social_worker)
+
+    tasks.restatements_check_task.delay()
+
+    wait_for(lambda: Restatement.objects.filter(job=march, checked_at__isnull=False).exists())
+    found = changes_of(march)
+    assert found["unique_persons"] == (kept["unique_persons"], kept["unique_persons"] + 1)
+    assert found["contacts.by_topic.health"] == (None, 1)
+    assert Restatement.objects.get(job=january).checked_at is None
