@@ -12,6 +12,7 @@ differences names figures only: no person, client or record.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .figures import ReportFigures
-from .figures_cache import cached_figures_for, figures_mark, own_xid
+from .figures_cache import KEEP_CHANGES, cached_figures_for, figures_mark, own_xid
 from .models import FiguresChange, JobState, ReportFormat, ReportJob, Restatement
 from .render_json import report_json
 from .suppression import shown_figures
@@ -124,10 +125,11 @@ def restatement_check(*, job_id: int) -> Restatement | None:
     return restatement
 
 
-def touched() -> QuerySet[Restatement]:
+def touched(changes: QuerySet[FiguresChange] | None = None) -> QuerySet[Restatement]:
     """The kept reports a figures change they did not see may have touched: a change whose writer's transaction
     is not in the snapshot taken before they were last computed, of their period's days (or any day) and their
-    provider (or any). `figures_cache._unseen_change` for every report at once, in one query."""
+    provider (or any). `figures_cache._unseen_change` for every report at once, in one query. `changes`: only
+    those (default: all kept)."""
     xid8 = Func(F("xid"), template="(%(expressions)s)::text::xid8")
     snapshot = Func(OuterRef("snapshot"), template="(%(expressions)s)::pg_snapshot")
     seen = Func(xid8, snapshot, function="pg_visible_in_snapshot", output_field=BooleanField())
@@ -138,7 +140,8 @@ def touched() -> QuerySet[Restatement]:
         unseen = (unseen & ~Q(xid=own)) | Q(xid=own, pk__gt=OuterRef("last_change_id"))
     provider = Coalesce(OuterRef("job__provider_id"), F("provider_id"), output_field=BigIntegerField())
     changes = (
-        FiguresChange.objects.alias(seen=seen)
+        (changes if changes is not None else FiguresChange.objects.all())
+        .alias(seen=seen)
         .filter(Q(affects_from__isnull=True) | Q(affects_from__lte=OuterRef("job__end")))
         .filter(Q(provider_id__isnull=True) | Q(provider_id=provider))
         .filter(unseen)
@@ -146,6 +149,13 @@ def touched() -> QuerySet[Restatement]:
     return Restatement.objects.filter(job__state=JobState.DONE).filter(
         Q(last_change_id__isnull=True) | Q(snapshot_xmin__isnull=True) | Exists(changes)
     )
+
+
+def restatements_keep_before_prune(*, now: datetime.datetime) -> int:
+    """Before the figures changes older than `KEEP_CHANGES` are forgotten (`figures_cache_prune`), the kept
+    reports they touched and that were not checked since are marked to be checked (their mark forgotten)."""
+    old = FiguresChange.objects.filter(at__lt=now - KEEP_CHANGES)
+    return Restatement.objects.filter(pk__in=touched(old).values("pk")).update(last_change_id=None)
 
 
 def restatements_check_touched(*, limit: int = CHECK_BATCH) -> int:

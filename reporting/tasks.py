@@ -44,7 +44,10 @@ def monthly_reports_task() -> None:
 @shared_task(acks_late=True)
 def report_jobs_sweep_task() -> None:
     services.report_jobs_resend()
-    figures_cache_prune(now=timezone.now())
+    now = timezone.now()
+    # First: the archived reports the changes about to be forgotten touched stay to be checked again.
+    restatements.restatements_keep_before_prune(now=now)
+    figures_cache_prune(now=now)
 
 
 @shared_task(acks_late=True)

@@ -6,11 +6,14 @@ import json
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from reporting import restatements, tasks
-from reporting.models import JobState, ReportJob, ReportKind, Restatement
+from reporting.models import FiguresChange, JobState, ReportJob, ReportKind, Restatement
 from reporting.restatements import figure_changes
 from reporting.services import report_job_create, report_job_run
 from tests.factories import ClientFactory, UserFactory
@@ -240,3 +243,37 @@ def test_a_real_worker_finds_the_restatement_after_a_back_dated_contact(
     assert found["unique_persons"] == (kept["unique_persons"], kept["unique_persons"] + 1)
     assert found["contacts.by_topic.health"] == (None, 1)
     assert Restatement.objects.get(job=january).checked_at is None
+
+
+def test_a_touched_report_stays_to_be_checked_when_the_changes_are_forgotten(world, provider, manager, social_worker):
+    march = archived(manager, provider, MARCH)
+    back_dated_contact(provider, social_worker)
+    FiguresChange.objects.update(at=timezone.now() - datetime.timedelta(days=40))
+
+    tasks.report_jobs_sweep_task()  # forgets the changes older than 30 days
+
+    assert not FiguresChange.objects.exists()
+    assert list(restatements.touched()) == [Restatement.objects.get(job=march)]
+    tasks.restatements_check_task()
+    assert changes_of(march)["contacts.by_topic.health"] == (None, 1)
+
+
+def test_the_restatement_list_takes_the_same_queries_for_one_report_or_many(
+    world, client, provider, manager, coordinator, social_worker
+):
+    client.force_login(coordinator)
+    url = reverse("reporting:restatements")
+    archived(manager, provider, MARCH)
+    back_dated_contact(provider, social_worker)
+    tasks.restatements_check_task()
+    client.get(url)  # the session's first queries
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    archived(manager, provider, MARCH, suppressed=True)
+    archived(manager, provider, (MARCH[0], datetime.date(2026, 3, 25)))
+    back_dated_contact(provider, social_worker, day=datetime.date(2026, 3, 21))
+    tasks.restatements_check_task()
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url).content.decode()
+    assert page.count('<section class="card mb-3" id="job-') == 3
+    assert len(three.captured_queries) == len(one.captured_queries)
