@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 # Reports checked again by one run of the periodic task at most; the rest wait for the next run.
 CHECK_BATCH = 200
+# The mark of a report no change touched is moved on once the changes it did not see are this old, so that
+# finding the touched reports weighs only the recent changes (not every change since each report was made).
+ADVANCE_AFTER = datetime.timedelta(days=1)
 
 
 def report_figures_json(figures: ReportFigures, *, suppressed: bool) -> str:
@@ -158,9 +161,22 @@ def restatements_keep_before_prune(*, now: datetime.datetime) -> int:
     return Restatement.objects.filter(pk__in=touched(old).values("pk")).update(last_change_id=None)
 
 
+def _advance_untouched(mark: Mapping[str, Any], *, now: datetime.datetime) -> int:
+    """Give the reports no change touched the mark taken before `touched()` was asked (`mark`): the changes it
+    shows were weighed against their old mark and touched none of them. Only those whose mark is older than
+    the changes of ADVANCE_AFTER ago, so that a report's row is written at most about once in that time."""
+    older = FiguresChange.objects.filter(at__lt=now - ADVANCE_AFTER).aggregate(xid=Max("xid"))["xid"]
+    if older is None:
+        return 0
+    stale = Restatement.objects.filter(snapshot_xmin__lt=older).exclude(pk__in=touched().values("pk"))
+    return stale.update(**mark)
+
+
 def restatements_check_touched(*, limit: int = CHECK_BATCH) -> int:
     """Check again the reports a figures change touched (newest first), and keep the figures of the JSON reports
     archived before restatements were kept; returns how many were checked."""
+    mark = figures_mark()
+    _advance_untouched(mark, now=timezone.now())
     ids = list(touched().order_by("-job__created_at", "-job_id").values_list("job_id", flat=True)[:limit])
     older = (
         ReportJob.objects.filter(state=JobState.DONE, format=ReportFormat.JSON, restatement__isnull=True)

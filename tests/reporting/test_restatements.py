@@ -16,7 +16,7 @@ from reporting import restatements, tasks
 from reporting.models import FiguresChange, JobState, ReportJob, ReportKind, Restatement
 from reporting.restatements import figure_changes
 from reporting.services import report_job_create, report_job_run
-from tests.factories import ClientFactory, UserFactory
+from tests.factories import ClientFactory, StaffFactory, UserFactory
 
 from .report_world import build_world, contact
 from .test_celery_worker import broker_url, real_worker  # noqa: F401  (the real worker's fixtures)
@@ -277,3 +277,23 @@ def test_the_restatement_list_takes_the_same_queries_for_one_report_or_many(
         page = client.get(url).content.decode()
     assert page.count('<section class="card mb-3" id="job-') == 3
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def test_an_untouched_reports_mark_moves_on_and_a_later_change_still_restates_it(
+    world, provider, other_provider, manager, coordinator, social_worker
+):
+    january = archived(manager, provider, JANUARY)
+    before = Restatement.objects.get(job=january)
+    other_staff = StaffFactory(provider=other_provider, role="social_worker")
+    late = ClientFactory(provider=other_provider)
+    contact(other_staff, datetime.date(2026, 1, 12), late)  # another provider's January
+    FiguresChange.objects.update(at=timezone.now() - datetime.timedelta(days=2))
+
+    tasks.restatements_check_task()
+
+    moved = Restatement.objects.get(job=january)
+    assert moved.last_change_id > before.last_change_id  # weighed, and its mark moved past those changes
+    assert (moved.checked_at, moved.changes) == (None, [])
+    back_dated_contact(provider, social_worker, day=datetime.date(2026, 1, 15))
+    tasks.restatements_check_task()
+    assert changes_of(january)["contacts.by_topic.health"] == (None, 1)
