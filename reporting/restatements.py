@@ -18,7 +18,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -187,6 +187,12 @@ def restatements_check_touched(*, limit: int = CHECK_BATCH) -> int:
     ids += list(older[: max(limit - len(ids), 0)])
     checked = 0
     for job_id in ids:
-        if restatement_check(job_id=job_id) is not None:
-            checked += 1
+        try:
+            if restatement_check(job_id=job_id) is not None:
+                checked += 1
+        except OperationalError:
+            raise  # the database is away: the task stops, the next run finds the same reports
+        except Exception:
+            # One report that cannot be made again does not keep the others from their check.
+            logger.exception("report job %s: its figures could not be made again to compare", job_id)
     return checked

@@ -297,3 +297,22 @@ def test_an_untouched_reports_mark_moves_on_and_a_later_change_still_restates_it
     back_dated_contact(provider, social_worker, day=datetime.date(2026, 1, 15))
     tasks.restatements_check_task()
     assert changes_of(january)["contacts.by_topic.health"] == (None, 1)
+
+
+def test_a_report_that_cannot_be_made_again_does_not_stop_the_others(
+    world, provider, manager, social_worker, monkeypatch
+):
+    march = archived(manager, provider, MARCH)
+    broken = archived(manager, provider, MARCH, suppressed=True)
+    back_dated_contact(provider, social_worker)
+    real_check = restatements.restatement_check
+
+    def check(*, job_id):
+        if job_id == broken.pk:
+            raise ValueError("no renderer")
+        return real_check(job_id=job_id)
+
+    monkeypatch.setattr(restatements, "restatement_check", check)
+    assert restatements.restatements_check_touched() == 1
+    assert changes_of(march)["contacts.by_topic.health"] == (None, 1)
+    assert Restatement.objects.get(job=broken).checked_at is None  # still to be checked next time
