@@ -168,7 +168,7 @@ def _advance_untouched(mark: Mapping[str, Any], *, now: datetime.datetime) -> in
     older = FiguresChange.objects.filter(at__lt=now - ADVANCE_AFTER).aggregate(xid=Max("xid"))["xid"]
     if older is None:
         return 0
-    stale = Restatement.objects.filter(snapshot_xmin__lt=older).exclude(pk__in=touched().values("pk"))
+    stale = Restatement.objects.filter(snapshot_xmin__lte=older).exclude(pk__in=touched().values("pk"))
     return stale.update(**mark)
 
 
