@@ -284,6 +284,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Re-send report jobs left queued while the broker was down, or whose worker died.
     "report-jobs-sweep": {"task": "reporting.tasks.report_jobs_sweep_task", "schedule": 300.0},
+    # Archived reports whose period a later (back-dated) record touched, made again and compared (restatements).
+    "report-restatements-check": {"task": "reporting.tasks.restatements_check_task", "schedule": 600.0},
     # Expired sessions (with the typed work kept across a timeout) and spent form tokens.
     "short-lived-rows-clear": {"task": "accounts.tasks.short_lived_rows_clear_task", "schedule": 3600.0},
     # Each staff member's morning message of what needs them (CELERY_TIMEZONE: Europe/Riga).

@@ -49,6 +49,17 @@ def _mark() -> dict[str, Any]:
     return {"snapshot": snapshot, "snapshot_xmin": xmin, "last_change_id": last}
 
 
+def figures_mark() -> dict[str, Any]:
+    """What this connection can see now (`snapshot`, `snapshot_xmin`, `last_change_id`), taken before figures
+    are computed: the changes it does not show are the ones those figures may have missed (restatements)."""
+    return _mark()
+
+
+def own_xid() -> int | None:
+    """This transaction's id, if it has written anything: its own changes show in no snapshot's list."""
+    return _own_xid()
+
+
 def _own_xid() -> int | None:
     """This transaction's id, if it has written anything (its own changes are in no snapshot's list)."""
     with connection.cursor() as cursor:

@@ -142,6 +142,8 @@ class ReportJob(models.Model):
     objects = ReportJobQuerySet.as_manager()
     # Not stored: True when report_job_create returned this job, in flight, for the same request again.
     reused: bool = False
+    # Not stored: the figures the job's file was made from, as JSON text (set by `services._render`).
+    archived_figures: str | None = None
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -324,3 +326,35 @@ class TopicsMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_id}:{self.month:%Y-%m}: {self.topic}"
+
+
+class Restatement(models.Model):
+    """An archived report's figures as they were made, and the figures that differ when it is made again now.
+
+    Kept for every report made since this model (and for the older JSON reports, whose file is their figures).
+    `snapshot`, `snapshot_xmin` and `last_change_id`: what the database showed before the figures were last
+    computed (`figures_cache.figures_mark`), so that a `FiguresChange` it did not see and that touches the
+    report's provider and period calls for another check (`restatements.touched_jobs`). Figures only: the
+    differences name no person, client or record.
+    """
+
+    job = models.OneToOneField(ReportJob, on_delete=models.CASCADE, related_name="restatement")
+    # The report's figures as archived (its JSON, publication-safe when the report is), as text in its order.
+    archived = models.TextField()
+    snapshot = models.TextField(blank=True)
+    snapshot_xmin = models.BigIntegerField(null=True)
+    last_change_id = models.BigIntegerField(null=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    # [{"figure": "contacts.by_topic.health", "old": 300, "new": 301}, ...] in the report's order.
+    changes = models.JSONField(default=list, blank=True)
+    # When the figures were first found to differ (None while they are the same as archived).
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The restatement list: the reports that differ now.
+            models.Index(fields=["changed_at"], condition=Q(changed_at__isnull=False), name="restatement_changed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"restatement of job #{self.job_id}"

@@ -22,7 +22,8 @@ from .presentation import percent
 
 def report_job_list(*, user: Any, provider_id: int | None = None, done_only: bool = False) -> QuerySet[ReportJob]:
     """The user's archive, newest first (index `report_job_provider_idx` / `report_job_created_idx`)."""
-    jobs = ReportJob.objects.for_user(user).select_related("provider", "requested_by")
+    # `restatement`: the archive's mark of a report whose figures have changed since (one join, no query a row).
+    jobs = ReportJob.objects.for_user(user).select_related("provider", "requested_by", "restatement")
     if provider_id is not None:
         jobs = jobs.filter(provider_id=provider_id)
     if done_only:
@@ -30,9 +31,25 @@ def report_job_list(*, user: Any, provider_id: int | None = None, done_only: boo
     return jobs.order_by("-created_at", "-id")
 
 
+def restatement_list(*, user: Any) -> QuerySet[ReportJob]:
+    """The archived reports the user may see whose figures differ now from the archived ones, newest first, each
+    with its differences (`restatement.changes`): figures only."""
+    return (
+        ReportJob.objects.for_user(user)
+        .filter(state=JobState.DONE, restatement__changed_at__isnull=False)
+        .select_related("provider", "restatement")
+        .order_by("-created_at", "-id")
+    )
+
+
 def _get_job_for_user(user: Any, job_id: int) -> ReportJob:
     """The job if the user may see it; 404 otherwise (never telling whether it exists)."""
-    job = ReportJob.objects.for_user(user).select_related("provider", "requested_by").filter(pk=job_id).first()
+    job = (
+        ReportJob.objects.for_user(user)
+        .select_related("provider", "requested_by", "restatement")
+        .filter(pk=job_id)
+        .first()
+    )
     if job is None:
         raise Http404
     return job

@@ -18,11 +18,12 @@ from audit.models import Action
 from audit.services import audit_record
 from clients.models import Provider
 
-from .figures_cache import cached_figures_for
+from .figures_cache import cached_figures_for, figures_mark
 from .models import FailureReason, JobState, ReportFormat, ReportJob, ReportKind, ReportNarrative
 from .periods import month_before
 from .presentation import Narrative
 from .render import render_report, write_whole
+from .restatements import report_figures_json, restatement_start
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +152,8 @@ def report_job_create(
 def _render(job: ReportJob) -> bytes:
     """The job's file: its figures (from the cache when unchanged) rendered as it asks."""
     figures = cached_figures_for(start=job.start, end=job.end, provider=job.provider)
+    # Kept with the archived file: the figures it shows, to compare with the same report made later.
+    job.archived_figures = report_figures_json(figures, suppressed=job.suppressed)
     return render_report(
         figures,
         format=ReportFormat(job.format),
@@ -193,17 +196,24 @@ def report_job_run(*, job_id: int) -> None:
     if job is None:
         return
     try:
+        # Taken before the figures are computed: a change it does not show may restate them (restatements.py).
+        mark = figures_mark()
         content = _render(job)
+        archived = job.archived_figures
+        if archived is None:  # a render that kept no figures (a stand-in): the figures as they are now
+            archived = report_figures_json(
+                cached_figures_for(start=job.start, end=job.end, provider=job.provider), suppressed=job.suppressed
+            )
     except OperationalError:
         raise
     except Exception:
         logger.exception("report job %s could not be rendered", job_id)
         _mark_failed(job, FailureReason.RENDER_FAILED)
         return
-    _finish(job_id, job.format, content)
+    _finish(job_id, job.format, content, archived=archived, mark=mark)
 
 
-def _finish(job_id: int, fmt: str, content: bytes) -> None:
+def _finish(job_id: int, fmt: str, content: bytes, *, archived: str, mark: dict[str, Any]) -> None:
     # Under the row's lock, so that two runs of one job (a redelivered message) never mix
     # one run's file with the other's checksum; the second finds the job done and keeps nothing.
     with transaction.atomic():
@@ -222,6 +232,7 @@ def _finish(job_id: int, fmt: str, content: bytes) -> None:
         job.error_reason = ""
         job.finished_at = timezone.now()
         job.save(update_fields=["file", "sha256", "size", "state", "error_reason", "finished_at"])
+        restatement_start(job=job, archived=archived, mark=mark)
         # In the same transaction as "done": one entry per archived file, whatever the redeliveries.
         audit_record(
             action=Action.CREATE,

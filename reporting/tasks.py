@@ -9,7 +9,7 @@ from celery import Task, shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import services
+from . import restatements, services
 from .figures_cache import figures_cache_prune
 from .models import FailureReason
 
@@ -44,4 +44,12 @@ def monthly_reports_task() -> None:
 @shared_task(acks_late=True)
 def report_jobs_sweep_task() -> None:
     services.report_jobs_resend()
-    figures_cache_prune(now=timezone.now())
+    now = timezone.now()
+    # First: the archived reports the changes about to be forgotten touched stay to be checked again.
+    restatements.restatements_keep_before_prune(now=now)
+    figures_cache_prune(now=now)
+
+
+@shared_task(acks_late=True)
+def restatements_check_task() -> None:
+    restatements.restatements_check_touched()

@@ -19,6 +19,8 @@ urlpatterns = [
     path("jobs/<int:job_id>/", views.job_detail, name="job_detail"),
     path("jobs/<int:job_id>/status/", views.job_status, name="job_status"),
     path("jobs/<int:job_id>/download/", views.job_download, name="job_download"),
+    path("jobs/<int:job_id>/recheck/", views.job_recheck, name="job_recheck"),
+    path("restatements/", views.restatements, name="restatements"),
 ]
 
 audited_view("reporting:job_download", "reporting.reportjob", kwarg="job_id", action=Action.DOWNLOAD)

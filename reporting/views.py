@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.capabilities import can_make_reports, can_read_reports, can_report_on_all_providers, can_write_narrative
 from accounts.formtokens import once_per_form_token
 
+from . import restatements as restatement_checks
 from . import selectors, services
 from .figures_cache import cached_figures_for
 from .forms import NarrativeForm, ReportForm
@@ -207,7 +208,8 @@ def job_create(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponseBase:
     _require_reader(request)
     job = selectors._get_job_for_user(request.user, job_id)
-    return render(request, "reporting/job.html", {"job": job, "status": _status(job)})
+    ctx = {"job": job, "status": _status(job), "can_check": can_make_reports(request.user)}
+    return render(request, "reporting/job.html", ctx)
 
 
 def _status(job: ReportJob) -> dict[str, Any]:
@@ -293,3 +295,32 @@ def narrative_edit(request: HttpRequest) -> HttpResponseBase:
         "reporting/narrative.html",
         {"form": form, "chosen": data, "query": request.GET.urlencode(), "kinds": ReportKind},
     )
+
+
+@login_required
+@require_GET
+def restatements(request: HttpRequest) -> HttpResponseBase:
+    """The archived reports whose figures differ now (a back-dated record), each changed figure old → new."""
+    _require_reader(request)
+    jobs = selectors.restatement_list(user=request.user)[:ARCHIVE_PAGE]
+    return render(request, "reporting/restatements.html", {"jobs": jobs, "can_check": can_make_reports(request.user)})
+
+
+@login_required
+@require_POST
+def job_recheck(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    """Make an archived report's figures again now and compare them with the archived ones."""
+    _require_reader(request)
+    job = selectors._get_job_for_user(request.user, job_id)
+    if not can_make_reports(request.user):
+        return HttpResponseForbidden(_("Only managers and fund coordinators check archived reports again."))
+    if job.state != JobState.DONE:
+        raise Http404
+    restatement = restatement_checks.restatement_check(job_id=job.pk)
+    if restatement is None:
+        messages.warning(request, _("This report's figures were not kept when it was made: they cannot be compared."))
+    elif restatement.changes:
+        messages.warning(request, _("Checked again: some figures differ from the archived report."))
+    else:
+        messages.success(request, _("Checked again: the figures are the same as in the archived report."))
+    return redirect("reporting:job_detail", job_id=job.pk)

@@ -153,6 +153,9 @@ POLICY: dict[str, Rule] = {
     "reporting:job_detail": rule("job", "GET", **JOB_READERS),
     "reporting:job_status": rule("job", "GET", **JOB_READERS),
     "reporting:job_download": rule("job", "GET", **JOB_READERS),
+    # Issue 21: the archived reports whose figures differ now (figures only), and "check again" (a report maker's).
+    "reporting:restatements": rule("none", "GET", **REPORT_READERS),
+    "reporting:job_recheck": rule("job", "POST", manager="AS", coordinator="ASF"),
 }
 # The Django admin is for superusers only; every role here is sent to the admin's sign-in.
 ADMIN = "admin:"
