@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0006_job_timed_out'),
+        ('reporting', '0008_h10_contact_interpreter_idx'),
     ]
 
     operations = [
