@@ -169,8 +169,9 @@ def can_review_plans(user: AnyUser) -> bool:
 
 def can_assess(user: AnyUser, client: OfProvider) -> bool:
     """Self-sufficiency assessments of their provider's clients: social workers and managers record them (as they
-    write the client's record); mentors read them on the client page, coordinators never see them."""
-    return can_write_client(user, client)
+    write the client's record) while the case is open (the closure assessment is part of closing it); mentors read
+    them on the client page, coordinators never see them."""
+    return can_write_client(user, client) and getattr(client, "service_end", None) is None
 
 
 def can_log_contact(user: AnyUser) -> bool:

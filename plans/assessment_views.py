@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.capabilities import can_assess
+from accounts.capabilities import can_assess, can_write_client
 from accounts.formtokens import once_per_form_token
 from accounts.models import User
 from accounts.session_timeout import kept_work
@@ -33,6 +33,9 @@ from .models import Assessment
 def assessment_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """ "Assess self-sufficiency": at intake or at a review outside a plan review (kind chosen on the form)."""
     client = _get_client_for_user(request.user, client_pk)
+    if client.service_end is not None and can_write_client(request.user, client):
+        messages.error(request, _("The case is closed: reopen it to assess self-sufficiency."))
+        return redirect("clients:detail", pk=client.pk)
     if not can_assess(request.user, client):
         raise PermissionDenied(_("Only a social worker or a manager can assess self-sufficiency."))
     staff = assessments.assessing_staff(request.user, client)

@@ -29,6 +29,20 @@ def _assess(client_, staff, actor, day, scores, kind="intake"):
 # Recording one ---------------------------------------------------------------------------------------------------
 
 
+def test_a_closed_case_is_not_assessed_until_it_is_reopened(client, social_worker, assigned_client, today):
+    assigned_client.service_end = today
+    assigned_client.closure_reason = "left_latvia"
+    assigned_client.save()
+    client.force_login(social_worker)
+    page = client.get(reverse("clients:detail", args=[assigned_client.pk])).content.decode()
+    url = reverse("plans:assessment_create", args=[assigned_client.pk])
+    assert url not in page
+    response = client.post(url, {"date": today.isoformat(), "kind": "review", "score_housing": "3"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("clients:detail", args=[assigned_client.pk])
+    assert "The case is closed: reopen it to assess self-sufficiency." in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
 def test_a_social_worker_records_an_assessment_from_the_client_page(client, social_worker, assigned_client, today):
     client.force_login(social_worker)
     page = client.get(reverse("clients:detail", args=[assigned_client.pk])).content.decode()
