@@ -211,7 +211,11 @@ class TimelineEntry:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.date, self.at or datetime.datetime.min.replace(tzinfo=datetime.UTC), self.kind)
+        # Within a day an opening comes before what was done in the case, and a closing after it (the plans
+        # closed with the case are timestamped, the closing itself is dated only). A case closed and reopened
+        # on the same day shows the closing on top: the rare exception.
+        phase = 0 if self.kind == "case_opened" else 2 if self.kind == "case_closed" else 1
+        return (self.date, phase, self.at or datetime.datetime.min.replace(tzinfo=datetime.UTC), self.kind)
 
 
 @dataclass(frozen=True)

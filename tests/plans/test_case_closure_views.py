@@ -229,6 +229,14 @@ def test_a_mentor_cannot_reopen(client, social_worker, mentor, assigned_client, 
 # The timeline ---------------------------------------------------------------------------------------
 
 
+def test_a_closing_heads_its_day_on_the_timeline_above_the_plans_it_closed(social_worker, assigned_client, today):
+    plan = PlanFactory(client=assigned_client, status="active", start_date=today - 20 * DAY)
+    closed = _close(assigned_client, social_worker, today)
+    entries = selectors.timeline_for(client=closed, user=social_worker)
+    assert entries[0].kind == "case_closed"
+    assert any(e.kind == "plan_event" and e.obj.plan_id == plan.pk and e.date == today for e in entries[1:])
+
+
 def test_the_timeline_shows_every_episode_opened_and_closed(client, social_worker, assigned_client, today):
     first_start = assigned_client.service_start
     _close(assigned_client, social_worker, today - 10 * DAY, reason="lost_contact")
