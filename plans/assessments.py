@@ -193,10 +193,17 @@ class ScoreSeries:
 
 
 def score_series(assessments: list[Assessment]) -> ScoreSeries:
-    """The series of a chart from already loaded assessments (with prefetched scores), oldest first."""
-    ordered = sorted(assessments, key=lambda a: (a.date, a.pk))
-    by_assessment = [{row.area: row.score for row in a.scores.all()} for a in ordered]
-    series = ScoreSeries(dates=[a.date for a in ordered])
+    """The series of a chart from already loaded assessments (with prefetched scores), oldest first.
+
+    One point a day: assessments of the same day (one at a review, then the closure's) are read as one, the
+    later one's scores over the earlier's, so that a date is never drawn twice on the axis.
+    """
+    by_day: dict[datetime.date, dict[str, int | None]] = {}
+    for a in sorted(assessments, key=lambda a: (a.date, a.pk)):
+        day = by_day.setdefault(a.date, {})
+        day.update({row.area: row.score for row in a.scores.all() if row.score is not None or row.area not in day})
+    by_assessment = list(by_day.values())
+    series = ScoreSeries(dates=list(by_day))
     for area, label in GoalArea.choices:
         values = [scores.get(area) for scores in by_assessment]
         if any(v is not None for v in values):

@@ -102,6 +102,16 @@ def test_selectors_give_areas_in_order_and_the_series_oldest_first(assigned_clie
     ]
 
 
+def test_two_assessments_of_one_day_are_one_point_of_the_series(assigned_client, social_worker, today):
+    sw = social_worker.staff
+    _record(assigned_client, sw, social_worker, today - datetime.timedelta(days=30), {"housing": (1, "")})
+    _record(assigned_client, sw, social_worker, today, {"housing": (2, ""), "employment": (2, "")}, kind="review")
+    _record(assigned_client, sw, social_worker, today, {"housing": (4, "")}, kind="closure")
+    series = score_series(list(assessments_of(assigned_client)))
+    assert series.dates == [today - datetime.timedelta(days=30), today]
+    assert [(area, values) for area, _label, values in series.areas] == [("housing", [1, 4]), ("employment", [None, 2])]
+
+
 # The form ------------------------------------------------------------------------------------------------------
 
 
