@@ -67,7 +67,9 @@ def persons_by_month(
     style = _style((COLOURS[0], TARGET_COLOUR))
     style.value_colors = ("#ffffff", TARGET_COLOUR)
     values = [*by_month.values(), *(v for v in (planned or {}).values() if v is not None)]
-    chart = chart_class(**_config(x_label_rotation=rotation, style=style, y_labels=_integer_axis(values)))
+    # Two series, two legend columns: four would run the persons' label into the target's.
+    config = _config(x_label_rotation=rotation, style=style, y_labels=_integer_axis(values), legend_at_bottom_columns=2)
+    chart = chart_class(**config)
     chart.x_labels = labels
     chart.add(persons, [_number(by_month[m]) for m in months])
     if has_target:

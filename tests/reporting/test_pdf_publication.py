@@ -223,3 +223,11 @@ def test_the_pdf_is_tagged_pdf_ua_with_its_language(march, language):
         meta = pdf.open_metadata()
         assert str(meta.get("pdfuaid:part")) == "1"
         assert pdf.Root.ViewerPreferences.DisplayDocTitle
+
+
+def test_the_report_of_all_providers_has_no_narrative_sections_to_leave_empty(march):
+    every = figures_for(start=MARCH[0], end=MARCH[1])
+    html = render_html(every, language="en")
+    assert 'id="thematic"' not in html and 'id="challenges"' not in html
+    assert 'id="summary"' in html and 'id="results"' in html
+    assert "Not written yet." not in html
