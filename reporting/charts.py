@@ -12,7 +12,7 @@ from common.charts import chart_config as _config
 from common.charts import chart_style as _style
 from common.charts import svg as _svg
 
-__all__ = ["COLOURS", "TARGET_COLOUR", "bars", "data_uri", "donut", "persons_by_month", "stacked"]
+__all__ = ["COLOURS", "TARGET_COLOUR", "bars", "data_uri", "donut", "donut_legend", "persons_by_month", "stacked"]
 
 # A figure as a report shows it: a number is drawn; a mark of a hidden one ("<5", "x", "—") or None is not.
 Figure: TypeAlias = int | float | str | None
@@ -50,17 +50,27 @@ class _BarsWithTarget(pygal.Bar):
 
 
 def persons_by_month(
-    by_month: Mapping[str, Figure], planned: Mapping[str, int | None] | None, *, persons: str, target: str
+    by_month: Mapping[str, Figure],
+    planned: Mapping[str, int | None] | None,
+    *,
+    persons: str,
+    target: str,
+    month_labels: Sequence[str] | None = None,
 ) -> str:
+    """`month_labels`: the months as the tables name them ("marts 2026"), in `by_month`'s order; its keys else."""
     months = list(by_month)
     has_target = bool(planned) and any(v is not None for v in (planned or {}).values())
     chart_class = _BarsWithTarget if has_target else pygal.Bar
-    rotation = 0 if len(months) <= 8 else 45
+    labels = list(month_labels) if month_labels is not None else months
+    # Slanted when the names would run into each other (about 8 px a letter over the chart's ~680 px).
+    rotation = 0 if len(months) <= 8 and max(map(len, labels), default=0) * 8 * len(months) < 640 else 30
     style = _style((COLOURS[0], TARGET_COLOUR))
     style.value_colors = ("#ffffff", TARGET_COLOUR)
     values = [*by_month.values(), *(v for v in (planned or {}).values() if v is not None)]
-    chart = chart_class(**_config(x_label_rotation=rotation, style=style, y_labels=_integer_axis(values)))
-    chart.x_labels = months
+    # Two series, two legend columns: four would run the persons' label into the target's.
+    config = _config(x_label_rotation=rotation, style=style, y_labels=_integer_axis(values), legend_at_bottom_columns=2)
+    chart = chart_class(**config)
+    chart.x_labels = labels
     chart.add(persons, [_number(by_month[m]) for m in months])
     if has_target:
         assert planned is not None
@@ -78,7 +88,8 @@ def persons_by_month(
 def bars(rows: Sequence[tuple[str, Figure]], *, horizontal: bool = False, title: str = "") -> str:
     """One series of labelled bars (countries, topics)."""
     chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
-    height = max(200, 40 + 34 * len(rows)) if horizontal else 340
+    # Bars close together: a chart under a table of a dozen rows stays shorter than the table.
+    height = max(160, 50 + 24 * len(rows)) if horizontal else 340
     axis = _integer_axis([value for _, value in rows])
     chart = chart_class(**_config(show_legend=False, height=height, y_labels=axis))
     # pygal draws a horizontal chart's first row at the bottom; the largest belongs on top.
@@ -88,31 +99,55 @@ def bars(rows: Sequence[tuple[str, Figure]], *, horizontal: bool = False, title:
     return _svg(chart)
 
 
-def stacked(groups: Sequence[str], series: Sequence[tuple[str, Sequence[Figure]]]) -> str:
-    """Series stacked per group (women, men by age group)."""
+def stacked(groups: Sequence[str], series: Sequence[tuple[str, Sequence[Figure]]], *, horizontal: bool = False) -> str:
+    """Series stacked per group (women, men by age group; goals by area and outcome). Horizontal: one bar a
+    group, top to bottom in the order given, for groups with long names."""
     totals = [sum(_number(values[i]) or 0 for _, values in series) for i in range(len(groups))]
-    chart = pygal.StackedBar(**_config(height=320, y_labels=_integer_axis(totals)))
-    chart.x_labels = list(groups)
+    if not horizontal:
+        chart = pygal.StackedBar(**_config(height=320, y_labels=_integer_axis(totals)))
+        chart.x_labels = list(groups)
+        for title, values in series:
+            chart.add(title, [_number(v) for v in values])
+        return _svg(chart)
+    # Legend rows under the bars: as many as the series need at three a row.
+    height = 80 + 28 * len(groups) + 26 * ((len(series) + 2) // 3)
+    chart = pygal.HorizontalStackedBar(
+        **_config(height=height, y_labels=_integer_axis(totals), legend_at_bottom_columns=3)
+    )
+    # As in `bars`: pygal draws the first group at the bottom.
+    chart.x_labels = list(reversed(groups))
     for title, values in series:
-        chart.add(title, [_number(v) for v in values])
+        chart.add(title, [_number(v) for v in reversed(values)])
     return _svg(chart)
 
 
+def _slices(rows: Sequence[tuple[str, Figure]]) -> list[tuple[str, int | float]]:
+    """A donut's slices: the rows with a drawable figure other than 0."""
+    return [(label, number) for label, value in rows if (number := _number(value))]
+
+
 def donut(rows: Sequence[tuple[str, Figure]]) -> str:
-    """Shares of a whole (legal status, residence, arrival route, contact forms); empty slices left out."""
+    """Shares of a whole (legal status, residence, arrival route, contact forms); empty slices left out.
+
+    Its legend is not drawn in the SVG, where a long label would be cut at the drawing's edge: the page writes
+    it (`donut_legend`), wrapping as text does."""
     chart = pygal.Pie(
         **_config(
             inner_radius=0.45,
             width=420,
-            height=460,
-            legend_at_bottom=True,
-            legend_at_bottom_columns=1,
+            height=420,
+            show_legend=False,
+            margin=6,
+            margin_bottom=6,
             # Drawn narrow beside its table: larger type to stay readable when scaled down.
-            style=_style(legend_font_size=20, value_font_size=18),
+            style=_style(legend_font_size=20, value_font_size=20),
         )
     )
-    for label, value in rows:
-        number = _number(value)
-        if number:
-            chart.add(f"{label}: {number}", number)
+    for label, number in _slices(rows):
+        chart.add(f"{label}: {number}", number)
     return _svg(chart)
+
+
+def donut_legend(rows: Sequence[tuple[str, Figure]]) -> list[tuple[str, str]]:
+    """The legend of `donut(rows)`: (colour, "label: figure") of each slice, in the colours pygal gives them."""
+    return [(COLOURS[i % len(COLOURS)], f"{label}: {number}") for i, (label, number) in enumerate(_slices(rows))]

@@ -23,6 +23,7 @@ from clients.models import Provider
 
 from .figures import SCHEMA, ReportFigures, figures_for
 from .models import CachedFigures, FiguresChange
+from .periods import Period
 
 # Changes older than this are forgotten, with every entry computed before them.
 KEEP_CHANGES = datetime.timedelta(days=30)
@@ -94,6 +95,15 @@ def cached_figures_for(*, start: datetime.date, end: datetime.date, provider: Pr
     figures = figures_for(start=start, end=end, provider=provider)
     CachedFigures.objects.update_or_create(key=key, defaults={"figures": json.dumps(figures.as_json()), **mark})
     return figures
+
+
+def previous_figures_for(
+    *, start: datetime.date, end: datetime.date, provider: Provider | None = None
+) -> ReportFigures:
+    """The figures of the period of the same length just before `start`–`end` (`Period.previous`), of the same
+    provider (or all): what a PDF's summary compares the report with."""
+    before = Period(start, end).previous
+    return cached_figures_for(start=before.start, end=before.end, provider=provider)
 
 
 def figures_cache_prune(*, now: datetime.datetime) -> int:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.capabilities import can_report_on_all_providers
 from clients.models import Contract, Provider
 
-from .models import LANGUAGE_CHOICES, ReportKind, ReportNarrative
+from .models import LANGUAGE_CHOICES, MONTHS_OF_KIND, ReportKind, ReportNarrative
 from .periods import add_months, month_before
 
 # Contracts run up to 36 months; a longer period is a mistake, and a heavy query.
@@ -21,7 +21,6 @@ MAX_PERIOD_DAYS = 4 * 366
 # overflow the date arithmetic (9999-12 plus a month), and none has data.
 MIN_YEAR = 2000
 MAX_YEAR = 2100
-MONTHS_OF_KIND = {ReportKind.MONTH: 1, ReportKind.TWO_MONTHS: 2, ReportKind.INTERIM: 6}
 # The fields each kind of report asks for, besides the kind, provider, language and publication-safe version that
 # every kind has. The form reads and validates only these (what the others hold is dropped); the page shows only
 # these with a script, and every field without one.

@@ -19,6 +19,10 @@ class ReportKind(models.TextChoices):
     CUSTOM = "custom", _("Any period")
 
 
+# How many calendar months a report of each kind covers, from its first month (a final one: its contract's period).
+MONTHS_OF_KIND = {ReportKind.MONTH: 1, ReportKind.TWO_MONTHS: 2, ReportKind.INTERIM: 6}
+
+
 class ReportFormat(models.TextChoices):
     PDF = "pdf", "PDF"
     XLSX = "xlsx", "XLSX"

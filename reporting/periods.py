@@ -47,6 +47,18 @@ class Period:
         return months
 
     @property
+    def previous(self) -> Period:
+        """The period of the same length just before this one, to compare with: as many calendar months before
+        when the period is whole calendar months (a March's is February, a July–December's January–June), else
+        as many days before."""
+        after = self.end + datetime.timedelta(days=1)
+        if self.start.day == 1 and after.day == 1:
+            months = (after.year - self.start.year) * 12 + after.month - self.start.month
+            return Period(add_months(self.start, -months), self.start - datetime.timedelta(days=1))
+        days = (self.end - self.start).days + 1
+        return Period(self.start - datetime.timedelta(days=days), self.start - datetime.timedelta(days=1))
+
+    @property
     def whole_months(self) -> tuple[datetime.date, datetime.date] | None:
         """The first days of the first and last calendar months wholly inside the period, if any."""
         first = self.start if self.start.day == 1 else next_month(self.start)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeAlias
 
 from django.utils.formats import date_format
@@ -16,6 +17,8 @@ from plans.choices import ContactForm, GoalArea, GoalStatus, ReferralStatus, Top
 
 from . import charts
 from .figures import ContractTarget
+from .models import MONTHS_OF_KIND, ReportKind
+from .periods import Period, add_months
 from .suppression import SafeFigures, ShownFigures
 
 TOP_COUNTRIES = 10
@@ -51,7 +54,25 @@ class Table:
     headers: tuple[str, ...] = ()
     chart: str = ""  # a data: URI of the chart's SVG, when drawn
     chart_kind: str = ""  # "donut" sits beside its table; other charts go below it
+    legend: list[tuple[str, str]] = field(default_factory=list)  # a donut's (colour, text), written by the page
     note: str = ""
+
+
+@dataclass
+class Comparison:
+    """A headline figure of the report against the previous period of the same length.
+
+    `direction` is "up", "down" or "same", or "" when either figure is hidden or not given (no change can be told);
+    `change` is the difference's size and `sign` its sign ("+", "−" or ""), `change_percent` the difference's size
+    as a whole per cent of the previous figure (None when that is 0 or unknown)."""
+
+    label: str
+    value: Value
+    previous: Value
+    direction: str = ""
+    sign: str = ""
+    change: Value = ""
+    change_percent: int | None = None
 
 
 @dataclass
@@ -68,6 +89,10 @@ class Report:
     portrait: list[Table] = field(default_factory=list)
     work: list[Table] = field(default_factory=list)
     results: list[Table] = field(default_factory=list)
+    kind: str = ReportKind.CUSTOM
+    kind_title: str = ""
+    previous_label: str = ""
+    summary: list[Comparison] = field(default_factory=list)
 
 
 def percent(value: Value, total: int | None) -> int | None:
@@ -165,8 +190,91 @@ def _average(value: float | str | None) -> Value:
     return NONE if value is None else value
 
 
-def build_report(figures: ShownFigures, *, with_charts: bool = False) -> Report:
-    """Everything a report page shows, in the active language. Charts only where asked (the PDF)."""
+def report_kind(period: Period, contracts: tuple[ContractTarget, ...]) -> str:
+    """The kind of report a period makes (ReportKind), when the one who asked for it does not say (build_report):
+    a contract's whole period is its final evaluation; one, two or six whole calendar months a monthly, two-month
+    or interim report; any other period a report of its own."""
+    if any((contract.start, contract.end) == (period.start, period.end) for contract in contracts):
+        return ReportKind.FINAL
+    if period.start.day == 1:
+        for kind, months in MONTHS_OF_KIND.items():
+            if period.end == add_months(period.start, months) - datetime.timedelta(days=1):
+                return kind
+    return ReportKind.CUSTOM
+
+
+def kind_titles() -> dict[str, str]:
+    """What the cover calls a report of each kind."""
+    return {
+        ReportKind.MONTH: _("Monthly report"),
+        ReportKind.TWO_MONTHS: _("Two-month report"),
+        ReportKind.INTERIM: _("Six-month interim report"),
+        ReportKind.FINAL: _("Final evaluation report"),
+        ReportKind.CUSTOM: _("Report"),
+    }
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def compare(label: str, value: Value | None, previous: Value | None) -> Comparison:
+    """`value` against `previous`: up, down or the same, by how much; no change told where either is hidden."""
+    shown, before = _value(value), _value(previous)
+    if not (_is_number(value) and _is_number(previous)):
+        return Comparison(label, shown, before)
+    # Decimal from the figures' text: averages and hours have one decimal, and 151.2 - 134.1 must be 17.1.
+    now, then = Decimal(str(value)), Decimal(str(previous))
+    difference = now - then
+    direction = "up" if difference > 0 else "down" if difference < 0 else "same"
+    sign = {"up": "+", "down": "\u2212", "same": ""}[direction]
+    change_percent = (
+        abs(int((100 * difference / then).quantize(Decimal(1), rounding=ROUND_HALF_UP))) if then else None
+    )  # ROUND_HALF_UP is half away from zero (report-metrics.md "Rounding")
+    size: Value = (
+        float(abs(difference)) if isinstance(value, float) or isinstance(previous, float) else int(abs(difference))
+    )
+    return Comparison(label, shown, before, direction, sign, size, change_percent)
+
+
+def summary(figures: ShownFigures, previous: ShownFigures) -> list[Comparison]:
+    """The report's headline figures, each against the previous period's (both as the report shows them: a
+    publication-safe report compares its publication-safe figures, so nothing hidden is told by a difference)."""
+    rows: list[tuple[str, Value | None, Value | None]] = [
+        (_("Unique persons served"), figures.unique_persons, previous.unique_persons),
+        (_("New persons"), figures.new_persons, previous.new_persons),
+        (_("Average persons a month"), figures.average_persons_per_month, previous.average_persons_per_month),
+        (_("Families"), figures.families, previous.families),
+        (_("Individual persons"), figures.individuals, previous.individuals),
+        (_("Countries of origin"), figures.countries.count, previous.countries.count),
+        (_("Contacts in all"), figures.contacts.total, previous.contacts.total),
+        (_("Hours"), figures.contacts.hours, previous.contacts.hours),
+        (_("Referrals in all"), figures.results.referrals.total, previous.results.referrals.total),
+        (
+            _("Goals achieved"),
+            figures.results.goals.achieved.get("total"),
+            previous.results.goals.achieved.get("total"),
+        ),
+        (
+            _("Persons improved in at least one area"),
+            figures.results.self_sufficiency.improved_in_any_area,
+            previous.results.self_sufficiency.improved_in_any_area,
+        ),
+        (_("Case closures"), figures.results.closures.total, previous.results.closures.total),
+    ]
+    return [compare(label, value, before) for label, value, before in rows]
+
+
+def build_report(
+    figures: ShownFigures,
+    *,
+    with_charts: bool = False,
+    kind: str | None = None,
+    previous: ShownFigures | None = None,
+) -> Report:
+    """Everything a report page shows, in the active language. Charts only where asked (the PDF); the summary
+    against `previous` (the previous period's figures, shown as these are) where given; `kind` (ReportKind) as
+    the one who asked for the report named it, else as its period makes it."""
     start, end = figures.period.start, figures.period.end
     total = figures.unique_persons
     report = Report(
@@ -178,7 +286,12 @@ def build_report(figures: ShownFigures, *, with_charts: bool = False) -> Report:
         period_label=period_label(start, end),
         start=start,
         end=end,
+        kind=kind or report_kind(figures.period, figures.contracts),
     )
+    report.kind_title = kind_titles().get(report.kind, _("Report"))
+    if previous is not None:
+        report.previous_label = period_label(previous.period.start, previous.period.end)
+        report.summary = summary(figures, previous)
     staff, contacts = figures.staff, figures.contacts
     report.headline = [
         Row(_("Unique persons served"), total),
@@ -392,6 +505,7 @@ def _add_charts(report: Report, figures: ShownFigures) -> None:
             figures.planned_persons_by_month or None,
             persons=_("Persons served"),
             target=_("Contract target"),
+            month_labels=[month_label(key) for key in figures.persons_by_month],
         )
     )
     by_group = figures.gender_by_age_group
@@ -405,12 +519,51 @@ def _add_charts(report: Report, figures: ShownFigures) -> None:
         charts.bars([(row.label, row.value) for row in tables["countries"].rows], horizontal=True)
     )
     for key in ("legal_status", "arrival_route", "residence", "contacts_by_form"):
-        tables[key].chart = charts.data_uri(charts.donut([(row.label, row.value) for row in tables[key].rows]))
-        tables[key].chart_kind = "donut"
+        _donut(tables[key])
     if tables["contacts_by_topic"].rows:
         tables["contacts_by_topic"].chart = charts.data_uri(
             charts.bars([(row.label, row.value) for row in tables["contacts_by_topic"].rows], horizontal=True)
         )
+    _add_result_charts(report)
+
+
+def _donut(table: Table) -> None:
+    rows = [(row.label, row.value) for row in table.rows]
+    table.chart, table.chart_kind, table.legend = (
+        charts.data_uri(charts.donut(rows)),
+        "donut",
+        charts.donut_legend(rows),
+    )
+
+
+def _add_result_charts(report: Report) -> None:
+    """The results' charts, drawn from their tables' cells as shown (a hidden cell is not drawn)."""
+    tables = {table.key: table for table in report.results}
+    by_kind = tables["results_referrals_by_kind"]
+    by_kind.chart = charts.data_uri(charts.bars([(row.label, row.value) for row in by_kind.rows], horizontal=True))
+    outcomes = tables["results_referral_outcomes"]
+    _donut(outcomes)
+    goals = tables["results_goals"]
+    areas = goals.rows[:-1]  # the last row is the total of every area
+    # The outcomes and the goals still open: what became of the goals of each area (not the goals set).
+    goals.chart = charts.data_uri(
+        charts.stacked(
+            [row.label for row in areas],
+            [(goals.headers[i], [row.cells[i] for row in areas]) for i in range(1, len(goals.headers))],
+            horizontal=True,
+        )
+    )
+    ss = tables["results_self_sufficiency"]
+    ss.chart = charts.data_uri(
+        charts.stacked(
+            [row.label for row in ss.rows],
+            [(ss.headers[i], [row.cells[i] for row in ss.rows]) for i in (1, 2, 3)],
+            horizontal=True,
+        )
+    )
+    closures = tables["results_closures"]
+    reasons = closures.rows[:-2]  # then the closures in all and the cases reopened
+    closures.chart = charts.data_uri(charts.bars([(row.label, row.value) for row in reasons], horizontal=True))
 
 
 def definitions() -> list[tuple[str, str]]:
@@ -478,7 +631,7 @@ def definitions() -> list[tuple[str, str]]:
         (
             _("Publication-safe version"),
             _(
-                'Every figure of 1 to 4 persons, other than the totals, is shown as "<5", and a figure that would '
+                "Every figure of 1 to 4 persons, other than the totals, is shown as “<5”, and a figure that would "
                 "let it be worked back is hidden too."
             ),
         ),

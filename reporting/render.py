@@ -37,10 +37,14 @@ def render_report(
     suppressed: bool,
     narrative: Narrative | None = None,
     schema: str = SCHEMA,
+    kind: str | None = None,
+    previous: ReportFigures | None = None,
 ) -> bytes:
     """The report file's bytes in `format`: the publication-safe version when `suppressed`, headings in
     `language` (PDF and XLSX), the provider's text sections in the PDF; the JSON in `schema` (SCHEMA_V1: the
-    version 1 JSON, for readers of that schema)."""
+    version 1 JSON, for readers of that schema). The PDF only: `kind` (ReportKind) on its cover (else the one its
+    period makes), and its summary against `previous`, the previous period's figures (`previous_figures_for`),
+    made publication-safe as these are."""
     shown = shown_figures(figures, suppressed=suppressed)
     if format == ReportFormat.JSON:
         return render_json(shown, schema=schema).encode()
@@ -53,7 +57,8 @@ def render_report(
             from .render_pdf import render_pdf  # noqa: PLC0415
         except ImportError as error:
             raise PDFUnavailable(str(error)) from error
-        return render_pdf(shown, language=language, narrative=narrative)
+        before = shown_figures(previous, suppressed=suppressed) if previous is not None else None
+        return render_pdf(shown, language=language, narrative=narrative, kind=kind, previous=before)
     raise ValueError(f"no renderer for the format {format!r}")
 
 

@@ -71,15 +71,35 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
-def render_pdf(figures: ShownFigures, *, language: str = "lv", narrative: Narrative | None = None) -> bytes:
-    """The PDF of the report, with the provider's text sections when given."""
+# A tagged PDF for screen readers (PDF/UA-1): structure tree, the document's language and title, marked content.
+PDF_VARIANT = "pdf/ua-1"
+
+
+def render_pdf(
+    figures: ShownFigures,
+    *,
+    language: str = "lv",
+    narrative: Narrative | None = None,
+    kind: str | None = None,
+    previous: ShownFigures | None = None,
+) -> bytes:
+    """The PDF of the report, with the provider's text sections when given, its kind (ReportKind) on the cover
+    and a summary against `previous` (the previous period's figures, shown as these are) when given."""
     with translation.override(language):
-        html = render_html(figures, language=language, narrative=narrative)
-    pdf: bytes = HTML(string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
+        html = render_html(figures, language=language, narrative=narrative, kind=kind, previous=previous)
+    document = HTML(string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=StaticOnlyFetcher())
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
 
 
-def render_html(figures: ShownFigures, *, language: str = "lv", narrative: Narrative | None = None) -> str:
+def render_html(
+    figures: ShownFigures,
+    *,
+    language: str = "lv",
+    narrative: Narrative | None = None,
+    kind: str | None = None,
+    previous: ShownFigures | None = None,
+) -> str:
     """The PDF's HTML (also what the tests read): the same template, in the given language."""
     narrative = narrative or Narrative()
     # A provider's report without its text sections is a draft, marked on every page and in the title (the
@@ -87,7 +107,7 @@ def render_html(figures: ShownFigures, *, language: str = "lv", narrative: Narra
     missing = missing_narrative_sections(thematic=narrative.thematic, challenges=narrative.challenges)
     draft = figures.provider is not None and bool(missing)
     with translation.override(language):
-        report = build_report(figures, with_charts=True)
+        report = build_report(figures, with_charts=True, kind=kind, previous=previous)
         context = {
             "draft": draft,
             "missing_sections": [str(NARRATIVE_SECTIONS[code]) for code in missing] if draft else [],

@@ -18,7 +18,7 @@ from audit.models import Action
 from audit.services import audit_record
 from clients.models import Provider
 
-from .figures_cache import cached_figures_for, figures_mark
+from .figures_cache import cached_figures_for, figures_mark, previous_figures_for
 from .models import FailureReason, JobState, ReportFormat, ReportJob, ReportKind, ReportNarrative
 from .periods import month_before
 from .presentation import Narrative
@@ -154,12 +154,16 @@ def _render(job: ReportJob) -> bytes:
     figures = cached_figures_for(start=job.start, end=job.end, provider=job.provider)
     # Kept with the archived file: the figures it shows, to compare with the same report made later.
     job.archived_figures = report_figures_json(figures, suppressed=job.suppressed)
+    pdf = job.format == ReportFormat.PDF
     return render_report(
         figures,
         format=ReportFormat(job.format),
         language=job.language,
         suppressed=job.suppressed,
         narrative=Narrative(thematic=job.narrative_thematic, challenges=job.narrative_challenges),
+        kind=job.kind,
+        # The PDF's summary compares with the previous period.
+        previous=previous_figures_for(start=job.start, end=job.end, provider=job.provider) if pdf else None,
     )
 
 

@@ -95,8 +95,11 @@ def test_pdf_stops_with_a_clear_error_while_it_cannot_be_made(db, monkeypatch, t
 def test_pdf_is_made_by_render_pdf_with_the_language_and_the_option(db, monkeypatch, tmp_path):
     calls = []
 
-    def render_pdf(figures, *, language, narrative):
+    def render_pdf(figures, *, language, narrative, kind=None, previous=None):
         calls.append((figures.period.start.isoformat(), language, isinstance(figures, SafeFigures), narrative))
+        # The summary's previous period: the year before, made publication-safe as the report is.
+        calls.append((previous.period.start.isoformat(), previous.period.end.isoformat(), kind))
+        assert isinstance(previous, SafeFigures)
         return b"%PDF-1.7 fake"
 
     monkeypatch.setitem(sys.modules, "reporting.render_pdf", types.SimpleNamespace(render_pdf=render_pdf))
@@ -105,7 +108,7 @@ def test_pdf_is_made_by_render_pdf_with_the_language_and_the_option(db, monkeypa
     run(*YEAR, "--format", "pdf", "--language", "en", "--suppressed", "--output", str(target))
 
     assert target.read_bytes() == b"%PDF-1.7 fake"
-    assert calls == [("2022-01-01", "en", True, None)]
+    assert calls == [("2022-01-01", "en", True, None), ("2021-01-01", "2021-12-31", None)]
 
 
 # --- The XLSX holds the JSON's numbers ------------------------------------------------------------------

@@ -350,3 +350,31 @@ def test_fifty_requests_at_once_make_at_most_three_jobs_and_no_error(manager, pr
     else:
         assert all(isinstance(e, services.ReportJobLimitReached) for e in errors), errors[:3]
         assert ReportJob.objects.count() == 3
+
+
+def test_a_pdf_job_is_drawn_with_its_kind_and_the_previous_period_to_compare_with(
+    world, manager, provider, monkeypatch
+):
+    calls = []
+
+    def render_report(figures, **options):
+        calls.append((figures.period, options["kind"], options["previous"]))
+        return b"%PDF-1.7 test"
+
+    monkeypatch.setattr(services, "render_report", render_report)
+    job = report_job_create(
+        requested_by=manager, provider=provider, start=MARCH[0], end=MARCH[1], kind=ReportKind.MONTH, format="pdf"
+    )
+    report_job_run(job_id=job.pk)
+
+    [(period, kind, previous)] = calls
+    assert (period.start, kind) == (MARCH[0], ReportKind.MONTH)
+    assert (previous.period.start, previous.period.end) == (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    assert (previous.provider, previous.unique_persons) == (provider.code, 1)
+
+
+def test_a_json_job_computes_no_previous_period(world, manager, provider, monkeypatch):
+    calls = []
+    monkeypatch.setattr(services, "render_report", lambda figures, **options: calls.append(options) or b"{}")
+    report_job_run(job_id=make_job(manager, provider).pk)
+    assert calls[0]["previous"] is None

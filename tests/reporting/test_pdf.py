@@ -162,9 +162,10 @@ def test_the_publication_safe_pdf_shows_small_numbers_as_less_than_five(march_re
     assert "Publication-safe version" in html
 
 
-def test_the_pdf_without_narrative_says_the_section_is_not_written(march_report):
+def test_the_pdf_without_narrative_marks_each_unwritten_section_a_draft_in_one_line(march_report):
     html = render_html(march_report, language="en")
-    assert html.count("The provider has not written this section.") == 2
+    assert html.count('<p class="not-written"><span class="draft-tag">Draft</span> Not written yet.</p>') == 2
+    assert "The provider has not written this section." not in html
 
 
 def test_charts_are_svg_with_the_shipped_font_and_nothing_to_fetch_or_run():
@@ -175,5 +176,8 @@ def test_charts_are_svg_with_the_shipped_font_and_nothing_to_fetch_or_run():
     assert "<script" not in svg
     assert "DejaVu Sans" in svg
     assert "xlink:href" not in svg and "@import" not in svg
-    donut = charts.donut([("Refugee", 3), ("Asylum seeker", 0)])
-    assert "Refugee: 3" in donut and "Asylum seeker" not in donut
+    rows = [("Refugee", 3), ("Asylum seeker", 0)]
+    donut = charts.donut(rows)
+    assert donut.startswith("<svg") and "Asylum seeker" not in donut
+    # Its legend is the page's, empty slices left out as well.
+    assert charts.donut_legend(rows) == [(charts.COLOURS[0], "Refugee: 3")]

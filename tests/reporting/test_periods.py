@@ -31,3 +31,14 @@ def test_a_period_splits_into_whole_months_and_the_days_around_them():
     assert period.whole_months == (D(2026, 1, 1), D(2026, 2, 1))
     assert period.edges == [Period(D(2025, 12, 15), D(2025, 12, 31)), Period(D(2026, 3, 1), D(2026, 3, 10))]
     assert Period(D(2026, 2, 3), D(2026, 2, 20)).whole_months is None
+
+
+def test_the_previous_period_of_whole_months_is_as_many_months_before():
+    assert Period(D(2026, 3, 1), D(2026, 3, 31)).previous == Period(D(2026, 2, 1), D(2026, 2, 28))
+    assert Period(D(2022, 7, 1), D(2022, 12, 31)).previous == Period(D(2022, 1, 1), D(2022, 6, 30))
+    assert Period(D(2026, 1, 1), D(2026, 2, 28)).previous == Period(D(2025, 11, 1), D(2025, 12, 31))
+
+
+def test_the_previous_period_of_any_other_days_is_as_many_days_before():
+    assert Period(D(2022, 3, 15), D(2022, 5, 14)).previous == Period(D(2022, 1, 13), D(2022, 3, 14))
+    assert Period(D(2026, 3, 10), D(2026, 3, 10)).previous == Period(D(2026, 3, 9), D(2026, 3, 9))

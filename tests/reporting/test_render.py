@@ -26,7 +26,7 @@ PERSONS += [("male", "adults", "refugee", "outside", "independent", "AF")] * 2
 def fake_pdf(monkeypatch):
     calls = []
 
-    def render_pdf(shown, *, language, narrative):
+    def render_pdf(shown, *, language, narrative, kind=None, previous=None):
         calls.append((shown, language, narrative))
         return b"%PDF-1.7 fake"
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Provider
 from reporting.figures import SCHEMA, SCHEMAS
-from reporting.figures_cache import cached_figures_for
+from reporting.figures_cache import cached_figures_for, previous_figures_for
 from reporting.models import ReportFormat
 from reporting.render import PDFUnavailable, render_report, write_whole
 
@@ -69,6 +69,9 @@ class Command(BaseCommand):
             )
 
         figures = cached_figures_for(start=start, end=end, provider=provider)
+        previous = None
+        if output_format == ReportFormat.PDF:  # the PDF's summary compares with the previous period
+            previous = previous_figures_for(start=start, end=end, provider=provider)
         try:
             content = render_report(
                 figures,
@@ -76,6 +79,7 @@ class Command(BaseCommand):
                 language=options["language"],
                 suppressed=options["suppressed"],
                 schema=options["schema"],
+                previous=previous,
             )
         except PDFUnavailable as error:
             raise CommandError(_("PDF reports are not available: %(error)s") % {"error": error}) from error
