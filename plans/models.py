@@ -232,6 +232,15 @@ class Plan(models.Model):
         ordering = ["-start_date", "-id"]
         verbose_name = _("inclusion plan")
         verbose_name_plural = _("inclusion plans")
+        indexes = [
+            # Reviews due on the social worker's and manager's home pages (plans.selectors.reviews_due): the active
+            # plans in review-date order, read until the page's twenty are found.
+            models.Index(
+                fields=["review_date", "id"],
+                condition=models.Q(status=PlanStatus.ACTIVE),
+                name="plan_active_review_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(client__isnull=False, family__isnull=True)
