@@ -95,10 +95,12 @@ def listed_in(data: QueryDict, *, user: User) -> list[tuple[Client, bool]]:
 
 def client_search(*, user: User, query: str, exclude: list[int]) -> QuerySet[Client]:
     """The clients the user may list whose name or reference matches `query` (the client list's search rule),
-    by name, not those already listed; the first `SEARCH_RESULTS`."""
+    by name, not those already listed; the first `SEARCH_RESULTS`. Open cases only: a closed case takes part in no
+    new session (one listed before it closed stays on the session)."""
     if not query.strip():
         return Client.objects.none()
-    found = search_clients(Client.objects.for_user(user).order_by(*by_name(), "pk"), query)
+    open_cases = Client.objects.for_user(user).filter(service_end__isnull=True)
+    found = search_clients(open_cases.order_by(*by_name(), "pk"), query)
     return found.exclude(pk__in=exclude)[:SEARCH_RESULTS]
 
 

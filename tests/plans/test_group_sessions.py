@@ -247,6 +247,15 @@ def test_a_search_finds_names_loosely_and_only_the_users_clients(client, mentor,
     assert six[3].display_name in response.content.decode()
 
 
+def test_a_search_leaves_out_closed_cases(client, mentor, six, today):
+    six[3].service_end = today
+    six[3].closure_reason = "left_latvia"
+    six[3].save()
+    client.force_login(mentor)
+    response = client.get(reverse("plans:group_session_create"), {"q": "fareed"})
+    assert list(response.context["results"]) == []
+
+
 def test_a_mentor_posting_a_client_not_assigned_to_them_is_refused(client, mentor, six, unassigned_client):
     client.force_login(mentor)
     response = client.post(reverse("plans:group_session_create"), _post([*six, unassigned_client]))
