@@ -1,5 +1,6 @@
-"""The password change, the session keep-alive and the manager's staff accounts page."""
+"""The sign-in, the password change, the session keep-alive and the manager's staff accounts page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,32 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import lockout, services, session_timeout
 from .capabilities import can_manage_staff_accounts
-from .forms import StaffAccountForm
+from .forms import SignInForm, StaffAccountForm
 from .selectors import get_staff_account_for_user, staff_account_rows
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in. On a browser where no language was chosen yet (a new phone), the pages speak the language
+    the person saved with the switch; a choice made on this browser stays."""
+
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES and language in dict(settings.LANGUAGES):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
