@@ -28,17 +28,20 @@ from .choices import (
     AssessmentKind,
     GoalArea,
     GoalStatus,
+    GroupSessionKind,
     InstitutionKind,
     PlanEventKind,
     PlanStatus,
     ReferralOutcomeReason,
     ReferralStatus,
 )
+from .group_sessions import group_session_record
 from .models import (
     Assessment,
     AssessmentScore,
     Goal,
     GoalReview,
+    GroupSession,
     Institution,
     Plan,
     PlanEvent,
@@ -425,6 +428,43 @@ def build_demo_closings() -> None:
     )
 
 
+# Group sessions: (staff, days ago, kind, topics, minutes, place, clients listed, of them absent).
+GROUP_SESSIONS = [
+    ("DEMO-M1", 6, GroupSessionKind.LANGUAGE_LESSON, ["language"], 90, "Rīgas Centrālā bibliotēka", 6, 1),
+    ("DEMO-SW1", 13, GroupSessionKind.INFORMATION_SESSION, ["employment", "benefits"], 60, "Biedrības telpas", 5, 0),
+    ("DEMO-M1", 20, GroupSessionKind.CULTURAL_ACTIVITY, ["daily_life"], 120, "Latvijas Nacionālais muzejs", 4, 1),
+]
+
+
+def build_demo_group_sessions() -> None:
+    """A Latvian lesson with one absent, an information session and a museum visit of the demo provider, each
+    through `group_session_record` as the page records one (a mentor lists only their own clients)."""
+    if GroupSession.objects.filter(contact__provider__code="DEMO").exists():
+        return
+    today = timezone.localdate()
+    for staff_ref, days_ago, kind, topics, minutes, place, listed, absent in GROUP_SESSIONS:
+        staff = Staff.objects.filter(provider__code="DEMO", staff_ref=staff_ref).select_related("user").first()
+        if staff is None or staff.user is None:
+            continue
+        day = today - days_ago * DAY
+        pool = Client.objects.filter(provider_id=staff.provider_id, service_end__isnull=True, service_start__lte=day)
+        if staff.user.is_mentor:
+            pool = pool.filter(mentor=staff)
+        clients = list(pool.order_by("client_ref")[:listed])
+        if len(clients) <= absent:
+            continue
+        group_session_record(
+            staff=staff,
+            date=day,
+            kind=kind,
+            topics=topics,
+            duration_minutes=minutes,
+            place=place,
+            attendance={client: number >= absent for number, client in enumerate(clients)},
+            actor=staff.user,
+        )
+
+
 @transaction.atomic
 def build_demo_casework() -> None:
     """Referrals, reviews, assessments and closings, after the demo records and plans (`build_demo_records`,
@@ -433,3 +473,4 @@ def build_demo_casework() -> None:
     build_demo_reviews()
     build_demo_assessments()
     build_demo_closings()
+    build_demo_group_sessions()

@@ -14,7 +14,17 @@ from clients.models import CaseEpisode, Client
 from clients.selectors import consent_valid
 from plans import selectors
 from plans.choices import GoalStatus, ReferralStatus
-from plans.models import Assessment, AssessmentScore, Goal, GoalReview, Institution, PlanReview, Referral
+from plans.models import (
+    Assessment,
+    AssessmentScore,
+    Goal,
+    GoalReview,
+    GroupAttendance,
+    GroupSession,
+    Institution,
+    PlanReview,
+    Referral,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +41,9 @@ def _counts():
         AssessmentScore.objects.count(),
         list(Client.objects.order_by("pk").values_list("pk", "closure_reason", "follow_up_date")),
         CaseEpisode.objects.count(),
+        list(
+            GroupAttendance.objects.order_by("session__contact__date", "client_id").values_list("client_id", "present")
+        ),
     )
 
 
@@ -90,3 +103,13 @@ def test_assessments_and_closings_show_on_the_demo_social_workers_pages(demo):
     assert len(selectors.follow_ups_due(user=worker)) == 1
     episodes = CaseEpisode.objects.select_related("client")
     assert episodes.exists() and all(e.service_end < e.client.service_start for e in episodes)
+
+
+def test_the_demo_has_group_sessions_each_a_group_contact_of_those_present(demo):
+    sessions = list(GroupSession.objects.select_related("contact").order_by("contact__date"))
+    assert {s.kind for s in sessions} == {"language_lesson", "information_session", "cultural_activity"}
+    for session in sessions:
+        present = {a.client_id for a in session.attendance.all() if a.present}
+        assert session.contact.form == "group"
+        assert set(session.contact.clients.values_list("pk", flat=True)) == present
+    assert GroupAttendance.objects.filter(present=False, session__kind="language_lesson").count() == 1
