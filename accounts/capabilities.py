@@ -288,6 +288,12 @@ def can_report_on(user: AnyUser, provider_id: int | None) -> bool:
     return can_report_on_all_providers(user) or _own(user, provider_id)
 
 
+def can_compare_providers(user: AnyUser) -> bool:
+    """The providers' figures side by side (issue 21): whoever reads every provider's reports, the fund's
+    coordinators. A manager or social worker reads their own provider's report only, which compares nothing."""
+    return can_report_on_all_providers(user)
+
+
 def can_make_reports(user: AnyUser) -> bool:
     """Managers (their provider) and coordinators (any) ask for report files; social workers only read."""
     return _role(user) == Role.COORDINATOR or _of_provider(user, Role.MANAGER)
@@ -338,6 +344,7 @@ USER_CAPABILITIES: dict[str, Callable[[Any], bool]] = {
     "manage_institutions": can_manage_institutions,
     "read_reports": can_read_reports,
     "report_on_all_providers": can_report_on_all_providers,
+    "compare_providers": can_compare_providers,
     "make_reports": can_make_reports,
     "write_narrative": can_write_narrative,
     "read_audit": can_read_audit,

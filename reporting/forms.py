@@ -167,6 +167,25 @@ class ReportForm(forms.Form):
         return contracts.order_by("-start").first()
 
 
+class CompareForm(ReportForm):
+    """The period of the providers' comparison (issue 21): the report chooser's kinds and periods, for every
+    provider at once, so without a provider and without the final evaluation (whose period is one provider's
+    contract)."""
+
+    def __init__(self, data: Any = None, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, user=user, **kwargs)
+        self.fields.pop("provider", None)
+        self.fields["month"].help_text = _("The comparison starts at this month.")
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(value, label) for value, label in ReportKind.choices if value != ReportKind.FINAL]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["provider"] = None  # every provider: the comparison's columns
+        return data
+
+
 def _of_chosen_kind(data: Any) -> Any:
     """The submitted data without the fields the chosen kind does not ask for (another kind's leftovers)."""
     kind_fields = FIELDS_OF_KIND.get(data.get("kind"))

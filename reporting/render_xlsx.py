@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from common.cells import escape_cell
 from plans.choices import ContactForm, Topic
 
+from .comparison import comparison_sections
 from .presentation import (
     age_group_labels,
     arrival_route_labels,
@@ -30,6 +31,7 @@ from .presentation import (
     residence_labels,
     results_tables,
 )
+from .selectors import ProvidersComparison
 from .suppression import Count, SafeFigures, ShownFigures
 
 BOLD = Font(bold=True)
@@ -194,6 +196,30 @@ def render_xlsx(figures: ShownFigures, *, language: str = "lv") -> bytes:
     """The workbook's bytes, its headings in `language`."""
     with translation.override(language):
         workbook = _workbook(figures)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _comparison_workbook(comparison: ProvidersComparison) -> Workbook:
+    workbook = Workbook()
+    sheet = _Writer(workbook, _("Providers compared"), first=True)
+    sheet.write([_("Period"), period_label(comparison.period.start, comparison.period.end)])
+    if comparison.suppressed:
+        sheet.write([_("Publication-safe version: counts of 1 to 4 persons are shown as “<5”, x hides a figure.")])
+    sheet.write([_("All providers: each person counted once, however many providers served them.")])
+    sheet.row += 1
+    headers = [column.provider.name for column in comparison.columns]
+    for section in comparison_sections(comparison):
+        sheet.table(section.title, [*headers, _("All providers")], [(r.label, *r.cells, r.total) for r in section.rows])
+    sheet.finish()
+    return workbook
+
+
+def render_comparison_xlsx(comparison: ProvidersComparison, *, language: str = "lv") -> bytes:
+    """The providers' comparison (the page's table) as a workbook, its headings in `language`."""
+    with translation.override(language):
+        workbook = _comparison_workbook(comparison)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

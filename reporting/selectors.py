@@ -1,5 +1,6 @@
 """Reads of the reporting app: the archive a user may see, one job, the narrative of a period, the providers'
-reports due and their month's figures side by side (the coordinator's home)."""
+reports due and their month's figures side by side (the coordinator's home), and any period's figures of the
+providers side by side (the comparison)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.capabilities import can_report_on_all_providers
+from accounts.capabilities import can_compare_providers, can_report_on_all_providers
 from clients.models import Contract, Provider
 
 from .due import DUE_DAYS, DUE_KIND_LABELS, DUE_KINDS, DueReport, contract_reports, made_by_period, shown_report
 from .figures.by_provider import MonthFigures, month_figures_by_provider
+from .figures_cache import cached_figures_for
 from .models import ALL_PROVIDERS, JobState, ReportJob
 from .periods import Period, month_before
 from .presentation import percent
+from .suppression import ShownFigures, shown_figures
 
 
 def report_job_list(*, user: Any, provider_id: int | None = None, done_only: bool = False) -> QuerySet[ReportJob]:
@@ -137,3 +140,45 @@ def providers_overview(*, user: Any, today: datetime.date) -> ProvidersOverview:
             )
         )
     return ProvidersOverview(month=month, providers=rows, total=figures.get(ALL_PROVIDERS))
+
+
+@dataclass(frozen=True)
+class ProviderColumn:
+    """One provider's figures of the comparison, as its own report shows them."""
+
+    provider: Provider
+    figures: ShownFigures
+
+
+@dataclass(frozen=True)
+class ProvidersComparison:
+    """Every provider's figures of one period side by side, and those of all providers together: the total is
+    the report of all providers (a person served by two providers counts once), never a sum of the columns."""
+
+    period: Period
+    suppressed: bool
+    columns: list[ProviderColumn]
+    total: ShownFigures | None
+
+
+def providers_comparison(
+    *, user: Any, start: datetime.date, end: datetime.date, suppressed: bool
+) -> ProvidersComparison:
+    """The figures of each provider's report of `start`–`end`, and of the report of all providers, each made
+    publication-safe when `suppressed` exactly as that report is; for whoever may compare providers, else empty.
+
+    Each is the report's own figures (`cached_figures_for`, as the report page and its downloads read them): a
+    fixed number of queries a provider, none for a provider whose figures are cached and unchanged.
+    Counts only: nothing about any person."""
+    period = Period(start, end)
+    if not can_compare_providers(user):
+        return ProvidersComparison(period=period, suppressed=suppressed, columns=[], total=None)
+    columns = [
+        ProviderColumn(
+            provider=provider,
+            figures=shown_figures(cached_figures_for(start=start, end=end, provider=provider), suppressed=suppressed),
+        )
+        for provider in Provider.objects.order_by("name", "pk")
+    ]
+    total = shown_figures(cached_figures_for(start=start, end=end, provider=None), suppressed=suppressed)
+    return ProvidersComparison(period=period, suppressed=suppressed, columns=columns, total=total)

@@ -1,4 +1,5 @@
-"""reporting: the figures page and its downloads, PDF jobs, the archive, the narrative. Ids only, no personal data."""
+"""reporting: the figures page and its downloads, PDF jobs, the archive, the narrative, the providers compared.
+Ids only, no personal data."""
 
 from django.urls import path
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("jobs/<int:job_id>/download/", views.job_download, name="job_download"),
     path("jobs/<int:job_id>/recheck/", views.job_recheck, name="job_recheck"),
     path("restatements/", views.restatements, name="restatements"),
+    path("compare/", views.compare, name="compare"),
+    path("compare.xlsx", views.compare_xlsx, name="compare_xlsx"),
 ]
 
 audited_view("reporting:job_download", "reporting.reportjob", kwarg="job_id", action=Action.DOWNLOAD)

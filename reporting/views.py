@@ -1,4 +1,5 @@
-"""Report views: the figures page and its downloads, PDF jobs and their archive, the narrative."""
+"""Report views: the figures page and its downloads, PDF jobs and their archive, the narrative, the providers'
+comparison."""
 
 from __future__ import annotations
 
@@ -22,16 +23,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.capabilities import can_make_reports, can_read_reports, can_report_on_all_providers, can_write_narrative
+from accounts.capabilities import (
+    can_compare_providers,
+    can_make_reports,
+    can_read_reports,
+    can_report_on_all_providers,
+    can_write_narrative,
+)
 from accounts.formtokens import once_per_form_token
 
 from . import restatements as restatement_checks
 from . import selectors, services
+from .comparison import comparison_sections
 from .figures_cache import cached_figures_for
-from .forms import NarrativeForm, ReportForm
+from .forms import CompareForm, NarrativeForm, ReportForm
 from .models import NARRATIVE_SECTIONS, JobState, ReportFormat, ReportJob, ReportKind, missing_narrative_sections
 from .presentation import build_report
 from .render import CONTENT_TYPES, file_name, render_report
+from .render_xlsx import render_comparison_xlsx
 from .suppression import shown_figures
 
 ARCHIVE_PAGE = 100
@@ -43,20 +52,20 @@ def _require_reader(request: HttpRequest) -> None:
         raise Http404
 
 
-def _chosen_report(request: HttpRequest) -> ReportForm:
+def _chosen_report(request: HttpRequest, form_class: type[ReportForm] = ReportForm) -> ReportForm:
     """The report chosen in the query string; unbound (with defaults) when nothing was chosen."""
     if "kind" in request.GET:
-        return ReportForm(request.GET, user=request.user)
-    return ReportForm(user=request.user)
+        return form_class(request.GET, user=request.user)
+    return form_class(user=request.user)
 
 
 class _BadChoice(Exception):
     """The query string chose a report that cannot be made; its message says why."""
 
 
-def _valid_report(request: HttpRequest) -> dict[str, Any]:
+def _valid_report(request: HttpRequest, form_class: type[ReportForm] = ReportForm) -> dict[str, Any]:
     """The chosen report; 404 when nothing was chosen, _BadChoice when a choice is invalid."""
-    form = _chosen_report(request)
+    form = _chosen_report(request, form_class)
     if not form.is_bound:
         raise Http404
     if not form.is_valid():
@@ -324,3 +333,45 @@ def job_recheck(request: HttpRequest, job_id: int) -> HttpResponseBase:
     else:
         messages.success(request, _("Checked again: the figures are the same as in the archived report."))
     return redirect("reporting:job_detail", job_id=job.pk)
+
+
+def _require_comparer(request: HttpRequest) -> None:
+    """Only who reads every provider's reports compares them; for anyone else the page does not exist."""
+    if not can_compare_providers(request.user):
+        raise Http404
+
+
+@login_required
+@require_GET
+def compare(request: HttpRequest) -> HttpResponseBase:
+    """Every provider's figures of the chosen period side by side, with those of all providers together."""
+    _require_comparer(request)
+    form = _chosen_report(request, CompareForm)
+    ctx: dict[str, Any] = {"form": form}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        comparison = selectors.providers_comparison(
+            user=request.user, start=data["start"], end=data["end"], suppressed=data["suppressed"]
+        )
+        ctx.update(comparison=comparison, sections=comparison_sections(comparison), query=request.GET.urlencode())
+    return render(request, "reporting/compare.html", ctx)
+
+
+@login_required
+@require_GET
+def compare_xlsx(request: HttpRequest) -> HttpResponseBase:
+    """The comparison's table as a workbook (the page's chosen period, language and version)."""
+    _require_comparer(request)
+    try:
+        data = _valid_report(request, CompareForm)
+    except _BadChoice as exc:
+        return _bad_choice(exc)
+    comparison = selectors.providers_comparison(
+        user=request.user, start=data["start"], end=data["end"], suppressed=data["suppressed"]
+    )
+    content = render_comparison_xlsx(comparison, language=data["language"])
+    response = HttpResponse(content, content_type=CONTENT_TYPES[ReportFormat.XLSX])
+    suffix = "-publication" if data["suppressed"] else ""
+    name = f"providers-{data['start']:%Y-%m-%d}-{data['end']:%Y-%m-%d}-{data['language']}{suffix}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _no_store(response)

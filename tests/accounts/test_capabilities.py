@@ -51,6 +51,8 @@ USER_TABLE: dict[str, set[str]] = {
     "can_manage_institutions": {"manager"},
     "can_read_reports": {"social_worker", "manager", "coordinator", "outsider"},
     "can_report_on_all_providers": {"coordinator"},
+    # The providers side by side (issue 21): only who reads every provider's reports.
+    "can_compare_providers": {"coordinator"},
     "can_make_reports": {"manager", "coordinator"},
     "can_write_narrative": {"manager"},
     "can_read_audit": {"manager"},

@@ -68,7 +68,12 @@ def canaries(provider, social_worker, mentor):
 def test_a_coordinator_crawling_every_page_finds_no_person(client, coordinator, canaries, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(coordinator)
-    start_pages = [reverse("home"), reverse("reporting:index") + MARCH, reverse("reporting:archive")]
+    start_pages = [
+        reverse("home"),
+        reverse("reporting:index") + MARCH,
+        reverse("reporting:archive"),
+        reverse("reporting:compare") + MARCH,  # the providers compared (issue 21), and its XLSX link
+    ]
     seen: set[str] = set()
     queue = list(start_pages)
     while queue and len(seen) < 200:
@@ -106,7 +111,7 @@ def test_a_coordinators_pdf_and_downloads_hold_no_person(
     settings.CELERY_TASK_ALWAYS_EAGER = True
     client.force_login(coordinator)
     for suffix in ("", f"&provider={provider.pk}"):
-        for download in ("reporting:figures_json", "reporting:figures_xlsx"):
+        for download in ("reporting:figures_json", "reporting:figures_xlsx", "reporting:compare_xlsx"):
             response = client.get(reverse(download) + MARCH + suffix)
             assert response.status_code == 200
             body = response.content

@@ -156,6 +156,9 @@ POLICY: dict[str, Rule] = {
     # Issue 21: the archived reports whose figures differ now (figures only), and "check again" (a report maker's).
     "reporting:restatements": rule("none", "GET", **REPORT_READERS),
     "reporting:job_recheck": rule("job", "POST", manager="AS", coordinator="ASF"),
+    # The providers side by side (issue 21): only who reads every provider's reports (domain.md), the coordinator.
+    "reporting:compare": rule("none", "GET", query=A_MONTH, coordinator="X"),
+    "reporting:compare_xlsx": rule("none", "GET", query=A_MONTH, coordinator="X"),
 }
 # The Django admin is for superusers only; every role here is sent to the admin's sign-in.
 ADMIN = "admin:"
