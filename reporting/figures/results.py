@@ -130,15 +130,16 @@ _SELF_SUFFICIENCY = """
 def _self_sufficiency(period: Period, provider: Provider | None) -> SelfSufficiencyFigures[int]:
     """Over the report's persons served, each area's earliest and latest score compared: one statement.
 
-    The persons served are `unique_persons`' own set (`_served_in`); the ORM builds the assessments' query, and
-    the ranking and comparing over it are what the statement adds."""
+    The persons served are `unique_persons`' own set (`_served_in`); the ORM builds the assessments' query with
+    their numbering, and the comparing over it is what the statement adds."""
     assessments = Assessment.objects.filter(client_id__in=_served_in(period, provider), date__lte=period.end)
     if provider is not None:
         assessments = assessments.filter(provider=provider)
-    person = {"partition_by": F("client_id")}
+    # The person's order of assessments: date, then assessment_ref, then id.
+    in_order = (F("date").asc(), F("assessment_ref").asc(), F("id").asc())
     numbered = assessments.order_by().annotate(
-        n=Window(RowNumber(), **person, order_by=(F("date").asc(), F("assessment_ref").asc(), F("id").asc())),
-        of_person=Window(Count("*"), **person),
+        n=Window(RowNumber(), partition_by=F("client_id"), order_by=in_order),
+        of_person=Window(Count("*"), partition_by=F("client_id")),
     )
     sql, params = numbered.values("id", "client_id", "n", "of_person").query.sql_with_params()
     statement = _SELF_SUFFICIENCY.format(assessments=sql, scores=AssessmentScore._meta.db_table)
