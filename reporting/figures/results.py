@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from clients.models import CaseEpisode, Client, Provider
 from plans.choices import GoalStatus, ReferralStatus
@@ -102,30 +103,26 @@ def _goals(period: Period, provider: Provider | None) -> GoalFigures:
     return GoalFigures(**tables)
 
 
-# Each served person's assessments by the provider dated on or before the last day (`a`, built by the ORM); the
-# scored areas of them, ranked earliest and latest by date, then assessment_ref (then id); each person's first and
-# last score of an area scored at least twice (`pair`). One row an area, and one (area NULL) with the persons
-# assessed twice and those improved in any area.
+# Each served person's assessments by the provider dated on or before the last day, numbered in the person's order
+# (date, then assessment_ref, then id) and counted (`a`, built by the ORM); of the persons assessed twice, each
+# scored area's first and last score (`pair`). One sort of the assessments, no sort of the scores: a score's
+# number and value folded into one integer (n * 8 + score, the score 1–5), the earliest score is the MIN of it
+# and the latest the MAX (each modulo 8), plain aggregates of one hashed pass. One row an area, and one (area NULL)
+# with the persons assessed twice and those improved in any area.
 _SELF_SUFFICIENCY = """
     WITH a AS MATERIALIZED ({assessments}),
-    s AS (
-        SELECT a.client_id, sc.area, sc.score,
-               ROW_NUMBER() OVER (PARTITION BY a.client_id, sc.area ORDER BY a.date, a.assessment_ref, a.id) AS first_n,
-               ROW_NUMBER() OVER (PARTITION BY a.client_id, sc.area
-                                  ORDER BY a.date DESC, a.assessment_ref DESC, a.id DESC) AS last_n
-        FROM a JOIN {scores} sc ON sc.assessment_id = a.id
-        WHERE sc.score IS NOT NULL
-    ),
     pair AS (
-        SELECT client_id, area,
-               MAX(score) FILTER (WHERE last_n = 1) - MAX(score) FILTER (WHERE first_n = 1) AS change
-        FROM s GROUP BY client_id, area HAVING COUNT(*) >= 2
+        SELECT a.client_id, sc.area,
+               MAX(a.n * 8 + sc.score) %% 8 - MIN(a.n * 8 + sc.score) %% 8 AS change
+        FROM a JOIN {scores} sc ON sc.assessment_id = a.id
+        WHERE a.of_person >= 2 AND sc.score IS NOT NULL
+        GROUP BY a.client_id, sc.area HAVING COUNT(*) >= 2
     )
     SELECT area, COUNT(*), COUNT(*) FILTER (WHERE change > 0), COUNT(*) FILTER (WHERE change = 0),
            COUNT(*) FILTER (WHERE change < 0), SUM(change)
     FROM pair GROUP BY area
     UNION ALL
-    SELECT NULL, (SELECT COUNT(*) FROM (SELECT client_id FROM a GROUP BY client_id HAVING COUNT(*) >= 2) twice),
+    SELECT NULL, (SELECT COUNT(*) FROM a WHERE n = 2),
            (SELECT COUNT(DISTINCT client_id) FROM pair WHERE change > 0), 0, 0, 0
 """
 
@@ -133,12 +130,18 @@ _SELF_SUFFICIENCY = """
 def _self_sufficiency(period: Period, provider: Provider | None) -> SelfSufficiencyFigures[int]:
     """Over the report's persons served, each area's earliest and latest score compared: one statement.
 
-    The persons served are `unique_persons`' own set (`_served_in`); the ORM builds the assessments' query, and
-    the ranking and comparing over it are what the statement adds."""
+    The persons served are `unique_persons`' own set (`_served_in`); the ORM builds the assessments' query with
+    their numbering, and the comparing over it is what the statement adds."""
     assessments = Assessment.objects.filter(client_id__in=_served_in(period, provider), date__lte=period.end)
     if provider is not None:
         assessments = assessments.filter(provider=provider)
-    sql, params = assessments.order_by().values("id", "client_id", "date", "assessment_ref").query.sql_with_params()
+    # The person's order of assessments: date, then assessment_ref, then id.
+    in_order = (F("date").asc(), F("assessment_ref").asc(), F("id").asc())
+    numbered = assessments.order_by().annotate(
+        n=Window(RowNumber(), partition_by=F("client_id"), order_by=in_order),
+        of_person=Window(Count("*"), partition_by=F("client_id")),
+    )
+    sql, params = numbered.values("id", "client_id", "n", "of_person").query.sql_with_params()
     statement = _SELF_SUFFICIENCY.format(assessments=sql, scores=AssessmentScore._meta.db_table)
     with connections[Assessment.objects.db].cursor() as cursor:
         cursor.execute(statement, params)
@@ -159,39 +162,60 @@ def _self_sufficiency(period: Period, provider: Provider | None) -> SelfSufficie
     return SelfSufficiencyFigures(persons_assessed_twice=twice, by_area=by_area, improved_in_any_area=improved_any)
 
 
-# Every case episode (`ep`): the earlier ones (CaseEpisode) and each client's current one, both built by the ORM.
-# The episodes of the provider ended in the period by reason; then (reason NULL) those of the provider started in
-# the period for a client with an episode of any provider started before it.
+# The provider's episodes ended in the period, counted by reason for the earlier ones (CaseEpisode) and for the
+# clients' current ones (`ended`, built by the ORM, a reason's count in up to two rows); then (reason NULL) the
+# provider's episodes started in the period for a client with an episode of any provider started before it. Only
+# a client with an earlier episode (a CaseEpisode row) has two: their episodes (`theirs`, by the ORM) are each
+# compared with the client's first start, a window over a few ten thousand rows, not a probe of every client.
 _CLOSURES = """
-    WITH ep AS MATERIALIZED ({episodes})
-    SELECT closure_reason, COUNT(*) FROM ep
-    WHERE service_end >= %s AND service_end <= %s {of_provider}
-    GROUP BY closure_reason
+    {ended}
     UNION ALL
-    SELECT NULL, COUNT(*) FROM ep
-    WHERE service_start >= %s AND service_start <= %s {of_provider}
-      AND EXISTS (SELECT 1 FROM ep earlier WHERE earlier.client_id = ep.client_id
-                                            AND earlier.service_start < ep.service_start)
+    SELECT NULL, COUNT(*) FROM (
+        SELECT provider_id, service_start, MIN(service_start) OVER (PARTITION BY client_id) AS first_start
+        FROM ({theirs}) theirs
+    ) e
+    WHERE service_start >= %s AND service_start <= %s {of_provider} AND service_start > first_start
 """
 
 
-def _episodes() -> QuerySet[Any]:
-    """Every case episode as (client_id, provider_id, service_start, service_end, closure_reason)."""
-    columns = ("client_id", "provider_id", "service_start", "service_end", "closure_reason")
+def _current_episodes() -> QuerySet[Any]:
+    """The clients' current episodes: those of the clients whose service started."""
+    return Client.objects.filter(service_start__isnull=False).order_by()
+
+
+def _ended(period: Period, provider: Provider | None) -> QuerySet[Any]:
+    """The provider's episodes ended in the period, as (closure_reason, n): the earlier and the current ones."""
+    in_period = Q(service_end__gte=period.start, service_end__lte=period.end)
+    if provider is not None:
+        in_period &= Q(provider=provider)
+    earlier = CaseEpisode.objects.filter(in_period).order_by().values("closure_reason").annotate(n=Count("*"))
+    current = _current_episodes().filter(in_period).values("closure_reason").annotate(n=Count("*"))
+    return earlier.union(current, all=True)
+
+
+def _episodes_of_the_reopened() -> QuerySet[Any]:
+    """Every episode of the clients with an earlier one, as (client_id, provider_id, service_start)."""
+    columns = ("client_id", "provider_id", "service_start")
     earlier = CaseEpisode.objects.order_by().values_list(*columns)
     # The union's columns take the first query's names: the client's own id is its episode's client_id.
-    current = Client.objects.filter(service_start__isnull=False).order_by().values_list("pk", *columns[1:])
+    # Index: caseepisode_client_start_idx (client, service_start), then the client's primary key.
+    current = (
+        _current_episodes()
+        .filter(pk__in=CaseEpisode.objects.order_by().values("client_id"))
+        .values_list("pk", *columns[1:])
+    )
     return earlier.union(current, all=True)
 
 
 def _closures(period: Period, provider: Provider | None) -> ClosureFigures[int]:
     """The provider's case episodes ended in the period, by reason, and those reopened: one statement."""
-    sql, params = _episodes().query.sql_with_params()
+    ended, ended_params = _ended(period, provider).query.sql_with_params()
+    theirs, theirs_params = _episodes_of_the_reopened().query.sql_with_params()
     of_provider = "AND provider_id = %s" if provider is not None else ""
     mine = (provider.pk,) if provider is not None else ()
-    statement = _CLOSURES.format(episodes=sql, of_provider=of_provider)
+    statement = _CLOSURES.format(ended=ended, theirs=theirs, of_provider=of_provider)
     with connections[CaseEpisode.objects.db].cursor() as cursor:
-        cursor.execute(statement, (*params, period.start, period.end, *mine, period.start, period.end, *mine))
+        cursor.execute(statement, (*ended_params, *theirs_params, period.start, period.end, *mine))
         rows = cursor.fetchall()
     by_reason = dict.fromkeys(CLOSURE_REASONS, 0)
     total = reopened = 0
