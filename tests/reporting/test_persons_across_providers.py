@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench import lower_bound
 from clients.models import Client
 from clients.services import client_handover
 from reporting.figures import figures_for
@@ -155,3 +156,21 @@ def test_the_fund_figures_take_as_many_queries_with_merged_records_as_without(ls
 def test_the_hash_is_in_no_report_json(one_person_two_records):
     at_lsk, _at_caritas = one_person_two_records
     assert at_lsk.match_hash not in json.dumps(figures(JAN).as_json())
+
+
+@pytest.mark.parametrize("period", [JAN, MID_JAN, (D(2025, 12, 1), D(2026, 1, 31))], ids=str)
+def test_the_benchs_sql_bound_counts_persons_across_providers_as_the_application_does(
+    lsk, caritas, lsk_worker, caritas_worker, period
+):
+    at_lsk = ClientFactory(provider=lsk, first_name="Muhammad", last_name="Ali", birth_date=BORN)
+    at_caritas = ClientFactory(provider=caritas, first_name="Mohammad", last_name="Aly", birth_date=BORN)
+    undated = [ClientFactory(provider=p, first_name="Nour", last_name="Said", birth_date=None) for p in (lsk, caritas)]
+    contact(lsk_worker, D(2025, 12, 1), at_lsk, undated[0])
+    contact(caritas_worker, D(2026, 1, 12), at_caritas, undated[1])
+    contact(lsk_worker, D(2026, 1, 14), at_lsk)
+
+    for provider in (None, lsk, caritas):
+        app = figures(period, provider).as_json()
+        with connection.cursor() as cursor:
+            raw = lower_bound.run_v2(cursor, period[0], period[1], provider.pk if provider else None)
+        assert lower_bound.differences(app, lower_bound.shape(raw, period[0], period[1])) == [], provider
