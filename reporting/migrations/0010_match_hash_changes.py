@@ -14,6 +14,15 @@ def create(apps, schema_editor):
     schema_editor.execute(SQL.read_text(encoding="utf-8"))
 
 
+def note_the_new_rule(apps, schema_editor):
+    """The figures of all providers now count a person's records once: every figure computed before may differ
+    (cached figures are computed again, archived reports checked for restatements)."""
+    schema_editor.execute(
+        "INSERT INTO reporting_figureschange (xid, affects_from, provider_id) "
+        "VALUES (pg_current_xact_id()::text::bigint, NULL, NULL)"
+    )
+
+
 def drop(apps, schema_editor):
     schema_editor.execute(REVERSE_SQL.read_text(encoding="utf-8"))
 
@@ -23,4 +32,7 @@ class Migration(migrations.Migration):
         ("reporting", "0009_restatements"),
         ("clients", "0010_client_match_hash"),
     ]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        migrations.RunPython(create, drop),
+        migrations.RunPython(note_the_new_rule, migrations.RunPython.noop),
+    ]
