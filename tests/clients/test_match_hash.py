@@ -2,8 +2,10 @@
 shown nowhere, and the one thing a provider learns from it: "this person may already be served by another provider"."""
 
 import datetime
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -179,3 +181,16 @@ def test_intake_tells_of_a_record_at_another_provider(client, social_worker, pro
     opened = Client.objects.get(provider=provider, first_name="Muhammad", last_name="Haddad")
     assert response["Location"] == reverse("clients:detail", args=[opened.pk])
     assert NOTICE in page(client, social_worker, opened).content.decode()
+
+
+def test_the_command_sets_every_hash_again_after_a_new_key(settings, provider):
+    record = ClientFactory(provider=provider, first_name="Muhammad", last_name="Haddad", birth_date=BORN)
+    undated = ClientFactory(provider=provider, first_name="Nour", last_name="Said", birth_date=None)
+    settings.FUND_MATCH_KEY = "a-new-fund-key"
+    out = StringIO()
+    call_command("client_match_hashes", stdout=out)
+    record.refresh_from_db()
+    undated.refresh_from_db()
+    assert record.match_hash == person_match_hash(name_key("Muhammad", "Haddad"), BORN)
+    assert undated.match_hash is None
+    assert out.getvalue().startswith("1 ")
