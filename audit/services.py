@@ -52,7 +52,16 @@ def audit_download(*, object_type: str, object_id: str | int, detail: str = "") 
 
 
 # Never copied into the audit log.
-IGNORED_FIELDS = {"password", "last_login", "name_key", "updated_at", "created_at", "recorded_at", "version"}
+IGNORED_FIELDS = {
+    "password",
+    "last_login",
+    "name_key",
+    "match_hash",
+    "updated_at",
+    "created_at",
+    "recorded_at",
+    "version",
+}
 
 _rows_audited: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_rows", default=True)
 

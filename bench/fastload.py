@@ -6,7 +6,7 @@ time at hand (see docs/performance.md); the import speed is then measured on a s
 accepts: every generated size up to 20,000 persons was imported by it without an error; with version 2's
 casework, sets of 300 to 25,000 persons, and tests/bench checks that both write the same records) and
 writes, in one transaction, what the import writes: providers, contracts, staff, families,
-clients (with `name_key`, and the current episode's `service_end`/`closure_reason`), legal status and
+clients (with `name_key` and `match_hash`, and the current episode's `service_end`/`closure_reason`), legal status and
 residence histories, contacts with their clients and topics, and version 2's casework files (earlier
 episodes, plans, goals, referrals with their catalogue's institutions, assessments with their scores).
 It also shows what a COPY-based import path could reach (rows a second).
@@ -54,7 +54,7 @@ def _rows(path: Path):
 
 def load(folder: Path, raw_connection) -> dict[str, int]:
     """Writes the folder into the (empty, migrated) database; returns the rows written a table."""
-    from clients.models import name_key  # noqa: PLC0415 - the bench script sets Django up before it loads
+    from clients.models import name_key, person_match_hash  # noqa: PLC0415 - the bench script sets Django up before it loads
 
     now = datetime.datetime.now(datetime.UTC).isoformat()
     counts: dict[str, int] = {}
@@ -123,12 +123,14 @@ def load(folder: Path, raw_connection) -> dict[str, int]:
         for i, row in enumerate(_rows(folder / "clients.csv"), 1):
             clients[row["client_ref"]] = i
             start = row.get("service_start") or None
+            loose = name_key(row["first_name"], row["last_name"])
             buf.add(
                 i,
                 row["client_ref"],
                 row["first_name"],
                 row["last_name"],
-                name_key(row["first_name"], row["last_name"]),
+                loose,
+                person_match_hash(loose, row.get("birth_date") or None),
                 row.get("gender", ""),
                 row.get("birth_date") or None,
                 row.get("country", ""),
@@ -156,6 +158,7 @@ def load(folder: Path, raw_connection) -> dict[str, int]:
                 "first_name",
                 "last_name",
                 "name_key",
+                "match_hash",
                 "gender",
                 "birth_date",
                 "country",

@@ -5,8 +5,9 @@ Version 1's figures by SQL below; report-figures/2's by `statement_v2`: the same
 
 The statement reads each table once where it can: the period's contacts (materialised), the
 (person, month) pairs they serve, the persons with their age, status and residence on the last
-day, and every aggregate of the report as one JSON object. Python only fills in the categories
-that are 0 and rounds, as reporting/figures.py does, so that the two can be compared key by key.
+day, and every aggregate of the report as one JSON object. For all providers, the records sharing a match
+hash are one person (issue 21; the application's rule is reporting/figures/matching.py). Python only fills
+in the categories that are 0 and rounds, as reporting/figures.py does, so that the two can be compared key by key.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ served AS MATERIALIZED (
     SELECT c.id, date_trunc('month', rc.date)::date
     FROM rc JOIN clients_client c ON c.family_id = rc.family_id
 ),
-p AS MATERIALIZED (
+records AS MATERIALIZED (
     SELECT
         c.id, c.gender, c.country, c.arrival_route, c.family_id,
         CASE WHEN c.birth_date IS NULL THEN NULL ELSE
@@ -54,16 +55,21 @@ p AS MATERIALIZED (
         ((SELECT 1 FROM plans_contact_clients cc JOIN plans_contact k ON k.id = cc.contact_id
            WHERE cc.client_id = c.id AND k.date < %(start)s LIMIT 1) IS NULL
          AND (SELECT 1 FROM plans_contact k WHERE k.family_id = c.family_id AND k.date < %(start)s LIMIT 1) IS NULL
-        ) AS is_new
+         {other_records_new}
+        ) AS is_new,
+        {person} AS person
     FROM clients_client c
     WHERE c.id IN (SELECT client_id FROM served)
+),
+-- The persons: for all providers, the records of one match hash are one person, described by its first record.
+p AS MATERIALIZED (
+    SELECT * FROM records r WHERE {first_record}
 )
 SELECT json_build_object(
     'unique_persons', (SELECT count(*) FROM p),
     'new_persons', (SELECT count(*) FROM p WHERE is_new),
-    'by_month', (SELECT json_object_agg(to_char(month, 'YYYY-MM'), n)
-                   FROM (SELECT month, count(*) AS n FROM served GROUP BY month) x),
-    'families', (SELECT count(DISTINCT family_id) FROM p WHERE in_family),
+    'by_month', (SELECT json_object_agg(to_char(month, 'YYYY-MM'), n) FROM ({by_month}) x),
+    'families', (SELECT count(DISTINCT family_id) FROM records WHERE in_family),
     'individuals', (SELECT count(*) FROM p WHERE NOT in_family),
     'demographics', (SELECT json_agg(x) FROM (
         SELECT gender,
@@ -122,8 +128,33 @@ SPEC_KEYS = (
 )
 
 
+# For all providers (issue 21): no earlier contact of any other record of the person (same match hash) either.
+OTHER_RECORDS_NEW = """AND (SELECT 1 FROM clients_client o JOIN plans_contact_clients cc ON cc.client_id = o.id
+              JOIN plans_contact k ON k.id = cc.contact_id
+              WHERE o.match_hash = c.match_hash AND k.date < %(start)s LIMIT 1) IS NULL
+         AND (SELECT 1 FROM clients_client o JOIN plans_contact k ON k.family_id = o.family_id
+              WHERE o.match_hash = c.match_hash AND k.date < %(start)s LIMIT 1) IS NULL"""
+
+
 def statement(provider_id: int | None) -> str:
-    return SQL.format(provider_clause="AND k.provider_id = %(provider_id)s" if provider_id is not None else "")
+    if provider_id is not None:
+        return SQL.format(
+            provider_clause="AND k.provider_id = %(provider_id)s",
+            other_records_new="",
+            person="c.id::text",
+            first_record="TRUE",
+            by_month="SELECT month, count(*) AS n FROM served GROUP BY month",
+        )
+    return SQL.format(
+        provider_clause="",
+        other_records_new=OTHER_RECORDS_NEW,
+        person="COALESCE(c.match_hash, c.id::text)",
+        first_record="r.id IN (SELECT min(id) FROM records GROUP BY person)",
+        by_month=(
+            "SELECT s.month, count(DISTINCT r.person) AS n FROM served s JOIN records r ON r.id = s.client_id "
+            "GROUP BY s.month"
+        ),
+    )
 
 
 def params(start: datetime.date, end: datetime.date, provider_id: int | None) -> dict[str, Any]:

@@ -74,6 +74,8 @@ def _child_env(db_url: str) -> dict[str, str]:
     )
     if not env.get("DJANGO_SECRET_KEY") and not (ROOT / ".env").exists():
         env["DJANGO_SECRET_KEY"] = "bench-" + secrets.token_urlsafe(48)
+    if not env.get("FUND_MATCH_KEY"):  # the loader and the served application hash with the same key
+        env["FUND_MATCH_KEY"] = "bench-" + secrets.token_urlsafe(48)
     return env
 
 

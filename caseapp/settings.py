@@ -19,6 +19,13 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (see .env.example).")
+# The fund's secret for matching one person's records at several providers (clients.models.person_match_hash).
+# Changing it changes every hash: run `manage.py client_match_hashes` after. No production default.
+FUND_MATCH_KEY = env("FUND_MATCH_KEY", default="")
+if not FUND_MATCH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set FUND_MATCH_KEY (see .env.example).")
+    FUND_MATCH_KEY = "development-only-fund-match-key"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

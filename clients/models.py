@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import unicodedata
 import uuid
 from datetime import date
@@ -74,6 +76,39 @@ def name_key(*parts: str) -> str:
         squeezed = [c for i, c in enumerate(word) if i == 0 or c != word[i - 1]]
         words.append("".join(squeezed))
     return " ".join(sorted(words))
+
+
+def person_match_hash(loose_name: str, birth_date: date | None) -> str | None:
+    """The keyed hash that finds one person's records at several providers, or None without a birth date.
+
+    HMAC-SHA256, under the fund's secret `FUND_MATCH_KEY`, of the loose name (`name_key`) and the birth date: two
+    providers' records of "Muhammad Ali" and "Mohammad Aly" born the same day meet, and without the key nobody
+    can tell from the hash whose it is or test a guessed name against it. A name alone matches too many people:
+    a record without a birth date is never matched. The hash never leaves the server (no export, JSON or page).
+    """
+    if birth_date is None or not loose_name:
+        return None
+    message = f"{loose_name}|{birth_date}".encode()  # a date reads as YYYY-MM-DD
+    return hmac.new(settings.FUND_MATCH_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def refresh_match_hashes(client_model: type[models.Model], *, batch_size: int = 2000) -> int:
+    """Sets every record's `match_hash` from its stored loose name and birth date, in batches; returns how many
+    changed. For the migration that adds the column (with its historical model) and for a new FUND_MATCH_KEY."""
+    changed = 0
+    rows = client_model._default_manager.order_by("pk").values_list("pk", "name_key", "birth_date", "match_hash")
+    batch: list[models.Model] = []
+    for pk, loose, birth_date, stored in rows.iterator(chunk_size=batch_size):
+        wanted = person_match_hash(loose, birth_date)
+        if wanted != stored:
+            batch.append(client_model(pk=pk, match_hash=wanted))
+        if len(batch) >= batch_size:
+            client_model._default_manager.bulk_update(batch, ["match_hash"])
+            changed, batch = changed + len(batch), []
+    if batch:
+        client_model._default_manager.bulk_update(batch, ["match_hash"])
+        changed += len(batch)
+    return changed
 
 
 class LatvianSortKey(models.Func):
@@ -221,6 +256,9 @@ class Client(models.Model):
     # Kept by save(): the loose form of the name that intake compares for duplicates. Its words are the
     # list's search vocabulary (`NameWord`); on PostgreSQL a GIN index of its words (migration 0004).
     name_key = models.CharField(max_length=250, editable=False, db_index=True)
+    # Kept by save() (and by every bulk writer): `person_match_hash` of the loose name and the birth date, by
+    # which the fund's figures count a person served by two providers once. Never shown, exported or logged.
+    match_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     country = CountryField(_("country of origin"), blank=True)
@@ -302,6 +340,9 @@ class Client(models.Model):
             models.Index(fields=["provider", "birth_date"], name="client_provider_birth_idx"),
             # Intake's duplicate search and the list's country filter: the provider's clients from a country.
             models.Index(fields=["provider", "country"], name="client_provider_country_idx"),
+            # The fund's unique persons (records sharing a hash: reporting/figures/matching.py) and the client
+            # page's "may be served by another provider" (`client_served_elsewhere`).
+            models.Index(fields=["match_hash"], condition=Q(match_hash__isnull=False), name="client_match_hash_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -327,9 +368,10 @@ class Client(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.name_key = name_key(self.first_name, self.last_name)
+        self.match_hash = person_match_hash(self.name_key, self.birth_date)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "name_key"}
+        if update_fields is not None and {"first_name", "last_name", "birth_date"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key", "match_hash"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -27,6 +27,7 @@ from .models import (
     Staff,
     by_name,
     name_key,
+    person_match_hash,
 )
 
 if TYPE_CHECKING:
@@ -155,6 +156,31 @@ def client_duplicates(
     if not matching:
         return []
     return list(client_list(user=user).filter(pk__in=matching))
+
+
+def _kept_elsewhere(match_hash: str | None, provider_id: int) -> bool:
+    """Whether a provider other than `provider_id` keeps a record with this match hash (not anonymised).
+
+    Deliberately not through `for_user`: the answer is one yes or no, and the callers show only "this person
+    may already be served by another provider", never which provider or anything of its record.
+    """
+    if match_hash is None:
+        return False
+    # Index: client_match_hash_idx (the few records of one hash), then their provider.
+    others = Client.objects.filter(match_hash=match_hash, anonymised_at__isnull=True).exclude(provider_id=provider_id)
+    return others.exists()
+
+
+def client_served_elsewhere(*, client: Client) -> bool:
+    """Whether the person of a client the user may see may also be another provider's client: a record there
+    has the same loose name and birth date (`person_match_hash`). Without a birth date, never."""
+    return _kept_elsewhere(client.match_hash, client.provider_id)
+
+
+def person_served_elsewhere(*, provider: Provider, first_name: str, last_name: str, birth_date: date | None) -> bool:
+    """At intake: whether a provider other than `provider` keeps a record of a person of this loose name and
+    birth date (see `client_served_elsewhere`)."""
+    return _kept_elsewhere(person_match_hash(name_key(first_name, last_name), birth_date), provider.pk)
 
 
 # A reference that ends in a number: the provider's pattern is what comes before it ("LSK-", "C", "2026/").

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.models import Client, Family, LegalStatusEntry, ResidenceEntry, name_key
+from clients.models import Client, Family, LegalStatusEntry, ResidenceEntry, name_key, person_match_hash
 
 from .bulk import bulk_update_rows, field_of, in_batches, insert_unnest, new_ids, values_where_in
 from .fast import FastImport, Records, Row
@@ -69,7 +69,11 @@ class ClientImport(FastImport):
         self.service_start_position = self.compare.index("service_start")
         self.provider_position = self.compare.index("provider_id")
         self.defaults = {name: field_of(Client, name).get_default() for name in self.compare}
-        self.update_fields = [name.removesuffix("_id") for name in self.compare] + ["name_key", "updated_at"]
+        self.update_fields = [name.removesuffix("_id") for name in self.compare] + [
+            "name_key",
+            "match_hash",
+            "updated_at",
+        ]
 
     def before_chunk(self, records: list[Record]) -> None:
         """Makes the families the rows name, each its row's provider's, so that family_ref resolves like any reference.
@@ -210,17 +214,20 @@ class ClientImport(FastImport):
 
     def insert_clients(self, rows: list[Row], now: datetime.datetime) -> None:
         """Sets each row's id, by which the histories are written: ids from the sequence, one INSERT of arrays."""
-        values = [
-            (
-                row.values["client_ref"],
-                name_key(row.values["first_name"], row.values["last_name"]),
-                now,
-                now,
-                *[row.values.get(name, default) for name, default in self.defaults.items()],
+        values = []
+        for row in rows:
+            loose = name_key(row.values["first_name"], row.values["last_name"])
+            values.append(
+                (
+                    row.values["client_ref"],
+                    loose,
+                    person_match_hash(loose, row.values.get("birth_date")),
+                    now,
+                    now,
+                    *[row.values.get(name, default) for name, default in self.defaults.items()],
+                )
             )
-            for row in rows
-        ]
-        columns = ("client_ref", "name_key", "created_at", "updated_at", *self.defaults)
+        columns = ("client_ref", "name_key", "match_hash", "created_at", "updated_at", *self.defaults)
         ids = new_ids(Client, len(rows))
         insert_unnest(Client, ("id", *columns), [(pk, *row) for pk, row in zip(ids, values, strict=True)])
         for row, pk in zip(rows, ids, strict=True):
@@ -232,6 +239,7 @@ class ClientImport(FastImport):
             values = dict(zip(self.compare, row.values, strict=True))
             client = Client(pk=row.stored.id, updated_at=now, **values)
             client.name_key = name_key(client.first_name, client.last_name)
+            client.match_hash = person_match_hash(client.name_key, client.birth_date)
             clients.append(client)
         bulk_update_rows(Client, clients, self.update_fields)
 

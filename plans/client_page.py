@@ -43,6 +43,8 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         "client": client,
         "family_members": family_members,
         "can_write": can_write_client(request.user, client),
+        # "This person may already be served by another provider", and nothing else of it (issue 21).
+        "served_elsewhere": client_selectors.client_served_elsewhere(client=client),
         "plan": selectors.active_plan_of(client=client),
         "plans": list(selectors.plans_of_client(client=client)),
         "contacts": selectors.recent_contacts(client=client, user=request.user, limit=RECENT_CONTACTS),

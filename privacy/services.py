@@ -381,7 +381,11 @@ def client_anonymise(*, client: Client, by: User | None, today: datetime.date | 
     kinds of institution, when, how, who recorded it, when withdrawn): they hold no free text, and they show
     what the person's data was shared on. The birth date is kept whole: ages are counted in completed
     years on a report's last day, and any date other than the real one changes some age on some day (and
-    with it the age groups and the average ages) of a period that may still be asked for.
+    with it the age groups and the average ages) of a period that may still be asked for. The match hash
+    (`Client.match_hash`, a keyed hash of the loose name and birth date under the fund's secret) is kept as it
+    was: by it the fund's reports count a person served by several providers once, and a new one made from the
+    removed names would count them twice. It names nobody without the fund's key; the client page's notice of
+    another provider (`client_served_elsewhere`) leaves anonymised records out.
 
     The changes go through `update()`, not `save()`: the audit signals would copy the old names into the
     log. One audit entry says that the record was anonymised and which fields, never their values. Entries

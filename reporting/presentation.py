@@ -585,6 +585,19 @@ def definitions() -> list[tuple[str, str]]:
             ),
         ),
         (
+            _("One person at several providers"),
+            _(
+                "In the report of all providers, a person who is a client of two providers, each keeping its own "
+                "record, counts once. Records are matched by a keyed hash of the name written loosely (spellings "
+                "such as Muhammad and Mohammad meet) together with the birth date; the key is held by the fund, "
+                "and no provider sees another provider's clients. A record without a birth date cannot be matched "
+                "and counts as a person of its own. A client handed over to a new provider keeps one record and "
+                "counts once. A person counted once is described (gender, age, country, status) by their earliest "
+                "record; families are counted as each provider records them. Each provider's own report counts "
+                "its own records."
+            ),
+        ),
+        (
             _("By month"),
             _(
                 "For each calendar month that the period touches, the unique persons served by the contacts of that "

@@ -58,6 +58,18 @@ def _add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _served_elsewhere(form: IntakeForm, provider) -> bool:
+    """Intake shown again (possible duplicates, errors): whether another provider keeps a record of this name and
+    birth date. Said as that, nothing more (clients.selectors.person_served_elsewhere)."""
+    # What the form cleaned (the duplicates' confirmation may be the one error): none unless it was posted.
+    data = getattr(form, "cleaned_data", None) if form.is_bound else None
+    if not data or not data.get("birth_date") or "first_name" not in data or "last_name" not in data:
+        return False
+    return selectors.person_served_elsewhere(
+        provider=provider, first_name=data["first_name"], last_name=data["last_name"], birth_date=data.get("birth_date")
+    )
+
+
 def _default_case(request: HttpRequest, name: str) -> bool:
     return name == "case" and request.GET.get(name) == "active"
 
@@ -126,7 +138,8 @@ def client_create(request: HttpRequest) -> HttpResponse:
             user=request.user,
             initial=selectors.intake_defaults(user=request.user, provider=provider),
         )
-    return render(request, "clients/create.html", {"form": form, "duplicates": duplicates})
+    ctx = {"form": form, "duplicates": duplicates, "served_elsewhere": _served_elsewhere(form, provider)}
+    return render(request, "clients/create.html", ctx)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

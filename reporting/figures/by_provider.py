@@ -17,6 +17,7 @@ from clients.choices import StaffRole
 from clients.models import Staff
 
 from ..models import ALL_PROVIDERS, ContactsMonth, PersonsMonth, StaffMonth
+from .matching import persons_by
 from .types import round_half_up
 
 
@@ -31,21 +32,18 @@ class MonthFigures:
 
 def month_figures_by_provider(month: datetime.date, provider_ids: Iterable[int]) -> dict[int, MonthFigures]:
     """{provider id: its figures of the calendar month of `month`}, for the providers of `provider_ids`, with
-    ALL_PROVIDERS for every provider together (a person served by two providers counts once there); a provider
-    without contacts that month is absent.
+        ALL_PROVIDERS for every provider together (a person served by two providers counts once there, even through
+    two records: matching.py); a provider
+        without contacts that month is absent.
 
-    The rollups are keyed (provider, month, ...): naming the providers lets each read be an index range per
-    provider (12 ms at national scale) instead of a scan of every month of every provider (260 ms).
+        The rollups are keyed (provider, month, ...): naming the providers lets each read be an index range per
+        provider (12 ms at national scale) instead of a scan of every month of every provider (260 ms).
     """
     first = month.replace(day=1)
     keys = [*provider_ids, ALL_PROVIDERS]
-    persons = dict(
-        PersonsMonth.objects.filter(provider_id__in=keys, month=first)
-        .values("provider_id")
-        .annotate(n=Count("*"))
-        .order_by()
-        .values_list("provider_id", "n")
-    )
+    # Every provider together (ALL_PROVIDERS): a person's records at several providers are one person.
+    served = PersonsMonth.objects.filter(provider_id__in=keys, month=first).order_by()
+    persons = persons_by(served.values("client_id", "provider_id"), "provider_id", fold_only=ALL_PROVIDERS)
     contacts: dict[int, dict[str, int]] = {
         row["provider_id"]: {"n": row["n"], "minutes": row["minutes"] or 0}
         for row in ContactsMonth.objects.filter(provider_id__in=keys, month=first)

@@ -28,6 +28,7 @@ from plans.models import Contact, ContactClient
 
 from ..models import ALL_PROVIDERS, PersonsMonth
 from ..periods import Period, month_start
+from .matching import ONE_RECORD_A_PERSON, other_records, other_records_families, persons_by
 from .query import _in_report, _rolled, _served_ids
 from .types import ADULT_FROM, SENIOR_AFTER, UNKNOWN
 
@@ -63,21 +64,31 @@ def _none_of(queryset: QuerySet[Any]) -> Q:
     return Q(IsNull(Subquery(queryset.order_by().values("pk")[:1]), True))
 
 
-def _is_new(period: Period) -> Q:
-    """No contact before the period named the person or their family (any provider).
+def _is_new(period: Period, *, every_record: bool) -> Q:
+    """No contact before the period named the person or their family (any provider); with `every_record` (the
+    figures of all providers), nor any other record of the person (matching.py).
 
     Correlated probes, each an index lookup for one served person: the month rollup of every provider for
     the months before the period's first, the contacts for the days of that month before its start.
     """
     month = month_start(period.start)
+    earlier = PersonsMonth.objects.filter(provider_id=ALL_PROVIDERS, month__lt=month)
     # Index: persons_month_client_idx (provider, client, month).
-    new = _none_of(PersonsMonth.objects.filter(provider_id=ALL_PROVIDERS, client_id=OuterRef("pk"), month__lt=month))
+    new = _none_of(earlier.filter(client_id=OuterRef("pk")))
+    if every_record:
+        new &= _none_of(earlier.filter(client_id__in=other_records()))
     if period.start > month:
         # Index: the client link's client FK, then the contact's primary key; the contact (family, date) index.
         days = {"date__gte": month, "date__lt": period.start}
-        new &= _none_of(
-            ContactClient.objects.filter(client_id=OuterRef("pk"), **{f"contact__{k}": v for k, v in days.items()})
-        ) & _none_of(Contact.objects.filter(family_id=OuterRef("family_id"), **days))
+        links = ContactClient.objects.filter(**{f"contact__{k}": v for k, v in days.items()})
+        contacts = Contact.objects.filter(**days)
+        new &= _none_of(links.filter(client_id=OuterRef("pk"))) & _none_of(
+            contacts.filter(family_id=OuterRef("family_id"))
+        )
+        if every_record:
+            new &= _none_of(links.filter(client_id__in=other_records())) & _none_of(
+                contacts.filter(family_id__in=other_records_families())
+            )
     return new
 
 
@@ -118,6 +129,9 @@ def _edge_persons_by_month(period: Period, provider: Provider | None) -> dict[st
         .values("family__members", "month")
         .order_by()
     )
+    if provider is None:  # the fund's: a person's records at several providers are one person (matching.py)
+        counted_persons = persons_by(named.union(members), "month")
+        return {_month_key(int(month) // 100, int(month) % 100): n for month, n in counted_persons.items()}
     pairs, params = named.union(members).query.sql_with_params()
     with connections[Contact.objects.db].cursor() as cursor:
         cursor.execute(f"SELECT pairs.month, COUNT(*) FROM ({pairs}) pairs GROUP BY pairs.month", params)  # noqa: S608
@@ -131,8 +145,12 @@ def _persons_by_month(period: Period, provider: Provider | None) -> dict[str, in
     by_month = dict.fromkeys((key for key, _, _ in period.months), 0)
     if (whole := period.whole_months) is not None:
         # Index: persons_month_key (provider, month, client), an index-only scan.
-        counted = _rolled(PersonsMonth, whole, provider).values("month").annotate(n=Count("*"))
-        for month, n in counted.values_list("month", "n"):
+        rolled = _rolled(PersonsMonth, whole, provider)
+        if provider is None:  # the fund's: a person's records at several providers are one person
+            counted_months = persons_by(rolled.values("client_id", "month"), "month").items()
+        else:
+            counted_months = rolled.values("month").annotate(n=Count("*")).values_list("month", "n")
+        for month, n in counted_months:
             by_month[f"{month:%Y-%m}"] = n
     for edge in period.edges:
         by_month.update(_edge_persons_by_month(edge, provider))
@@ -141,23 +159,26 @@ def _persons_by_month(period: Period, provider: Provider | None) -> dict[str, in
 
 # The columns of a served person that the report groups by (the demographics), then those it counts.
 _GROUPS = ("gender", "age_group", "status", "residence", "arrival_route", "country")
-# The persons served (p0, built by the ORM, found once) with their legal status and residence on the last day
+# The persons served (p0, built by the ORM, found once: their records; p1, the persons: for all providers one
+# record a person, matching.py) with their legal status and residence on the last day
 # (the latest entry by `since`, then id), as joins: one pass over each history table, where a probe a person
 # cost 4 s for a national decade. Whether a person's family has another member is a lookup in one set of the
 # families of two or more, built once (a join would spoil the planner's row estimates, and with them the
-# grouping). The families (a distinct count, not a sum of the groups) are one uncorrelated subquery over p0.
+# grouping). The families (a distinct count, not a sum of the groups) are one uncorrelated subquery over p0:
+# families are records of a provider, each counted.
 _PEOPLE = """
     WITH p0 AS MATERIALIZED ({persons}),
+    p1 AS ({persons_once}),
     p AS (
-        SELECT p0.*, COALESCE(ls.legal_status, '{unknown}') AS status,
+        SELECT p1.*, COALESCE(ls.legal_status, '{unknown}') AS status,
                CASE WHEN age_years IS NULL THEN '{unknown}' WHEN age_years < {adult_from} THEN 'children'
                     WHEN age_years <= {senior_after} THEN 'adults' ELSE 'seniors' END AS age_group,
                CASE WHEN rs.residence IS NULL OR rs.residence = '' THEN '{unknown}'
                     WHEN rs.residence = '{reception}' THEN '{reception}' ELSE 'outside' END AS residence,
-               p0.family_id IN ({families}) AS in_family
-        FROM p0
-        LEFT JOIN ({legal_status}) ls ON ls.client_id = p0.id
-        LEFT JOIN ({residence}) rs ON rs.client_id = p0.id
+               p1.family_id IN ({families}) AS in_family
+        FROM p1
+        LEFT JOIN ({legal_status}) ls ON ls.client_id = p1.id
+        LEFT JOIN ({residence}) rs ON rs.client_id = p1.id
     )
     SELECT {groups}, COUNT(*), SUM(age_years), COUNT(age_years),
            SUM(CASE WHEN is_new THEN 1 ELSE 0 END), SUM(CASE WHEN in_family THEN 0 ELSE 1 END),
@@ -202,18 +223,19 @@ def _people(period: Period, provider: Provider | None, person_months: int) -> tu
         .annotate(
             age_years=_age_on(period.end),
             is_new=(
-                ExpressionWrapper(_is_new(period), output_field=BooleanField())
+                ExpressionWrapper(_is_new(period, every_record=provider is None), output_field=BooleanField())
                 if _history_before(period)
                 else Value(True, output_field=BooleanField())
             ),
         )
-        .values("id", "family_id", "age_years", "is_new", "gender", "arrival_route", "country")
+        .values("id", "family_id", "age_years", "is_new", "gender", "arrival_route", "country", "match_hash")
     )
     sql, params = persons.query.sql_with_params()
     connection = connections[Client.objects.db]
     few = person_months <= _READ_HISTORIES_WHOLE  # an upper bound of the persons served
     statement = _PEOPLE.format(
         persons=sql,
+        persons_once=ONE_RECORD_A_PERSON if provider is None else "SELECT * FROM p0",
         legal_status=_latest("clients_legalstatusentry", "legal_status", served_only=few),
         residence=_latest("clients_residenceentry", "residence", served_only=few),
         groups=", ".join(_GROUPS),

@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Production settings need a database address; these commands never connect to it.
 UNUSED_DATABASE = "postgres://unused@127.0.0.1:9/unused"
 # Loads the settings alone, from outside the project folder.
+# Production needs the fund's matching secret too (clients.models.person_match_hash).
+MATCH_KEY = "Qw7-eR4tY1uI0oP9aS2dF5gH8jK3lZ6xC-vB1nM4qW7eR0tY3uI6oP9aS2dF"
 IMPORT_SETTINGS = f"import os, sys; os.chdir('/'); sys.path.insert(0, {str(ROOT)!r}); import caseapp.settings"
 
 
@@ -27,6 +29,7 @@ def test_check_deploy_passes_with_debug_off():
         "WARNING",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS-wE4rT7yU9iO2pA6sD8f",
+        FUND_MATCH_KEY=MATCH_KEY,
         DJANGO_ALLOWED_HOSTS="case.example.org",
         DATABASE_URL=os.environ.get("DATABASE_URL") or UNUSED_DATABASE,
     )
@@ -48,12 +51,35 @@ def test_a_missing_secret_key_stops_production_start(tmp_path):
     assert "Set DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_a_missing_fund_match_key_stops_production_start():
+    env = {k: v for k, v in os.environ.items() if k != "FUND_MATCH_KEY"}
+    result = subprocess.run(  # noqa: S603 - our own settings, fixed arguments
+        [sys.executable, "-c", IMPORT_SETTINGS],
+        cwd=ROOT,
+        env={
+            **env,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS",
+            "FUND_MATCH_KEY": "",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "Set FUND_MATCH_KEY" in result.stderr
+
+
 def test_production_without_a_database_address_stops_instead_of_starting_the_embedded_server():
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     result = subprocess.run(  # noqa: S603 - our own settings, fixed arguments
         [sys.executable, "-c", IMPORT_SETTINGS],
         cwd=ROOT,
-        env={**env, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS"},
+        env={
+            **env,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS",
+            "FUND_MATCH_KEY": MATCH_KEY,
+        },
         capture_output=True,
         text=True,
     )
@@ -67,6 +93,7 @@ def test_collectstatic_works_with_the_production_storage(tmp_path):
         "--no-input",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="k3J9-vQz_8LmX2pRt6YwNa4Hc0BfUeGs7DiKo1ZjTlV5nPqS-wE4rT7yU9iO2pA6sD8f",
+        FUND_MATCH_KEY=MATCH_KEY,
         STATIC_ROOT=str(tmp_path / "static"),
         DATABASE_URL=UNUSED_DATABASE,
     )
