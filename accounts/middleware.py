@@ -29,14 +29,16 @@ def session_renew(request, *, now: float | None = None, force: bool = False) -> 
     """Saves the session again (renewing its idle expiry) if its last save is SESSION_RENEW_AFTER_SECONDS old.
 
     Saving on every request wrote a row on every page; a save a minute keeps the idle limit within a minute
-    of exact. A request without a session (none sent, or an expired one) gets none from here.
+    of exact (within a tenth of it, if the limit is under ten minutes). A request without a session (none
+    sent, or an expired one) gets none from here.
     """
     session = request.session
     now = time.time() if now is None else now
     saved_at = session.get(SAVED_AT)  # loads the session, which sets its key if it exists
     if session.session_key is None:
         return
-    if force or saved_at is None or now - saved_at >= settings.SESSION_RENEW_AFTER_SECONDS:
+    every = min(settings.SESSION_RENEW_AFTER_SECONDS, settings.SESSION_COOKIE_AGE / 10)
+    if force or saved_at is None or now - saved_at >= every:
         session[SAVED_AT] = now
 
 

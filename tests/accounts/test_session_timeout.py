@@ -292,3 +292,16 @@ def test_a_session_survives_the_cache_being_emptied(client, social_worker):
     assert client.get(reverse("home")).status_code == 200
     caches[settings.SESSION_CACHE_ALIAS].clear()  # Redis restarted
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_short_idle_limit_is_renewed_within_a_tenth_of_it(client, settings, social_worker):
+    settings.SESSION_COOKIE_AGE = 100
+    client.force_login(social_worker)
+    client.get(reverse("home"))
+    session = client.session
+    session[SAVED_AT] = time.time() - 11  # past a tenth of the limit, well within the minute
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(expire_date=timezone.now())
+    client.get(reverse("home"))
+    expires = Session.objects.get(session_key=client.session.session_key).expire_date
+    assert expires > timezone.now() + datetime.timedelta(seconds=90)
