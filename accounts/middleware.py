@@ -21,8 +21,11 @@ SAVED_AT = "saved_at"
 
 
 def remember_sign_in_time(sender, request, user, **kwargs):
-    """Connected to `user_logged_in` in AccountsConfig.ready()."""
-    request.session[SIGNED_IN_AT] = int(time.time())
+    """Connected to `user_logged_in` in AccountsConfig.ready(). Signing in saves the session: the idle limit runs
+    from then (session_renew)."""
+    now = time.time()
+    request.session[SIGNED_IN_AT] = int(now)
+    request.session[SAVED_AT] = now
 
 
 def session_renew(request, *, now: float | None = None, force: bool = False) -> None:
