@@ -16,6 +16,7 @@ anonymisation would have to know about; when sessions move to a cache, this move
 
 from __future__ import annotations
 
+import math
 import time
 from importlib import import_module
 
@@ -29,7 +30,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from .formtokens import FIELD as FORM_TOKEN_FIELD
-from .middleware import SIGNED_IN_AT
+from .middleware import SIGNED_IN_AT, session_saved_at
 
 OWNER_COOKIE = "kept_work_owner"
 SESSION_KEY = "kept_work"
@@ -54,12 +55,17 @@ def owner_tag(user) -> str:
 
 
 def seconds_left(request: HttpRequest) -> int:
-    """Until the session ends without another request: the idle limit, or the 12-hour limit if sooner."""
-    left = settings.SESSION_COOKIE_AGE
+    """Until the session ends without another request: the idle limit, or the 12-hour limit if sooner.
+
+    The idle limit runs from the session's last save, which may be up to a minute before this request.
+    """
+    now = time.time()
+    saved_at = session_saved_at(request)
+    left = settings.SESSION_COOKIE_AGE - (now - saved_at if saved_at is not None else 0)
     signed_in_at = request.session.get(SIGNED_IN_AT)
     if signed_in_at is not None:
-        left = min(left, int(signed_in_at + settings.SESSION_MAX_LIFETIME_SECONDS - time.time()))
-    return max(left, 0)
+        left = min(left, signed_in_at + settings.SESSION_MAX_LIFETIME_SECONDS - now)
+    return max(math.ceil(left), 0)
 
 
 def warn_seconds() -> int:

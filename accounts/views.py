@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from . import lockout, services, session_timeout
 from .capabilities import can_manage_staff_accounts
 from .forms import SignInForm, StaffAccountForm
+from .middleware import session_renew
 from .selectors import get_staff_account_for_user, staff_account_rows
 
 
@@ -59,7 +60,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 @require_POST
 def session_keepalive(request: HttpRequest) -> HttpResponse:
-    """The "Stay signed in" button: the request itself renews the session; the page learns how long it has."""
+    """The "Stay signed in" button: renews the session now; the page learns how long it has."""
+    session_renew(request, force=True)
     return JsonResponse({"seconds_left": session_timeout.seconds_left(request)})
 
 

@@ -90,6 +90,17 @@ def parse_think(text: str) -> tuple[float, float]:
     return parts[0], parts[1]
 
 
+def parse_load_also(text: str) -> list[tuple[int, tuple[float, float]]]:
+    """The further load tests from "users:min,max;users:min,max" (users and think seconds each)."""
+    runs = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        users, sep, think = part.partition(":")
+        if not sep or not users.isdigit() or int(users) < 1:
+            raise ValueError(f"expected users:min,max, not {part!r}")
+        runs.append((int(users), parse_think(think)))
+    return runs
+
+
 def cancelled(exc: Exception) -> bool:
     """Whether a database error is the statement timeout (or another cancel) rather than a fault."""
     return "statement timeout" in str(exc) or "canceling statement" in str(exc)

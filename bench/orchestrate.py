@@ -64,6 +64,8 @@ def _child_env(db_url: str) -> dict[str, str]:
             # Production settings (DEBUG off: no query log, manifest static files), served over plain http.
             "DJANGO_DEBUG": "0",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
+            # Production's shared cache (sessions, counters): the local Redis unless CACHE_URL names another.
+            "CACHE_URL": os.environ.get("CACHE_URL") or "redis://127.0.0.1:6379/1",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "STATIC_ROOT": str(WORK / "static"),
             "MEDIA_ROOT": str(WORK / "media"),
@@ -129,6 +131,8 @@ def _run_child(kind: str, db_url: str, maintenance: str, data: Path, args: argpa
         str(args.seed),
         "--think",
         args.think,
+        "--load-also",
+        args.load_also,
     ]
     for flag in ("skip_figures", "skip_pdf", "skip_load", "skip_import"):
         if getattr(args, flag) or (flag == "skip_import" and reuse):

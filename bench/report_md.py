@@ -3,13 +3,21 @@
 .venv/bin/python bench/report_md.py bench/results/<timestamp>.json [bench/results/<other>.json ...]
 
 Of any further results files only the load test is printed, as rows of the same table: a second
-load test with another think time (bench/run.py --think) beside the first run's.
+load test with another think time (bench/run.py --think) beside the first run's. A run's further load
+tests (bench/run.py --load-also: case workers' pace, 200 users) are rows of it too, with the capacity
+of the server in users that they give.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
+
+# Run as bench/report_md.py: the project's root first, so that `bench.x` imports as it does for bench/run.py.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.summary import capacity  # noqa: E402
 
 MET = {True: "met", False: "**not met**", None: "–"}
 
@@ -86,20 +94,23 @@ def load_table(runs: list[tuple[str, dict]]) -> list[str]:
     """One block of rows a load test: (where it comes from, the large set's results)."""
     lines = ["| load test | requests | req/s | median ms | p95 ms | errors |", "|---|---|---|---|---|---|"]
     for source, part in runs:
-        row = part.get("load")
-        if not row:
-            continue
-        lines.append(
-            f"| load{source} ({row.get('users')} users, {_think(row)}, {row.get('seconds')} s, "
-            f"{row.get('workers')} workers) | "
-            f"{row.get('requests')} | {row.get('requests_per_second')} | {row.get('median_ms')} | "
-            f"{row.get('p95_ms')} | "
-            f"{row.get('errors')} {', '.join(row.get('error_kinds') or [])} |"
-        )
-        for name, r in (row.get("by_request") or {}).items():
-            lines.append(
-                f"| &nbsp;&nbsp;{name} | {r['requests']} | | {r['median_ms']} | {r['p95_ms']} | {r['errors']} |"
-            )
+        for row in [part.get("load"), *(part.get("load_also") or [])]:
+            if row:
+                lines += _load_rows(source, row)
+    return lines
+
+
+def _load_rows(source: str, row: dict) -> list[str]:
+    lines = [
+        f"| load{source} ({row.get('users')} users, {_think(row)}, {row.get('seconds')} s, "
+        f"{row.get('workers')} {row.get('worker_class', 'sync')} workers × {row.get('threads', 1)} threads; "
+        f"server CPU {row.get('server_cpu_ms_per_request', '–')} ms a request) | "
+        f"{row.get('requests')} | {row.get('requests_per_second')} | {row.get('median_ms')} | "
+        f"{row.get('p95_ms')} | "
+        f"{row.get('errors')} {', '.join(row.get('error_kinds') or [])} |"
+    ]
+    for name, r in (row.get("by_request") or {}).items():
+        lines.append(f"| &nbsp;&nbsp;{name} | {r['requests']} | | {r['median_ms']} | {r['p95_ms']} | {r['errors']} |")
     return lines
 
 
@@ -147,6 +158,14 @@ def main(path: str, *more: str) -> None:
         with open(other) as f:
             runs.append((f", `{other}`", json.load(f).get("large", {})))
     out += load_table(runs) + [""]
+    if cap := capacity(report.get("large", {})):
+        out.append(
+            f"Capacity of this server: **{cap['requests_per_second']} requests a second** at saturation (the first "
+            "load test); at a realistic pace that is about "
+            + ", ".join(f"**{users} users** ({pace} between clicks)" for pace, users in cap["users"].items())
+            + "."
+        )
+        out.append("")
     out.append("| target | result | |")
     out.append("|---|---|---|")
     for key, value in (report.get("verdicts") or {}).items():

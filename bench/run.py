@@ -38,7 +38,7 @@ import psycopg
 from django.core.management import call_command
 
 from bench import orchestrate
-from bench.common import Run, log, parse_think
+from bench.common import Run, log, parse_load_also, parse_think
 from bench.steps import LARGE_ONLY, MODULES, STEPS
 
 
@@ -112,7 +112,15 @@ def main(argv: list[str] | None = None) -> int:
         help="min,max seconds a virtual user of the load test waits between requests (default 0.5,2; "
         "case workers' own pace is more like 5,15)",
     )
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers of the load test")
+    parser.add_argument(
+        "--load-also",
+        default="50:5,15;200:5,15",
+        help="more load tests after the first, as users:min,max think seconds separated by ; (default "
+        "50:5,15;200:5,15: case workers' own pace, and four times as many of them); empty for none",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn workers of the load test (threads: bench/gunicorn_conf.py)"
+    )
     parser.add_argument("--port", type=int, default=8765)
     for step in ("import", "figures", "pdf", "load"):
         parser.add_argument(f"--skip-{step}", action="store_true")
@@ -144,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         parse_think(args.think)
     except ValueError as exc:
         parser.error(f"--think: {exc}")
+    try:
+        parse_load_also(args.load_also)
+    except ValueError as exc:
+        parser.error(f"--load-also: {exc}")
     if args.child:
         return run_child(args)
     return orchestrate.run(args)

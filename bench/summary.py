@@ -9,7 +9,8 @@ TARGETS = {
     "figures_cached_s_max": 2.0,
     "pdf_s_max": 5.0,
     "page_p95_ms_one_user_max": 150.0,
-    "page_p95_ms_50_users_max": 500.0,
+    # 50 users clicking every 0.5–2 s on one 2-core server (issue 22; 500 before).
+    "page_p95_ms_50_users_max": 300.0,
     "import_rows_per_s_min": 5000.0,
 }
 
@@ -64,7 +65,43 @@ def verdicts(large: dict) -> dict:
             load["p95_ms"],
             load["p95_ms"] <= TARGETS["page_p95_ms_50_users_max"] and not load["errors"],
         ]
+    for row in large.get("load_also") or []:
+        if row.get("p95_ms") is not None:
+            key = (
+                f"load_p95_ms_{row.get('users')}_users_think_{row['think_seconds'][0]:g}_{row['think_seconds'][1]:g}_s"
+            )
+            v[key] = [row["p95_ms"], row["p95_ms"] <= TARGETS["page_p95_ms_50_users_max"] and not row["errors"]]
     return v
+
+
+def capacity(large: dict) -> dict | None:
+    """What one server served: its requests a second when saturated (the first, fast-paced load test), and how
+    many users at the realistic pace of the others that makes (each user's requests a second from that run)."""
+    fast, others = large.get("load") or {}, large.get("load_also") or []
+    if not fast.get("requests_per_second"):
+        return None
+    out: dict = {"requests_per_second": fast["requests_per_second"], "users": {}}
+    for row in others:
+        if row.get("requests_per_second") and row.get("users"):
+            per_user = row["requests_per_second"] / row["users"]
+            think = row["think_seconds"]
+            out["users"][f"{think[0]:g}-{think[1]:g} s"] = round(fast["requests_per_second"] / per_user)
+    return out
+
+
+def print_load(row: dict) -> None:
+    print(
+        f"load: {row.get('users')} users {row.get('seconds')} s, think {row.get('think_seconds')} s, "
+        f"{row.get('workers')} {row.get('worker_class', 'sync')} workers x {row.get('threads', 1)} threads: "
+        f"{row.get('requests')} requests, {row.get('requests_per_second')} req/s, "
+        f"median {row.get('median_ms')} ms, p95 {row.get('p95_ms')} ms, "
+        f"errors {row.get('errors')} {row.get('error_kinds') or ''}; "
+        f"server CPU {row.get('server_cpu_ms_per_request')} ms a request"
+    )
+    for name, r in (row.get("by_request") or {}).items():
+        print(
+            f"  {name:14} n={r['requests']:<6} median {r['median_ms']} ms  p95 {r['p95_ms']} ms  errors {r['errors']}"
+        )
 
 
 def print_summary(report: dict) -> None:
@@ -109,19 +146,14 @@ def print_summary(report: dict) -> None:
                 f"{row.get('median_ms', '-'):>8}/{row.get('p95_ms', '-'):<9} {cmp.get('p95_ratio', '-'):>9} "
                 f"{base.get('queries', '-'):>5}/{row.get('queries', '-'):<6}"
             )
-    load = large.get("load") or {}
-    if load:
+    for row in [large.get("load") or {}, *(large.get("load_also") or [])]:
+        if row:
+            print_load(row)
+    if cap := capacity(large):
         print(
-            f"load: {load.get('users')} users {load.get('seconds')} s, think {load.get('think_seconds')} s: "
-            f"{load.get('requests')} requests, {load.get('requests_per_second')} req/s, "
-            f"median {load.get('median_ms')} ms, p95 {load.get('p95_ms')} ms, "
-            f"errors {load.get('errors')} {load.get('error_kinds') or ''}"
+            f"capacity: {cap['requests_per_second']} req/s at saturation; at a realistic pace that is about "
+            + ", ".join(f"{users} users ({pace})" for pace, users in cap["users"].items())
         )
-        for name, row in (load.get("by_request") or {}).items():
-            print(
-                f"  {name:14} n={row['requests']:<6} median {row['median_ms']} ms  p95 {row['p95_ms']} ms  "
-                f"errors {row['errors']}"
-            )
     print("targets (value, [ratio,] met):")
     for key, value in report["verdicts"].items():
         print(f"  {key}: {value}")

@@ -116,6 +116,11 @@ else:
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection is kept for the next request (opening one cost ~4 ms of a page's ~15, issue 22): gunicorn's sync
+# workers hold one each (docker-compose.yml's --workers, plus Celery's), well under PostgreSQL's 100. The health
+# check (one round trip at a request's first query) replaces a connection the server closed meanwhile.
+# psycopg's pool is not used: with one thread a worker there is nothing to share, and it excludes CONN_MAX_AGE.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=600))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 # The report queries are short; PostgreSQL's JIT compiler only adds time to them. Their sorts and
 # hashes over a year's contacts spill to disk with the server's default work_mem of 4 MB.
@@ -157,9 +162,33 @@ AXES_VERBOSE = False
 ACCOUNTS_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 
-# Sessions end after 30 idle minutes (the cookie is renewed on every request).
+# The cache: sessions read from it (below), the calendar feed's request counters. Shared by every worker, so
+# Redis in production (CACHE_URL, e.g. redis://redis:6379/1); a worker's own memory only for one process
+# (`make run`, the tests), where nothing else would see a stale copy.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "caseapp",
+            # A Redis that is down fails the request quickly rather than hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+elif not DEBUG:
+    raise ImproperlyConfigured("Set CACHE_URL (redis://...): with DJANGO_DEBUG=0 several workers share the cache.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions: read from the cache, written through to the database, so that a Redis restart signs nobody out and
+# loses no work kept across a timeout (accounts/session_timeout.py); the cache alone would.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions end after 30 idle minutes: the session is saved again (renewing its expiry) when its last save is a
+# minute old (accounts/middleware.py SessionLifetimeMiddleware), not on every request; so between 29 and 30.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_AFTER_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # ... and 12 hours after sign-in at most, however active.
 SESSION_MAX_LIFETIME_SECONDS = env.int("DJANGO_SESSION_MAX_SECONDS", default=12 * 60 * 60)

@@ -1,18 +1,22 @@
 """Session timeout: warned before, and a form sent after it is kept for its user and given back after signing in."""
 
 import datetime
+import re
 import time
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import session_timeout
-from accounts.middleware import SIGNED_IN_AT
+from accounts.middleware import SAVED_AT, SIGNED_IN_AT
 from accounts.tasks import short_lived_rows_clear_task
 from plans.models import Contact
 
@@ -46,9 +50,10 @@ def _contact(person, **extra):
 
 
 def _idle_past_the_limit(client) -> None:
-    Session.objects.filter(session_key=client.session.session_key).update(
-        expire_date=timezone.now() - datetime.timedelta(seconds=1)
-    )
+    # As the store sees a session idle past the limit: its row expired, its copy gone from the cache in front.
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    caches[settings.SESSION_CACHE_ALIAS].delete(import_module(settings.SESSION_ENGINE).SessionStore(key).cache_key)
 
 
 def _messages(response) -> list[str]:
@@ -243,10 +248,64 @@ def test_signed_in_pages_carry_the_warning_with_the_idle_limit(client, settings,
     client.force_login(social_worker)
     page = client.get(reverse("home")).content.decode()
     assert 'id="session-timer"' in page
-    assert 'data-seconds-left="1200"' in page
+    # From the sign-in's save: the moment since then is off it.
+    assert 1190 < int(re.search(r'data-seconds-left="(\d+)"', page).group(1)) <= 1200
     assert 'data-warn-seconds="300"' in page
     assert "/static/js/session.js" in page
 
 
 def test_the_sign_in_page_has_no_warning(plain_client):
     assert 'id="session-timer"' not in plain_client.get(reverse("accounts:login")).content.decode()
+
+
+def test_a_page_within_a_minute_of_the_last_save_writes_no_session(client, social_worker):
+    client.force_login(social_worker)
+    client.get(reverse("home"))  # saves the session with its renewal time
+    expires = Session.objects.get(session_key=client.session.session_key).expire_date
+    response = client.get(reverse("home"))
+    assert "sessionid" not in response.cookies
+    assert Session.objects.get(session_key=client.session.session_key).expire_date == expires
+
+
+def test_a_page_a_minute_after_the_last_save_renews_the_idle_limit(client, settings, social_worker):
+    settings.SESSION_COOKIE_AGE = 600
+    client.force_login(social_worker)
+    client.get(reverse("home"))
+    session = client.session
+    session[SAVED_AT] = time.time() - 61
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(expire_date=timezone.now())
+    client.get(reverse("home"))
+    expires = Session.objects.get(session_key=client.session.session_key).expire_date
+    assert expires > timezone.now() + datetime.timedelta(seconds=590)
+
+
+def test_the_warning_counts_from_the_last_save_not_from_this_page(client, settings, social_worker):
+    settings.SESSION_COOKIE_AGE = 1200
+    client.force_login(social_worker)
+    session = client.session
+    session[SAVED_AT] = time.time() - 30  # saved half a minute ago: this page does not save it again
+    session.save()
+    page = client.get(reverse("home")).content.decode()
+    seconds_left = int(re.search(r'data-seconds-left="(\d+)"', page).group(1))
+    assert 1150 < seconds_left <= 1170  # the request itself takes a moment
+
+
+def test_a_session_survives_the_cache_being_emptied(client, social_worker):
+    client.force_login(social_worker)
+    assert client.get(reverse("home")).status_code == 200
+    caches[settings.SESSION_CACHE_ALIAS].clear()  # Redis restarted
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_short_idle_limit_is_renewed_within_a_tenth_of_it(client, settings, social_worker):
+    settings.SESSION_COOKIE_AGE = 100
+    client.force_login(social_worker)
+    client.get(reverse("home"))
+    session = client.session
+    session[SAVED_AT] = time.time() - 11  # past a tenth of the limit, well within the minute
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(expire_date=timezone.now())
+    client.get(reverse("home"))
+    expires = Session.objects.get(session_key=client.session.session_key).expire_date
+    assert expires > timezone.now() + datetime.timedelta(seconds=90)

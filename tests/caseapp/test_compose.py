@@ -1,5 +1,6 @@
 """docker-compose.yml stays valid and runs the commands the suite checks (no Docker engine here)."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,18 @@ def test_the_worker_and_beat_load_the_projects_celery_app():
         text=True,
     )
     assert result.stdout.strip() == "caseapp", result.stderr
+
+
+def test_the_web_server_runs_the_worker_model_the_load_test_measured():
+    from bench import gunicorn_conf  # noqa: PLC0415
+
+    web = load_compose()["services"]["web"]["command"]
+    assert f"--worker-class {gunicorn_conf.worker_class} --threads {gunicorn_conf.threads}" in web
+    workers = re.search(r"--workers (\d+)", web).group(1)
+    assert f'"--workers", type=int, default={workers},' in (ROOT / "bench" / "run.py").read_text()
+
+
+def test_the_application_shares_a_cache_in_its_own_redis_database():
+    env = load_compose()["x-app"]["environment"]
+    assert env["CACHE_URL"].startswith("redis://redis:6379/")
+    assert env["CACHE_URL"] != env["CELERY_BROKER_URL"]
