@@ -157,7 +157,7 @@ def stacked(
     side = width <= SIDE
     # Legend rows under the bars: as many as the series need at two (beside the table) or three a row.
     columns = 2 if side else 3
-    height = (64 if side else 52) + (30 if side else 18) * len(groups) + 26 * ((len(series) + columns - 1) // columns)
+    height = (64 if side else 48) + (30 if side else 16) * len(groups) + 26 * ((len(series) + columns - 1) // columns)
     chart = pygal.HorizontalStackedBar(
         **_config(
             height=height,

@@ -252,6 +252,13 @@ def test_a_flowing_table_repeats_its_header_never_splits_a_row_and_keeps_its_cha
     assert ".block.flow { break-inside: auto; }" in css
     assert ".block.flow .split-chart { break-before: avoid; }" in css
     assert re.search(r"h2 \{[^}]*break-after: avoid", css) and re.search(r"h3 \{[^}]*break-after: avoid", css)
+    # Not one row alone under its heading or above its chart: the first and the last but one row keep the next.
+    assert "table.figures tr.keep-next { break-after: avoid; }" in css
+    goals = re.search(r'id="table-results_goals">(.*?)</tbody>', html, flags=re.S).group(1)
+    rows = re.findall(r'<tr class="([^"]*)">', goals)
+    assert len(rows) > 4
+    assert rows[0] == "odd keep-next" and rows[-2].endswith(" keep-next")
+    assert [row for row in rows[1:-2] + rows[-1:] if "keep-next" in row] == []
 
 
 def test_a_long_name_in_a_bar_chart_is_written_whole():
