@@ -144,7 +144,7 @@ def main(path: str, *more: str) -> None:
     if pdf:
         out.append("| PDF, six months | median s | runs s | tracemalloc peak MB | RSS peak growth MB | bytes |")
         out.append("|---|---|---|---|---|---|")
-        for name in ("with_charts", "without_charts"):
+        for name in ("job", "with_charts", "without_charts"):
             r = pdf.get(name) or {}
             out.append(
                 f"| {name.replace('_', ' ')} | {r.get('median_s')} | {r.get('runs_s')} | "

@@ -12,10 +12,32 @@ from common.charts import chart_config as _config
 from common.charts import chart_style as _style
 from common.charts import svg as _svg
 
-__all__ = ["COLOURS", "TARGET_COLOUR", "bars", "data_uri", "donut", "donut_legend", "persons_by_month", "stacked"]
+__all__ = [
+    "BELOW",
+    "COLOURS",
+    "SIDE",
+    "TARGET_COLOUR",
+    "bars",
+    "data_uri",
+    "donut",
+    "donut_legend",
+    "persons_by_month",
+    "stacked",
+]
 
 # A figure as a report shows it: a number is drawn; a mark of a hidden one ("<5", "x", "—") or None is not.
 Figure: TypeAlias = int | float | str | None
+
+# Where the PDF puts a chart, as the width it is drawn at (the page scales the drawing to its column).
+# SIDE: beside its table, in a column of about 78 mm, with larger type (15 px prints at about 7.5 pt);
+# BELOW: under a wide table across the page (174 mm), drawn wide so that its bars and type take little height.
+SIDE = 440
+BELOW = 900
+
+
+def _side_style() -> dict[str, object]:
+    """Type large enough to read in a chart drawn beside its table."""
+    return {"label_font_size": 15, "major_label_font_size": 15, "value_font_size": 14, "legend_font_size": 15}
 
 
 def _integer_axis(values: Sequence[Figure]) -> list[int]:
@@ -56,19 +78,29 @@ def persons_by_month(
     persons: str,
     target: str,
     month_labels: Sequence[str] | None = None,
+    width: int = 720,
 ) -> str:
-    """`month_labels`: the months as the tables name them ("marts 2026"), in `by_month`'s order; its keys else."""
+    """`month_labels`: the months as the tables name them ("marts 2026"), in `by_month`'s order; its keys else.
+    `width`: SIDE beside the table (larger type), else across the page."""
     months = list(by_month)
     has_target = bool(planned) and any(v is not None for v in (planned or {}).values())
     chart_class = _BarsWithTarget if has_target else pygal.Bar
     labels = list(month_labels) if month_labels is not None else months
-    # Slanted when the names would run into each other (about 8 px a letter over the chart's ~680 px).
-    rotation = 0 if len(months) <= 8 and max(map(len, labels), default=0) * 8 * len(months) < 640 else 30
-    style = _style((COLOURS[0], TARGET_COLOUR))
+    # Slanted when the names would run into each other (about 8 px a letter, 9 in the larger type).
+    letter = 9 if width <= SIDE else 8
+    rotation = 0 if len(months) <= 8 and max(map(len, labels), default=0) * letter * len(months) < width - 80 else 40
+    style = _style((COLOURS[0], TARGET_COLOUR), **(_side_style() if width <= SIDE else {}))
     style.value_colors = ("#ffffff", TARGET_COLOUR)
     values = [*by_month.values(), *(v for v in (planned or {}).values() if v is not None)]
-    # Two series, two legend columns: four would run the persons' label into the target's.
-    config = _config(x_label_rotation=rotation, style=style, y_labels=_integer_axis(values), legend_at_bottom_columns=2)
+    config = _config(
+        x_label_rotation=rotation,
+        style=style,
+        y_labels=_integer_axis(values),
+        # Beside the table one legend column: two would run the persons' label into the target's.
+        legend_at_bottom_columns=1 if width <= SIDE else 2,
+        width=width,
+        height=300 if width <= SIDE else 340 if width <= 720 else 250,
+    )
     chart = chart_class(**config)
     chart.x_labels = labels
     chart.add(persons, [_number(by_month[m]) for m in months])
@@ -85,13 +117,19 @@ def persons_by_month(
     return _svg(chart)
 
 
-def bars(rows: Sequence[tuple[str, Figure]], *, horizontal: bool = False, title: str = "") -> str:
-    """One series of labelled bars (countries, topics)."""
+def bars(rows: Sequence[tuple[str, Figure]], *, horizontal: bool = False, title: str = "", width: int = 720) -> str:
+    """One series of labelled bars (countries, topics). `width`: SIDE beside the table, BELOW under it."""
     chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
-    # Bars close together: a chart under a table of a dozen rows stays shorter than the table.
-    height = max(160, 50 + 24 * len(rows)) if horizontal else 340
+    # Bars close together: a chart beside or under a table of a dozen rows stays shorter than the table.
+    # Beside a table, about the height of its rows; under it, low.
+    bar = 28 if width <= SIDE else 22
+    height = max(120, 46 + bar * len(rows)) if horizontal else 340
     axis = _integer_axis([value for _, value in rows])
-    chart = chart_class(**_config(show_legend=False, height=height, y_labels=axis))
+    extra = {"style": _style(COLOURS, **_side_style())} if width <= SIDE else {}
+    # Long names (an institution, a reason for closing) are written whole: the plot gives way, not the name.
+    chart = chart_class(
+        **_config(show_legend=False, height=height, width=width, y_labels=axis, truncate_label=-1, **extra)
+    )
     # pygal draws a horizontal chart's first row at the bottom; the largest belongs on top.
     ordered = list(reversed(rows)) if horizontal else list(rows)
     chart.x_labels = [label for label, _ in ordered]
@@ -99,9 +137,16 @@ def bars(rows: Sequence[tuple[str, Figure]], *, horizontal: bool = False, title:
     return _svg(chart)
 
 
-def stacked(groups: Sequence[str], series: Sequence[tuple[str, Sequence[Figure]]], *, horizontal: bool = False) -> str:
+def stacked(
+    groups: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Figure]]],
+    *,
+    horizontal: bool = False,
+    width: int = 720,
+) -> str:
     """Series stacked per group (women, men by age group; goals by area and outcome). Horizontal: one bar a
-    group, top to bottom in the order given, for groups with long names."""
+    group, top to bottom in the order given, for groups with long names. `width`: SIDE beside the table (two
+    legend columns), BELOW under it."""
     totals = [sum(_number(values[i]) or 0 for _, values in series) for i in range(len(groups))]
     if not horizontal:
         chart = pygal.StackedBar(**_config(height=320, y_labels=_integer_axis(totals)))
@@ -109,10 +154,19 @@ def stacked(groups: Sequence[str], series: Sequence[tuple[str, Sequence[Figure]]
         for title, values in series:
             chart.add(title, [_number(v) for v in values])
         return _svg(chart)
-    # Legend rows under the bars: as many as the series need at three a row.
-    height = 80 + 28 * len(groups) + 26 * ((len(series) + 2) // 3)
+    side = width <= SIDE
+    # Legend rows under the bars: as many as the series need at two (beside the table) or three a row.
+    columns = 2 if side else 3
+    height = (64 if side else 48) + (30 if side else 16) * len(groups) + 26 * ((len(series) + columns - 1) // columns)
     chart = pygal.HorizontalStackedBar(
-        **_config(height=height, y_labels=_integer_axis(totals), legend_at_bottom_columns=3)
+        **_config(
+            height=height,
+            width=width,
+            y_labels=_integer_axis(totals),
+            legend_at_bottom_columns=columns,
+            truncate_label=-1,
+            **({"style": _style(COLOURS, **_side_style())} if side else {}),
+        )
     )
     # As in `bars`: pygal draws the first group at the bottom.
     chart.x_labels = list(reversed(groups))

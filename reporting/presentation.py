@@ -53,7 +53,8 @@ class Table:
     rows: list[Row]
     headers: tuple[str, ...] = ()
     chart: str = ""  # a data: URI of the chart's SVG, when drawn
-    chart_kind: str = ""  # "donut" sits beside its table; other charts go below it
+    # Where the PDF puts the chart: "donut" and "side" beside its table, "below" under it (a wide table's).
+    chart_kind: str = ""
     legend: list[tuple[str, str]] = field(default_factory=list)  # a donut's (colour, text), written by the page
     note: str = ""
 
@@ -498,33 +499,50 @@ def results_tables(figures: ShownFigures) -> list[Table]:
 
 
 def _add_charts(report: Report, figures: ShownFigures) -> None:
+    """The PDF's charts. A short table has its chart beside it (drawn narrow, in larger type), so that a table
+    and its chart take the height of one of them; a wide table has its chart under it, drawn wide and low."""
     tables = {table.key: table for table in report.portrait + report.work}
-    tables["persons_by_month"].chart = charts.data_uri(
+    _chart(
+        tables["persons_by_month"],
         charts.persons_by_month(
             figures.persons_by_month,
             figures.planned_persons_by_month or None,
             persons=_("Persons served"),
             target=_("Contract target"),
             month_labels=[month_label(key) for key in figures.persons_by_month],
-        )
+            width=charts.BELOW,
+        ),
+        # Under the table, across the page: beside it, a year's month names would take the chart's room.
+        "below",
     )
     by_group = figures.gender_by_age_group
-    tables["gender_by_age_group"].chart = charts.data_uri(
+    _chart(
+        tables["gender_by_age_group"],
         charts.stacked(
             list(age_group_labels().values()),
             [(label, [by_group[group][g] for group in age_group_labels()]) for g, label in gender_labels().items()],
-        )
+            horizontal=True,
+            width=charts.SIDE,
+        ),
+        "side",
     )
-    tables["countries"].chart = charts.data_uri(
-        charts.bars([(row.label, row.value) for row in tables["countries"].rows], horizontal=True)
-    )
+    _bars(tables["countries"], "side")
     for key in ("legal_status", "arrival_route", "residence", "contacts_by_form"):
         _donut(tables[key])
     if tables["contacts_by_topic"].rows:
-        tables["contacts_by_topic"].chart = charts.data_uri(
-            charts.bars([(row.label, row.value) for row in tables["contacts_by_topic"].rows], horizontal=True)
-        )
+        _bars(tables["contacts_by_topic"], "side")
     _add_result_charts(report)
+
+
+def _chart(table: Table, drawing: str, kind: str) -> None:
+    table.chart, table.chart_kind = charts.data_uri(drawing), kind
+
+
+def _bars(table: Table, kind: str, rows: list[Row] | None = None) -> None:
+    """Horizontal bars of the table's rows (or of `rows`), beside the table ("side") or under it ("below")."""
+    width = charts.SIDE if kind == "side" else charts.BELOW
+    drawn = [(row.label, row.value) for row in (table.rows if rows is None else rows)]
+    _chart(table, charts.bars(drawn, horizontal=True, width=width), kind)
 
 
 def _donut(table: Table) -> None:
@@ -539,31 +557,35 @@ def _donut(table: Table) -> None:
 def _add_result_charts(report: Report) -> None:
     """The results' charts, drawn from their tables' cells as shown (a hidden cell is not drawn)."""
     tables = {table.key: table for table in report.results}
-    by_kind = tables["results_referrals_by_kind"]
-    by_kind.chart = charts.data_uri(charts.bars([(row.label, row.value) for row in by_kind.rows], horizontal=True))
-    outcomes = tables["results_referral_outcomes"]
-    _donut(outcomes)
+    # Institutions have long names: their bars go under the table, across the page.
+    _bars(tables["results_referrals_by_kind"], "below")
+    _donut(tables["results_referral_outcomes"])
     goals = tables["results_goals"]
     areas = goals.rows[:-1]  # the last row is the total of every area
     # The outcomes and the goals still open: what became of the goals of each area (not the goals set).
-    goals.chart = charts.data_uri(
+    _chart(
+        goals,
         charts.stacked(
             [row.label for row in areas],
             [(goals.headers[i], [row.cells[i] for row in areas]) for i in range(1, len(goals.headers))],
             horizontal=True,
-        )
+            width=charts.BELOW,
+        ),
+        "below",
     )
     ss = tables["results_self_sufficiency"]
-    ss.chart = charts.data_uri(
+    _chart(
+        ss,
         charts.stacked(
             [row.label for row in ss.rows],
             [(ss.headers[i], [row.cells[i] for row in ss.rows]) for i in (1, 2, 3)],
             horizontal=True,
-        )
+            width=charts.BELOW,
+        ),
+        "below",
     )
     closures = tables["results_closures"]
-    reasons = closures.rows[:-2]  # then the closures in all and the cases reopened
-    closures.chart = charts.data_uri(charts.bars([(row.label, row.value) for row in reasons], horizontal=True))
+    _bars(closures, "below", rows=closures.rows[:-2])  # then the closures in all and the cases reopened
 
 
 def definitions() -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .models import NARRATIVE_SECTIONS, missing_narrative_sections
-from .presentation import Narrative, build_report, definitions
+from .presentation import Narrative, Table, build_report, definitions
 from .suppression import ShownFigures
 
 # Font subsetting and layout progress are chatty at INFO; a report job logs its own lines.
@@ -71,6 +71,22 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
+def pdf_rows(tables: list[Table]) -> list[list[Table]]:
+    """A section's tables as the PDF lays them out, row by row: two short tables without a chart next to each
+    other (half the page's width is enough for a label and one or two columns), any other table alone."""
+
+    def short(table: Table) -> bool:
+        return not table.chart and len(table.headers) <= 2 and len(table.rows) <= 6
+
+    rows: list[list[Table]] = []
+    for table in tables:
+        if short(table) and rows and len(rows[-1]) == 1 and short(rows[-1][0]):
+            rows[-1].append(table)
+        else:
+            rows.append([table])
+    return rows
+
+
 # A tagged PDF for screen readers (PDF/UA-1): structure tree, the document's language and title, marked content.
 PDF_VARIANT = "pdf/ua-1"
 
@@ -112,6 +128,11 @@ def render_html(
             "draft": draft,
             "missing_sections": [str(NARRATIVE_SECTIONS[code]) for code in missing] if draft else [],
             "report": report,
+            "layout": {
+                "portrait": pdf_rows(report.portrait),
+                "work": pdf_rows(report.work),
+                "results": pdf_rows(report.results),
+            },
             "language": language,
             "static_base": STATIC_ORIGIN + "/" + settings.STATIC_URL.strip("/") + "/",
             "thematic": narrative.thematic.strip(),

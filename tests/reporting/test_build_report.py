@@ -111,6 +111,26 @@ def test_pdf_is_made_by_render_pdf_with_the_language_and_the_option(db, monkeypa
     assert calls == [("2022-01-01", "en", True, None), ("2021-01-01", "2021-12-31", None)]
 
 
+def test_the_kind_given_names_the_pdf_and_none_leaves_it_to_the_period(db, monkeypatch, tmp_path):
+    kinds = []
+
+    def render_pdf(figures, *, language, narrative, kind=None, previous=None):
+        kinds.append(kind)
+        return b"%PDF-1.7 fake"
+
+    monkeypatch.setitem(sys.modules, "reporting.render_pdf", types.SimpleNamespace(render_pdf=render_pdf))
+
+    run(*YEAR, "--format", "pdf", "--kind", "final", "--output", str(tmp_path / "final.pdf"))
+    run(*YEAR, "--format", "pdf", "--output", str(tmp_path / "own.pdf"))
+
+    assert kinds == ["final", None]
+
+
+def test_a_kind_reporting_does_not_offer_is_refused(db, tmp_path):
+    with pytest.raises(CommandError, match="invalid choice: 'yearly'"):
+        run(*YEAR, "--format", "pdf", "--kind", "yearly", "--output", str(tmp_path / "r.pdf"))
+
+
 # --- The XLSX holds the JSON's numbers ------------------------------------------------------------------
 
 

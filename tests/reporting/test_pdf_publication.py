@@ -12,14 +12,14 @@ import pikepdf
 import pytest
 from django.utils import translation
 
-from reporting.charts import COLOURS, donut, donut_legend
+from reporting.charts import BELOW, COLOURS, SIDE, bars, donut, donut_legend, stacked
 from reporting.figures import ClosureFigures, ContractTarget, SelfSufficiencyFigures, figures_for
 from reporting.figures.types import AreaChange
 from reporting.figures_cache import previous_figures_for
 from reporting.models import ReportKind
 from reporting.periods import Period
 from reporting.presentation import Narrative, build_report, compare, report_kind, summary
-from reporting.render_pdf import render_html, render_pdf
+from reporting.render_pdf import pdf_rows, render_html, render_pdf
 from reporting.suppression import SMALL, publication_safe
 
 from .report_world import build_world
@@ -209,6 +209,64 @@ def test_a_donut_legend_is_written_by_the_page_not_cut_in_the_drawing(march):
     ]
     html = render_html(march, language="en", narrative=WRITTEN)
     assert '<ul class="legend">' in html
+
+
+# --- Full pages: charts beside short tables, wide tables flowing ----------------------------------------------
+
+
+def _classes(html: str) -> dict[str, str]:
+    """Each table's block classes by the table's id."""
+    return dict((key, classes) for classes, key in re.findall(r'<div class="block([^"]*)" id="table-(\w+)">', html))
+
+
+def test_a_short_table_has_its_chart_beside_it_and_a_wide_one_under_it(march):
+    classes = _classes(render_html(march, language="en", narrative=WRITTEN))
+
+    for key in ("gender_by_age_group", "countries", "contacts_by_topic"):
+        assert "split side" in classes[key], key
+    for key in ("legal_status", "contacts_by_form", "results_referral_outcomes"):
+        assert "split donut" in classes[key], key
+    for key in ("persons_by_month", "results_referrals_by_kind", "results_goals", "results_self_sufficiency"):
+        assert "flow" in classes[key] and "split" not in classes[key], key
+
+
+def test_two_short_tables_without_a_chart_stand_side_by_side(march):
+    with translation.override("en"):
+        report = build_report(march, with_charts=True)
+
+    rows = [[table.key for table in row] for row in pdf_rows(report.portrait + report.work)]
+
+    assert ["women_men_children", "gender"] in rows
+    assert ["staff", "contacts"] in rows
+    assert ["countries"] in rows and ["legal_status"] in rows  # a table with a chart stands alone
+    html = render_html(march, language="en", narrative=WRITTEN)
+    assert re.search(r'<div class="pair"><div class="block" id="table-women_men_children">', html)
+
+
+def test_a_flowing_table_repeats_its_header_never_splits_a_row_and_keeps_its_chart_with_its_last_rows(march):
+    html = render_html(march, language="en", narrative=WRITTEN)
+    css = html[html.index("<style>") : html.index("</style>")]
+
+    assert "table.figures thead { display: table-header-group; }" in css
+    assert "table.figures tr { break-inside: avoid; }" in css
+    assert ".block.flow { break-inside: auto; }" in css
+    assert ".block.flow .split-chart { break-before: avoid; }" in css
+    assert re.search(r"h2 \{[^}]*break-after: avoid", css) and re.search(r"h3 \{[^}]*break-after: avoid", css)
+    # Not one row alone under its heading or above its chart: the first and the last but one row keep the next.
+    assert "table.figures tr.keep-next { break-after: avoid; }" in css
+    goals = re.search(r'id="table-results_goals">(.*?)</tbody>', html, flags=re.S).group(1)
+    rows = re.findall(r'<tr class="([^"]*)">', goals)
+    assert len(rows) > 4
+    assert rows[0] == "odd keep-next" and rows[-2].endswith(" keep-next")
+    assert [row for row in rows[1:-2] + rows[-1:] if "keep-next" in row] == []
+
+
+def test_a_long_name_in_a_bar_chart_is_written_whole():
+    name = "No longer meets the conditions for receiving the service, a long name"
+
+    for width in (SIDE, BELOW):
+        assert name in bars([(name, 5), ("Other", 2)], horizontal=True, width=width)
+    assert name in stacked([name, "Housing"], [("Achieved", [1, 2]), ("Open", [3, 0])], horizontal=True, width=BELOW)
 
 
 # --- A tagged, accessible PDF --------------------------------------------------------------------------------

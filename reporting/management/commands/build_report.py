@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from clients.models import Provider
 from reporting.figures import SCHEMA, SCHEMAS
 from reporting.figures_cache import cached_figures_for, previous_figures_for
-from reporting.models import ReportFormat
+from reporting.models import ReportFormat, ReportKind
 from reporting.render import PDFUnavailable, render_report, write_whole
 
 LANGUAGES = ("lv", "en")
@@ -44,6 +44,12 @@ class Command(BaseCommand):
             "--suppressed",
             action="store_true",
             help='The publication-safe version: counts of 1-4 persons shown as "<5".',
+        )
+        parser.add_argument(
+            "--kind",
+            choices=ReportKind.values,
+            help="For PDF: the kind of report its cover names (default: the one its period makes, e.g. six whole "
+            "months an interim report, a contract's whole period its final evaluation).",
         )
         parser.add_argument(
             "--schema",
@@ -79,6 +85,7 @@ class Command(BaseCommand):
                 language=options["language"],
                 suppressed=options["suppressed"],
                 schema=options["schema"],
+                kind=options["kind"],
                 previous=previous,
             )
         except PDFUnavailable as error:
