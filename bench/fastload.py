@@ -485,12 +485,15 @@ def _casework(folder: Path, cursor, now: str, providers, staff, families, client
     assessments = _Sink(
         cursor,
         "plans_assessment",
-        ["id", "assessment_ref", "provider_id", "date", "staff_id", "client_id", "kind", "created_at"],
+        ["id", "assessment_ref", "provider_id", "date", "staff_id", "client_id", "kind", "created_at", "area_scores"],
     )
     scores = _Sink(cursor, "plans_assessmentscore", ["assessment_id", "area", "score", "note"])
     if (folder / "assessments.csv").exists():
         for i, row in enumerate(_rows(folder / "assessments.csv"), 1):
             staff_id, provider_id = staff[row["staff_ref"]]
+            # The assessment's copy of its scores (Assessment.area_scores, in AREAS order) written with it: the
+            # scores' trigger, which keeps it, then finds it right and rewrites no row.
+            area_scores = "{" + ",".join(row[area] if row.get(area) else "NULL" for area in AREAS) + "}"
             assessments.add(
                 i,
                 row["assessment_ref"],
@@ -500,6 +503,7 @@ def _casework(folder: Path, cursor, now: str, providers, staff, families, client
                 clients[row["client_ref"]],
                 row["kind"],
                 now,
+                area_scores,
             )
             for area in AREAS:
                 if row.get(area):

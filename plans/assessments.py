@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import pygal
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from clients.models import Client, Staff
 from common.charts import COLOURS, chart_config, chart_style, data_uri, svg
 
 from .choices import AssessmentKind, GoalArea, SelfSufficiency
-from .models import Assessment, AssessmentScore, PlanReview
+from .models import SCORED_AREAS, UNSCORED, Assessment, AssessmentScore, PlanReview
 
 # A form's answer: {area code: (score 1–5 or None for not scored, note)}.
 Scores = Mapping[str, tuple[int | None, str]]
@@ -136,6 +136,26 @@ def assessment_record(
 
 
 # Reading -----------------------------------------------------------------------------------------
+
+
+def assessments_disagreeing_with_their_scores() -> list[int]:
+    """The ids of the assessments whose copy of their scores (`Assessment.area_scores`) is not what their
+    AssessmentScore rows say; none when the triggers that keep it (plans/migrations/sql/0011_assessment_area_scores
+    .sql) did their work. One scan of both tables, written apart from the triggers' SQL so that it checks them:
+    the tests run it after every write path, and it can be run on any database (`manage.py shell`)."""
+    columns = ", ".join(["MAX(sc.score) FILTER (WHERE sc.area = %s)"] * len(SCORED_AREAS))
+    statement = f"""
+        SELECT a.id FROM {Assessment._meta.db_table} a
+        LEFT JOIN (
+            SELECT sc.assessment_id, ARRAY[{columns}]::smallint[] AS scores
+            FROM {AssessmentScore._meta.db_table} sc GROUP BY sc.assessment_id
+        ) s ON s.assessment_id = a.id
+        WHERE a.area_scores IS DISTINCT FROM COALESCE(s.scores, %s::smallint[])
+        ORDER BY a.id
+    """  # noqa: S608 (table names from the models, the areas as parameters)
+    with connections[Assessment.objects.db].cursor() as cursor:
+        cursor.execute(statement, [*SCORED_AREAS, UNSCORED])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def assessments_of(client: Client) -> QuerySet[Assessment]:

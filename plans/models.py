@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -621,6 +622,26 @@ class Referral(models.Model):
         return str(self.institution) if self.institution_id else str(self.get_institution_kind_display())
 
 
+# The areas of `Assessment.area_scores`, in its order: GoalArea's, fixed here so that a new area is appended.
+SCORED_AREAS: tuple[str, ...] = (
+    "documents",
+    "housing",
+    "health",
+    "employment",
+    "education",
+    "language",
+    "benefits",
+    "social_services",
+    "children",
+    "daily_life",
+)
+UNSCORED: list[int | None] = [None] * len(SCORED_AREAS)
+
+
+def no_area_scores() -> list[int | None]:
+    return list(UNSCORED)
+
+
 class Assessment(models.Model):
     """A self-sufficiency assessment of one client (shared/spec/casework.md): ten areas scored 1–5 or not."""
 
@@ -649,6 +670,18 @@ class Assessment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The scores of its AssessmentScore rows, one an area in `SCORED_AREAS` order (None: no row, or not scored),
+    # so that the report's self-sufficiency reads the assessments only (reporting/figures/results.py
+    # `_self_sufficiency`): a copy, never written by the application; the database keeps it equal to the rows
+    # on every write of them (plans/migrations/sql/0011_assessment_area_scores.sql, held to it by
+    # tests/plans/test_area_scores.py).
+    area_scores = ArrayField(
+        models.PositiveSmallIntegerField(null=True),
+        size=10,
+        default=no_area_scores,
+        db_default=UNSCORED,
+        editable=False,
+    )
 
     objects = AuditedQuerySet.as_manager()
 
@@ -664,6 +697,7 @@ class Assessment(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["provider", "assessment_ref"], name="assessment_ref_per_provider"),
+            models.CheckConstraint(condition=models.Q(area_scores__len=10), name="assessment_area_scores_10"),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from django.db.models.functions import RowNumber
 
 from clients.models import CaseEpisode, Client, Provider
 from plans.choices import GoalStatus, ReferralStatus
-from plans.models import Assessment, AssessmentScore, Goal, Referral
+from plans.models import SCORED_AREAS, Assessment, Goal, Referral
 
 from ..periods import Period
 from .persons import _served_in
@@ -104,54 +104,59 @@ def _goals(period: Period, provider: Provider | None) -> GoalFigures:
 
 
 # Each served person's assessments by the provider dated on or before the last day, numbered in the person's order
-# (date, then assessment_ref, then id) and counted (`a`, built by the ORM); of the persons assessed twice, each
-# scored area's first and last score (`pair`). One sort of the assessments, no sort of the scores: a score's
-# number and value folded into one integer (n * 8 + score, the score 1–5), the earliest score is the MIN of it
-# and the latest the MAX (each modulo 8), plain aggregates of one hashed pass. One row an area, and one (area NULL)
-# with the persons assessed twice and those improved in any area.
+# (date, then assessment_ref, then id), with their area scores (`a`, built by the ORM; the scores are the
+# assessment's copy of its AssessmentScore rows, `Assessment.area_scores`: no join with the rows). Grouped by person,
+# of the persons assessed twice (`per`), each area's change from the first score to the last when the area has two
+# (else NULL): a score's number and value folded into one integer (n * 8 + score, the score 1–5), the earliest score
+# is the MIN of it and the latest the MAX (each modulo 8), plain aggregates of the one sorted pass the numbering
+# made; the numbers differ, so MIN < MAX exactly when the area has two scores (PostgreSQL computes each of the
+# twenty aggregates once however often it is named). Then one row: the persons assessed twice, per area the persons
+# compared, improved, same, worse and the sum of the changes, and the persons improved in any area.
 _SELF_SUFFICIENCY = """
-    WITH a AS MATERIALIZED ({assessments}),
-    pair AS (
-        SELECT a.client_id, sc.area,
-               MAX(a.n * 8 + sc.score) %% 8 - MIN(a.n * 8 + sc.score) %% 8 AS change
-        FROM a JOIN {scores} sc ON sc.assessment_id = a.id
-        WHERE a.of_person >= 2 AND sc.score IS NOT NULL
-        GROUP BY a.client_id, sc.area HAVING COUNT(*) >= 2
-    )
-    SELECT area, COUNT(*), COUNT(*) FILTER (WHERE change > 0), COUNT(*) FILTER (WHERE change = 0),
-           COUNT(*) FILTER (WHERE change < 0), SUM(change)
-    FROM pair GROUP BY area
-    UNION ALL
-    SELECT NULL, (SELECT COUNT(*) FROM a WHERE n = 2),
-           (SELECT COUNT(DISTINCT client_id) FROM pair WHERE change > 0), 0, 0, 0
+    SELECT COUNT(*), {per_area}, COUNT(*) FILTER (WHERE {improved_any})
+    FROM (
+        SELECT {changes}
+        FROM ({assessments}) a
+        GROUP BY client_id HAVING COUNT(*) >= 2
+    ) per
 """
+_SELF_SUFFICIENCY_PARTS = {
+    "changes": ", ".join(
+        f"CASE WHEN MIN(a.n * 8 + a.area_scores[{i}]) < MAX(a.n * 8 + a.area_scores[{i}]) "
+        f"THEN MAX(a.n * 8 + a.area_scores[{i}]) %% 8 - MIN(a.n * 8 + a.area_scores[{i}]) %% 8 END AS change_{i}"
+        for i in range(1, len(SCORED_AREAS) + 1)
+    ),
+    "per_area": ", ".join(
+        f"COUNT(change_{i}), COUNT(*) FILTER (WHERE change_{i} > 0), COUNT(*) FILTER (WHERE change_{i} = 0), "
+        f"COUNT(*) FILTER (WHERE change_{i} < 0), SUM(change_{i})"
+        for i in range(1, len(SCORED_AREAS) + 1)
+    ),
+    "improved_any": " OR ".join(f"change_{i} > 0" for i in range(1, len(SCORED_AREAS) + 1)),
+}
 
 
 def _self_sufficiency(period: Period, provider: Provider | None) -> SelfSufficiencyFigures[int]:
     """Over the report's persons served, each area's earliest and latest score compared: one statement.
 
     The persons served are `unique_persons`' own set (`_served_in`); the ORM builds the assessments' query with
-    their numbering, and the comparing over it is what the statement adds."""
+    their numbering, and the comparing over it is what the statement adds. It reads the assessments only: at
+    national scale (issue 21) joining their two million score rows and grouping them by person and area took
+    most of the time."""
     assessments = Assessment.objects.filter(client_id__in=_served_in(period, provider), date__lte=period.end)
     if provider is not None:
         assessments = assessments.filter(provider=provider)
     # The person's order of assessments: date, then assessment_ref, then id.
     in_order = (F("date").asc(), F("assessment_ref").asc(), F("id").asc())
-    numbered = assessments.order_by().annotate(
-        n=Window(RowNumber(), partition_by=F("client_id"), order_by=in_order),
-        of_person=Window(Count("*"), partition_by=F("client_id")),
-    )
-    sql, params = numbered.values("id", "client_id", "n", "of_person").query.sql_with_params()
-    statement = _SELF_SUFFICIENCY.format(assessments=sql, scores=AssessmentScore._meta.db_table)
+    numbered = assessments.order_by().annotate(n=Window(RowNumber(), partition_by=F("client_id"), order_by=in_order))
+    sql, params = numbered.values("client_id", "n", "area_scores").query.sql_with_params()
+    statement = _SELF_SUFFICIENCY.format(assessments=sql, **_SELF_SUFFICIENCY_PARTS)
     with connections[Assessment.objects.db].cursor() as cursor:
         cursor.execute(statement, params)
-        rows = cursor.fetchall()
+        twice, *per_area, improved_any = cursor.fetchone()
     by_area = {area: AreaChange(persons=0, improved=0, same=0, worse=0, mean_change=None) for area in GOAL_AREAS}
-    twice = improved_any = 0
-    for area, persons, improved, same, worse, change in rows:
-        if area is None:
-            twice, improved_any = persons, improved
-        elif area in by_area:
+    for i, area in enumerate(SCORED_AREAS):
+        persons, improved, same, worse, change = per_area[i * 5 : i * 5 + 5]
+        if area in by_area and persons:
             by_area[area] = AreaChange(
                 persons=persons,
                 improved=improved,

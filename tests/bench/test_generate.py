@@ -15,6 +15,8 @@ from django.db import connection
 
 from bench import fastload, generate
 from exchange.services import dataset_import
+from plans.assessments import assessments_disagreeing_with_their_scores
+from plans.models import Assessment
 from tests.exchange.exchange_helpers import dump
 from tests.exchange.test_casework_v2 import _empty_database, casework_dump
 
@@ -121,6 +123,8 @@ def test_import_dataset_takes_the_files_and_writes_what_the_copy_loader_writes(t
     assert len(imported_casework["plans"]) == counts["plans"] > 0
     assert len(imported_casework["referrals"]) == counts["referrals"] > 0
     assert len(imported_casework["assessments"]) == counts["assessments"] > 0
+    assert assessments_disagreeing_with_their_scores() == []
+    copies = sorted(Assessment.objects.values_list("assessment_ref", "area_scores"))
 
     _empty_database()
     connection.ensure_connection()
@@ -128,3 +132,5 @@ def test_import_dataset_takes_the_files_and_writes_what_the_copy_loader_writes(t
 
     assert casework_dump() == imported_casework
     assert dump() == imported
+    assert assessments_disagreeing_with_their_scores() == []
+    assert sorted(Assessment.objects.values_list("assessment_ref", "area_scores")) == copies

@@ -33,6 +33,7 @@ from clients.models import (
 from exchange.formats import FILE_SPECS
 from exchange.services import dataset_export, dataset_import
 from exchange.widgets import AmbiguousRef, RefIndex
+from plans.assessments import assessments_disagreeing_with_their_scores
 from plans.models import Assessment, AssessmentScore, Contact, Goal, Institution, Plan, Referral
 from tests.factories import ClientFactory, GoalFactory, PlanFactory, StaffFactory
 from tests.reporting.sample import SAMPLE_DATA, SCHEMA_V1_ARGS, expected_reports
@@ -253,6 +254,8 @@ def test_every_casework_record_comes_in_with_its_references(folder):
     assert referral.institution.provider == referral.provider == referral.staff.provider
     scores = dict(Assessment.objects.get(assessment_ref="A00001").scores.values_list("area", "score"))
     assert scores == {"documents": 1, "health": 1, "employment": 2, "language": 4, "children": 1, "daily_life": 2}
+    assert Assessment.objects.get(assessment_ref="A00001").area_scores == [1, None, 1, 2, None, 4, None, None, 1, 2]
+    assert assessments_disagreeing_with_their_scores() == []
     episode = CaseEpisode.objects.get(client__client_ref="C00021")
     assert (episode.provider.code, str(episode), episode.closure_reason) == (
         "CARITAS",
@@ -319,6 +322,8 @@ def test_a_changed_cell_updates_only_its_record(folder):
     assert _day(goal.created_at) == datetime.date(2022, 11, 6)
     scores = dict(Assessment.objects.get(assessment_ref="A00001").scores.values_list("area", "score"))
     assert "documents" not in scores and scores["housing"] == 3
+    assert Assessment.objects.get(assessment_ref="A00001").area_scores[:2] == [None, 3]
+    assert assessments_disagreeing_with_their_scores() == []
 
 
 def test_a_dry_run_counts_the_casework_and_writes_nothing(folder):

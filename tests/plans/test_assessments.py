@@ -12,6 +12,7 @@ from plans.assessments import (
     AssessmentsRefused,
     area_scores,
     assessment_record,
+    assessments_disagreeing_with_their_scores,
     assessments_of,
     score_series,
 )
@@ -42,6 +43,10 @@ def test_record_writes_one_row_per_area_with_a_score_or_a_note(assigned_client, 
     assert assessment.provider_id == assigned_client.provider_id
     assert assessment.created_by == social_worker
     assert assessment.assessment_ref.startswith("W")
+    # The copy the report reads (issue 21): housing second of the ten, health's note without a score.
+    assessment.refresh_from_db()
+    assert assessment.area_scores == [None, 2, None, None, None, None, None, None, None, None]
+    assert assessments_disagreeing_with_their_scores() == []
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from accounts.models import User
 from clients.models import CaseEpisode, Client
 from clients.selectors import consent_valid
 from plans import selectors
+from plans.assessments import assessments_disagreeing_with_their_scores
 from plans.choices import GoalStatus, ReferralStatus
 from plans.models import (
     Assessment,
@@ -58,6 +59,7 @@ def demo():
 
 def test_a_second_run_changes_nothing_and_referrals_show_every_outcome_at_named_institutions(demo):
     assert _counts() == demo
+    assert assessments_disagreeing_with_their_scores() == []  # the assessments' copies of their scores
     assert Institution.objects.filter(provider__code="DEMO").count() >= 10
     assert Institution.objects.filter(provider__code="OTHER").exists()
     # A referral names only an institution of its own provider's catalogue; some name none.

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client
-from plans.assessments import assessment_record
+from plans.assessments import assessment_record, assessments_disagreeing_with_their_scores
 from plans.models import AssessmentScore
 from privacy.services import client_anonymise, client_data_export
 
@@ -88,4 +88,5 @@ def test_anonymisation_clears_the_notes_and_keeps_the_scores(assigned_client, so
     assert list(AssessmentScore.objects.filter(assessment=assessment).values_list("area", "score", "note")) == [
         ("housing", 2, "")
     ]
+    assert assessments_disagreeing_with_their_scores() == []  # the report's copy of the scores kept too
     assert "Amina" not in json.dumps(client_data_export(client=assigned_client)["assessments"], default=str)
