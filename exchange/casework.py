@@ -19,12 +19,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import CaseEpisode, Client
 from plans.choices import REFERRAL_STATUSES_WITH_REASON, GoalStatus, ReferralStatus
-from plans.models import Assessment, AssessmentScore, Goal, Institution, Plan, Referral
+from plans.models import SCORED_AREAS, Assessment, AssessmentScore, Goal, Institution, Plan, Referral
 
 from .bulk import bulk_update_rows, values_where_in
 from .cells import AREAS
@@ -628,8 +629,24 @@ class AssessmentImport(CaseworkImport):
         )
 
     def write(self, new: list[Row], changed: list[tuple[Changed, list[ScoreChange]]]) -> None:
+        """The assessments, their score rows and each one's copy of its scores (`Assessment.area_scores`), the copy
+        set here from the rows written: the database's trigger, which would read each chunk's rows back, is told so
+        for the writes of this chunk (plans/migrations/sql/0011)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('caseapp.area_scores_written', 'on', true)")
+            try:
+                self._write(new, changed)
+            finally:
+                cursor.execute("SELECT set_config('caseapp.area_scores_written', 'off', true)")
+
+    def _write(self, new: list[Row], changed: list[tuple[Changed, list[ScoreChange]]]) -> None:
         assessments = [
-            self._assessment(row.values, self.staff_provider(row) or 0, assessment_ref=row.values["assessment_ref"])
+            self._assessment(
+                row.values,
+                self.staff_provider(row) or 0,
+                assessment_ref=row.values["assessment_ref"],
+                area_scores=[row.values.get(f"score_{area}") for area in SCORED_AREAS],
+            )
             for row in new
         ]
         Assessment.objects.bulk_create(assessments, batch_size=1000)
@@ -650,17 +667,23 @@ class AssessmentImport(CaseworkImport):
         bulk_update_rows(Assessment, updated, ["provider", "date", "staff", "client", "kind"])
         rescored: list[AssessmentScore] = []
         unscored: list[int] = []
+        copies: list[Assessment] = []
         for c, changes in changed:
+            after = {area: stored[1] for area, stored in c.stored.extra["scores"].items()}
             for change in changes:
+                after[change.area] = change.score
                 if change.stored is None:
                     scores.append(AssessmentScore(assessment_id=c.stored.id, area=change.area, score=change.score))
                 elif change.score is None and not change.stored[2]:
                     unscored.append(change.stored[0])  # an emptied area without a note: no longer scored
                 else:
                     rescored.append(AssessmentScore(id=change.stored[0], score=change.score))
+            if changes:
+                copies.append(Assessment(id=c.stored.id, area_scores=[after.get(area) for area in SCORED_AREAS]))
         AssessmentScore.objects.bulk_create(scores, batch_size=1000)
         bulk_update_rows(AssessmentScore, rescored, ["score"])
         AssessmentScore.objects.filter(pk__in=unscored).delete()
+        Assessment.objects.bulk_update(copies, ["area_scores"], batch_size=1000)
 
 
 def import_episodes(sheet: Records, ctx: ImportContext, errors: list[ReadError]) -> FileCounts:

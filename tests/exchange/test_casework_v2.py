@@ -256,6 +256,10 @@ def test_every_casework_record_comes_in_with_its_references(folder):
     assert scores == {"documents": 1, "health": 1, "employment": 2, "language": 4, "children": 1, "daily_life": 2}
     assert Assessment.objects.get(assessment_ref="A00001").area_scores == [1, None, 1, 2, None, 4, None, None, 1, 2]
     assert assessments_disagreeing_with_their_scores() == []
+    # The import set the copies itself with the database's trigger told so; after it, in the same transaction,
+    # the trigger keeps them again.
+    AssessmentScore.objects.filter(assessment__assessment_ref="A00001", area="documents").update(score=5)
+    assert Assessment.objects.get(assessment_ref="A00001").area_scores[0] == 5
     episode = CaseEpisode.objects.get(client__client_ref="C00021")
     assert (episode.provider.code, str(episode), episode.closure_reason) == (
         "CARITAS",
