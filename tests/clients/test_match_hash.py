@@ -18,7 +18,8 @@ from tests.exchange.exchange_helpers import client_row, small_folder
 from ..factories import ClientFactory, ProviderFactory
 
 BORN = datetime.date(1988, 4, 2)
-NOTICE = "This person may already be served by another provider"
+# The notice as the pages show it: in Latvian, the default language.
+NOTICE = "Šo personu, iespējams, jau apkalpo cits pakalpojuma sniedzējs"
 
 
 @pytest.fixture
