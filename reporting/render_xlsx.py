@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeAlias
 
 from django.utils import translation
@@ -192,13 +192,18 @@ def _workbook(figures: ShownFigures) -> Workbook:
     return workbook
 
 
-def render_xlsx(figures: ShownFigures, *, language: str = "lv") -> bytes:
-    """The workbook's bytes, its headings in `language`."""
+def _saved(build: Callable[[], Workbook], language: str) -> bytes:
+    """The bytes of the workbook `build` makes with its headings in `language`."""
     with translation.override(language):
-        workbook = _workbook(figures)
+        workbook = build()
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def render_xlsx(figures: ShownFigures, *, language: str = "lv") -> bytes:
+    """The workbook's bytes, its headings in `language`."""
+    return _saved(lambda: _workbook(figures), language)
 
 
 def _comparison_workbook(comparison: ProvidersComparison) -> Workbook:
@@ -218,8 +223,4 @@ def _comparison_workbook(comparison: ProvidersComparison) -> Workbook:
 
 def render_comparison_xlsx(comparison: ProvidersComparison, *, language: str = "lv") -> bytes:
     """The providers' comparison (the page's table) as a workbook, its headings in `language`."""
-    with translation.override(language):
-        workbook = _comparison_workbook(comparison)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return _saved(lambda: _comparison_workbook(comparison), language)
