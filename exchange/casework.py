@@ -631,15 +631,14 @@ class AssessmentImport(CaseworkImport):
     def write(self, new: list[Row], changed: list[tuple[Changed, list[ScoreChange]]]) -> None:
         """The assessments, their score rows and each one's copy of its scores (`Assessment.area_scores`), the copy
         set here from the rows written: the database's trigger, which would read each chunk's rows back, is told so
-        for the writes of this chunk (plans/migrations/sql/0011)."""
+        for the writes of this chunk (plans/migrations/sql/0011). A write the database refuses rolls the file back
+        to its savepoint (FastImport._guarded), and the setting with it."""
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('caseapp.area_scores_written', 'on', true)")
-            try:
-                self._write(new, changed)
-            finally:
-                cursor.execute("SELECT set_config('caseapp.area_scores_written', 'off', true)")
+            self._write_rows(new, changed)
+            cursor.execute("SELECT set_config('caseapp.area_scores_written', 'off', true)")
 
-    def _write(self, new: list[Row], changed: list[tuple[Changed, list[ScoreChange]]]) -> None:
+    def _write_rows(self, new: list[Row], changed: list[tuple[Changed, list[ScoreChange]]]) -> None:
         assessments = [
             self._assessment(
                 row.values,

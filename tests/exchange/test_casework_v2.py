@@ -16,7 +16,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from clients.models import (
@@ -225,6 +226,21 @@ def test_the_sample_folder_of_version_2_imports_with_the_count_of_each_file(fold
         "assessments": 563,
         "consents": 453,
     }
+
+
+def test_the_assessment_scores_are_written_with_the_database_told_that_the_import_sets_their_copies(folder):
+    # Otherwise the trigger of plans/migrations/sql/0011 reads the growing score table back for every chunk: at
+    # national scale the import's assessments ran at a few hundred a second (the writer's override of the guarded
+    # write had lost the setting).
+    with CaptureQueriesContext(connection) as queries:
+        assert dataset_import(path=folder).errors == []
+    statements = [q["sql"] for q in queries.captured_queries]
+    score_writes = [i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "plans_assessmentscore"')]
+    told = [i for i, sql in enumerate(statements) if "set_config('caseapp.area_scores_written', 'on'" in sql]
+    untold = [i for i, sql in enumerate(statements) if "set_config('caseapp.area_scores_written', 'off'" in sql]
+    assert score_writes and told and untold
+    assert told[0] < score_writes[0] and score_writes[-1] < untold[-1]
+    assert assessments_disagreeing_with_their_scores() == []
 
 
 def test_every_casework_record_comes_in_with_its_references(folder):
