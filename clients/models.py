@@ -340,9 +340,15 @@ class Client(models.Model):
             models.Index(fields=["provider", "birth_date"], name="client_provider_birth_idx"),
             # Intake's duplicate search and the list's country filter: the provider's clients from a country.
             models.Index(fields=["provider", "country"], name="client_provider_country_idx"),
-            # The fund's unique persons (records sharing a hash: reporting/figures/matching.py) and the client
-            # page's "may be served by another provider" (`client_served_elsewhere`).
-            models.Index(fields=["match_hash"], condition=Q(match_hash__isnull=False), name="client_match_hash_idx"),
+            # The fund's unique persons (records sharing a hash: reporting/figures/matching.py, an index-only
+            # scan, hence the id) and the client page's "may be served by another provider"
+            # (`client_served_elsewhere`).
+            models.Index(
+                fields=["match_hash"],
+                include=["id"],
+                condition=Q(match_hash__isnull=False),
+                name="client_match_hash_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

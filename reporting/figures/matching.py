@@ -8,7 +8,7 @@ A provider's own figures count its records as they are.
 The month rollups keep their rows by record (`PersonsMonth`, ALL_PROVIDERS included), so that a changed name
 or birth date moves no rollup row; the figures of all providers fold the records into persons when they read
 them, in the database. Only the records whose hash another record shares can fold, and they are few: the
-readers join that small set (`SHARED_RECORDS`) and leave every other row as it is.
+readers join that small set (`shared`) and leave every other row as it is.
 """
 
 from __future__ import annotations
@@ -20,35 +20,60 @@ from django.db.models import OuterRef, QuerySet
 
 from clients.models import Client
 
-# The records whose match hash at least one other record has (id, match_hash).
-# Index: client_match_hash_idx, for the grouping (an index-only scan) and for the IN.
+# The records whose match hash at least one other record has (id, match_hash): one pass over the hash index in its
+# order, each hash's records counted by a window. Index: client_match_hash_idx (it carries the id: index-only).
 SHARED_RECORDS = (
-    "SELECT id, match_hash FROM clients_client WHERE match_hash IN "
-    "(SELECT match_hash FROM clients_client WHERE match_hash IS NOT NULL GROUP BY match_hash HAVING COUNT(*) > 1)"
+    "SELECT id, match_hash FROM (SELECT id, match_hash, COUNT(*) OVER (PARTITION BY match_hash) AS records "
+    "FROM clients_client WHERE match_hash IS NOT NULL) r WHERE records > 1"
 )
+
+
+def shared(using: str) -> tuple[str, tuple[list[int], list[str]]]:
+    """The records sharing a hash as a statement's CTE `shared`, and its parameters: found first, then written into
+    the statement as two arrays. The planner then knows how few they are (a few thousand at national scale) and
+    reads the rows of just those records through their indexes; written as a subquery it expected tens of
+    thousands and read every client's, and every served month's, rows to join them."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(SHARED_RECORDS)
+        rows = cursor.fetchall()
+    cte = "shared AS (SELECT * FROM unnest(%s::bigint[], %s::varchar[]) AS s (id, match_hash))"
+    return cte, ([row[0] for row in rows], [row[1] for row in rows])
 
 
 def persons_by(pairs: QuerySet[Any], key: str, *, fold_only: int | None = None) -> dict[Any, int]:
     """{key: persons} over `pairs`, a query of distinct (client_id, `key`) rows: the records of each key, less
     those that are another record's person (same hash, same key). With `fold_only`, records are folded only
-    under that key (ALL_PROVIDERS, when the keys are providers): every other key counts its records."""
+    under that key (ALL_PROVIDERS, when the keys are providers): every other key counts its records.
+
+    Two groupings of the pairs, added up: every pair counted (a plain count a key, no sort of a million pairs
+    by key and hash), and for the few pairs of records sharing a hash the correction, the hashes counted
+    distinct less the records (the pairs read through their client index for those records)."""
     sql, params = pairs.query.sql_with_params()
+    cte, cte_params = shared(pairs.db)
     only = f" AND pairs.{key} = %s" if fold_only is not None else ""
     statement = (
-        f"SELECT pairs.{key}, COUNT(*) - COUNT(s.id) + COUNT(DISTINCT s.match_hash) "  # noqa: S608
-        f"FROM ({sql}) pairs LEFT JOIN ({SHARED_RECORDS}) s ON s.id = pairs.client_id{only} GROUP BY pairs.{key}"
+        f"WITH {cte} SELECT k, SUM(n)::int FROM ("  # noqa: S608
+        f"SELECT pairs.{key} AS k, COUNT(*) AS n FROM ({sql}) pairs GROUP BY pairs.{key} "
+        f"UNION ALL SELECT pairs.{key}, COUNT(DISTINCT s.match_hash) - COUNT(*) "
+        f"FROM shared s JOIN ({sql}) pairs ON pairs.client_id = s.id{only} GROUP BY pairs.{key}"
+        ") counted GROUP BY k"
     )
     with connections[pairs.db].cursor() as cursor:
-        cursor.execute(statement, (*params, fold_only) if fold_only is not None else params)
+        only_params = (fold_only,) if fold_only is not None else ()
+        cursor.execute(statement, (*cte_params, *params, *params, *only_params))
         return dict(cursor.fetchall())
 
 
 # The persons among the served records p0 (id, match_hash, ...): each record without a hash, and of the records
 # sharing one, the first (lowest id). The portrait of a person counted once is that of that record.
+# Only records sharing a hash can be a later record of a person: of those few (the statement's CTE `shared`), the
+# ones with a served record of lower id and the same hash are left out. Matched by their ids (the served set is
+# read once by id, not sorted by its hashes).
 ONE_RECORD_A_PERSON = (
-    "SELECT p0.* FROM p0 LEFT JOIN "
-    "(SELECT match_hash, MIN(id) AS first_id FROM p0 WHERE match_hash IS NOT NULL GROUP BY match_hash) f "
-    "ON f.match_hash = p0.match_hash WHERE p0.match_hash IS NULL OR p0.id = f.first_id"
+    "SELECT p0.* FROM p0 LEFT JOIN ("
+    "SELECT DISTINCT s.id FROM p0 q JOIN shared t ON t.id = q.id "
+    "JOIN shared s ON s.match_hash = t.match_hash AND t.id < s.id"
+    ") later ON later.id = p0.id WHERE later.id IS NULL"
 )
 
 

@@ -28,7 +28,7 @@ from plans.models import Contact, ContactClient
 
 from ..models import ALL_PROVIDERS, PersonsMonth
 from ..periods import Period, month_start
-from .matching import ONE_RECORD_A_PERSON, other_records, other_records_families, persons_by
+from .matching import ONE_RECORD_A_PERSON, other_records, other_records_families, persons_by, shared
 from .query import _in_report, _rolled, _served_ids
 from .types import ADULT_FROM, SENIOR_AFTER, UNKNOWN
 
@@ -167,7 +167,7 @@ _GROUPS = ("gender", "age_group", "status", "residence", "arrival_route", "count
 # grouping). The families (a distinct count, not a sum of the groups) are one uncorrelated subquery over p0:
 # families are records of a provider, each counted.
 _PEOPLE = """
-    WITH p0 AS MATERIALIZED ({persons}),
+    WITH p0 AS MATERIALIZED ({persons}),{shared}
     p1 AS ({persons_once}),
     p AS (
         SELECT p1.*, COALESCE(ls.legal_status, '{unknown}') AS status,
@@ -231,11 +231,12 @@ def _people(period: Period, provider: Provider | None, person_months: int) -> tu
         .values("id", "family_id", "age_years", "is_new", "gender", "arrival_route", "country", "match_hash")
     )
     sql, params = persons.query.sql_with_params()
-    connection = connections[Client.objects.db]
+    cte, cte_params = shared(Client.objects.db) if provider is None else ("", ())
     few = person_months <= _READ_HISTORIES_WHOLE  # an upper bound of the persons served
     statement = _PEOPLE.format(
         persons=sql,
         persons_once=ONE_RECORD_A_PERSON if provider is None else "SELECT * FROM p0",
+        shared=f" {cte}," if provider is None else "",
         legal_status=_latest("clients_legalstatusentry", "legal_status", served_only=few),
         residence=_latest("clients_residenceentry", "residence", served_only=few),
         groups=", ".join(_GROUPS),
@@ -245,8 +246,8 @@ def _people(period: Period, provider: Provider | None, person_months: int) -> tu
         adult_from=ADULT_FROM,
         senior_after=SENIOR_AFTER,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, (*params, period.end, period.end))
+    with connections[Client.objects.db].cursor() as cursor:
+        cursor.execute(statement, (*params, *cte_params, period.end, period.end))
         rows = cursor.fetchall()
     columns = (*_GROUPS, "n", "age_sum", "aged", "new", "individuals", "families")
     groups = [dict(zip(columns, row, strict=True)) for row in rows]
