@@ -103,27 +103,36 @@ def _goals(period: Period, provider: Provider | None) -> GoalFigures:
     return GoalFigures(**tables)
 
 
-# Each served person's assessments by the provider dated on or before the last day, numbered in the person's order
-# (date, then assessment_ref, then id), with their area scores (`a`, built by the ORM; the scores are the
-# assessment's copy of its AssessmentScore rows, `Assessment.area_scores`: no join with the rows). Grouped by person,
-# of the persons assessed twice (`per`), each area's change from the first score to the last when the area has two
-# (else NULL): a score's number and value folded into one integer (n * 8 + score, the score 1–5), the earliest score
-# is the MIN of it and the latest the MAX (each modulo 8), plain aggregates of the one sorted pass the numbering
-# made; the numbers differ, so MIN < MAX exactly when the area has two scores (PostgreSQL computes each of the
-# twenty aggregates once however often it is named). Then one row: the persons assessed twice, per area the persons
-# compared, improved, same, worse and the sum of the changes, and the persons improved in any area.
+# Each person's assessments by the provider dated on or before the last day, numbered in the person's order (date,
+# then assessment_ref, then id), each area's score folded with its number into one integer, k_i = n * 8 + score
+# (the score 1–5; NULL where the assessment does not score the area), in the numbering's own pass (`a`, built by
+# the ORM; the scores are the assessment's copy of its AssessmentScore rows, `Assessment.area_scores`: no join with
+# the rows). Grouped by person, of the persons assessed twice (`per`), each area's change from the first score to
+# the last when the area has two (else NULL): the earliest score is the MIN of k_i and the latest the MAX (each
+# modulo 8), plain integer aggregates of the sorted rows the numbering leaves; the numbers differ, so MIN < MAX
+# exactly when the area has two scores. Only then are the persons kept who are served (`served`, an index probe a
+# person assessed twice, not a pass over every served person's month): which assessments a person has does not
+# depend on it. Then one row: the persons assessed twice, per area the persons compared, improved, same, worse and
+# the sum of the changes, and the persons improved in any area.
 _SELF_SUFFICIENCY = """
     SELECT COUNT(*), {per_area}, COUNT(*) FILTER (WHERE {improved_any})
     FROM (
-        SELECT {changes}
+        SELECT client_id, {changes}
         FROM ({assessments}) a
         GROUP BY client_id HAVING COUNT(*) >= 2
     ) per
+    WHERE per.client_id IN ({served})
 """
+# Up to this many months the persons served are few enough to be found before their assessments are numbered (the
+# persons assessed twice are still kept only if served: the same set, no second cost worth a branch of SQL); a
+# longer period serves most persons, and testing only those assessed twice, after the grouping, is cheaper than
+# reading every served person's months first (at national scale the two cost the same at about five years: issue 21,
+# docs/performance.md).
+_SERVED_FIRST_UP_TO_MONTHS = 60
+
 _SELF_SUFFICIENCY_PARTS = {
     "changes": ", ".join(
-        f"CASE WHEN MIN(a.n * 8 + a.area_scores[{i}]) < MAX(a.n * 8 + a.area_scores[{i}]) "
-        f"THEN MAX(a.n * 8 + a.area_scores[{i}]) %% 8 - MIN(a.n * 8 + a.area_scores[{i}]) %% 8 END AS change_{i}"
+        f"CASE WHEN MIN(a.k{i}) < MAX(a.k{i}) THEN MAX(a.k{i}) %% 8 - MIN(a.k{i}) %% 8 END AS change_{i}"
         for i in range(1, len(SCORED_AREAS) + 1)
     ),
     "per_area": ", ".join(
@@ -139,19 +148,27 @@ def _self_sufficiency(period: Period, provider: Provider | None) -> SelfSufficie
     """Over the report's persons served, each area's earliest and latest score compared: one statement.
 
     The persons served are `unique_persons`' own set (`_served_in`); the ORM builds the assessments' query with
-    their numbering, and the comparing over it is what the statement adds. It reads the assessments only: at
-    national scale (issue 21) joining their two million score rows and grouping them by person and area took
-    most of the time."""
-    assessments = Assessment.objects.filter(client_id__in=_served_in(period, provider), date__lte=period.end)
+    their numbering and folded scores, and the comparing over it is what the statement adds. It reads the
+    assessments only: at national scale (issue 21) joining their two million score rows and grouping them by
+    person and area took most of the time; then taking each of twenty aggregates' score out of the array for
+    each assessment, and testing every assessment's person against the persons served."""
+    served, served_params = _served_in(period, provider).query.sql_with_params()
+    assessments = Assessment.objects.filter(date__lte=period.end).order_by()
     if provider is not None:
         assessments = assessments.filter(provider=provider)
-    # The person's order of assessments: date, then assessment_ref, then id.
+    if len(period.months) <= _SERVED_FIRST_UP_TO_MONTHS:
+        # A short period serves a small part of the persons: their assessments alone are numbered.
+        assessments = assessments.filter(client_id__in=_served_in(period, provider))
+    # The person's order of assessments: date, then assessment_ref, then id (one window: the same one each time).
     in_order = (F("date").asc(), F("assessment_ref").asc(), F("id").asc())
-    numbered = assessments.order_by().annotate(n=Window(RowNumber(), partition_by=F("client_id"), order_by=in_order))
-    sql, params = numbered.values("client_id", "n", "area_scores").query.sql_with_params()
-    statement = _SELF_SUFFICIENCY.format(assessments=sql, **_SELF_SUFFICIENCY_PARTS)
+    folded = {
+        f"k{i}": Window(RowNumber(), partition_by=F("client_id"), order_by=in_order) * 8 + F(f"area_scores__{i - 1}")
+        for i in range(1, len(SCORED_AREAS) + 1)
+    }
+    sql, params = assessments.annotate(**folded).values("client_id", *folded).query.sql_with_params()
+    statement = _SELF_SUFFICIENCY.format(assessments=sql, served=served, **_SELF_SUFFICIENCY_PARTS)
     with connections[Assessment.objects.db].cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(statement, (*params, *served_params))
         twice, *per_area, improved_any = cursor.fetchone()
     by_area = {area: AreaChange(persons=0, improved=0, same=0, worse=0, mean_change=None) for area in GOAL_AREAS}
     for i, area in enumerate(SCORED_AREAS):
