@@ -147,7 +147,7 @@ def _persons_by_month(period: Period, provider: Provider | None) -> dict[str, in
         # Index: persons_month_key (provider, month, client), an index-only scan.
         rolled = _rolled(PersonsMonth, whole, provider)
         if provider is None:  # the fund's: a person's records at several providers are one person
-            counted_months = persons_by(rolled.values("client_id", "month"), "month").items()
+            counted_months = persons_by(rolled.values("client_id", "month"), "month", many=True).items()
         else:
             counted_months = rolled.values("month").annotate(n=Count("*")).values_list("month", "n")
         for month, n in counted_months:

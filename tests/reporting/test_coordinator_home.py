@@ -179,9 +179,7 @@ def test_the_overview_takes_the_same_queries_for_two_providers_or_seven(world, c
     _grow(1)
     few = queries()
     _grow(5)
-    # 7: the records sharing a match hash are found by a query of their own before the fund's row is counted
-    # (reporting/figures/matching.py `shared`).
-    assert queries() == few <= 7
+    assert queries() == few <= 6
 
 
 def test_the_coordinators_home_shows_states_and_figures_and_no_person(client, world, coordinator, provider):
