@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -164,6 +165,7 @@ def test_the_list_is_paginated_by_25(client, social_worker, provider):
 
 
 def _list_queries(client, user):
+    cache.clear()  # the provider's countries and languages read each time (kept a few minutes otherwise)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("clients:list"))
     assert response.status_code == 200
@@ -188,6 +190,31 @@ def test_the_list_needs_as_many_queries_for_30_clients_as_for_5(client, request,
     add(25)
     many = _list_queries(client, user)
     assert few == many
+
+
+def test_the_countries_and_languages_of_the_filters_are_read_once_in_a_while_for_a_provider(
+    client, social_worker, assigned_client, provider
+):
+    # They are read from every client of the provider: kept CODES_KEPT_SECONDS, codes only, no person.
+    assigned_client.languages = ["ar"]
+    assigned_client.country = "SY"
+    assigned_client.save()
+    cache.clear()
+    client.force_login(social_worker)
+
+    def choices():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("clients:list"))
+        names = [q["sql"] for q in queries]
+        reads = sum("unnest" in sql or 'DISTINCT "clients_client"."country"' in sql for sql in names)
+        form = page.context["filter"].form
+        return reads, [c for c, _ in form.fields["language"].choices], [c for c, _ in form.fields["country"].choices]
+
+    assert choices() == (2, ["", "ar"], ["", "SY"])
+    ClientFactory(provider=provider, languages=["fa"], country="AF")
+    assert choices() == (0, ["", "ar"], ["", "SY"])  # kept: the new ones show within the time
+    cache.clear()
+    assert choices() == (2, ["", "ar", "fa"], ["", "AF", "SY"])
 
 
 def test_the_list_shows_current_status_and_staff_in_english(client, social_worker, assigned_client):
