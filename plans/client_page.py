@@ -39,6 +39,18 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
     if client is None:
         raise Http404
     family_members = client_selectors.family_members(user=request.user, family=client.family) if client.family else []
+    # Read once for their sections and for the recent timeline beside them.
+    episodes = selectors.case_episodes(client=client)
+    consents = list(client_selectors.consents_of(client=client))
+    documents = client_selectors.documents_of_client(client=client, user=request.user)
+    read = selectors.TimelineRead(
+        episodes=episodes,
+        consents=consents,
+        documents=documents,
+        legal_statuses=client.legal_statuses.all(),  # prefetched by client_detail, as the next two
+        residences=client.residences.all(),
+        handovers=client.handovers.all(),
+    )
     ctx = {
         "client": client,
         "family_members": family_members,
@@ -49,19 +61,21 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         "plans": list(selectors.plans_of_client(client=client)),
         "contacts": selectors.recent_contacts(client=client, user=request.user, limit=RECENT_CONTACTS),
         # The rest of the timeline: its contacts are those above.
-        "entries": selectors.timeline_for(client=client, user=request.user, limit=RECENT_ENTRIES, with_contacts=False),
+        "entries": selectors.timeline_for(
+            client=client, user=request.user, limit=RECENT_ENTRIES, with_contacts=False, read=read
+        ),
         # The referrals' card, with each outcome's form in place (templates/plans/referrals/card.html).
         "referrals": selectors.referrals_of_client(client=client, user=request.user),
         "status_choices": ReferralStatus.choices,
         "reason_choices": ReferralOutcomeReason.choices,
         "today_iso": timezone.localdate().isoformat(),
         # Every episode of the case, the current one last (closing and reopening: plans/closure.py).
-        "episodes": selectors.case_episodes(client=client),
+        "episodes": episodes,
         # The "Self-sufficiency" section (templates/plans/includes/self_sufficiency.html), issue 19.
         "self_sufficiency": assessments.self_sufficiency_of(client),
         # The "Consents" card (templates/clients/_consents.html), issue 20: withdrawn ones too.
-        "consents": client_selectors.consents_of(client=client),
+        "consents": consents,
         # The "Documents" card (templates/clients/documents/card.html), issue 20: None for who may not read them.
-        "documents": client_selectors.documents_of_client(client=client, user=request.user),
+        "documents": documents,
     }
     return render(request, "clients/detail.html", ctx)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -202,6 +203,18 @@ def case_episodes(*, client: Client) -> list[Episode]:
 
 
 @dataclass(frozen=True)
+class TimelineRead:
+    """Rows of the client that a page has read whole already, for `timeline_for` to use instead of its queries."""
+
+    episodes: list[Episode] | None = None
+    consents: Iterable[Consent] | None = None
+    documents: Iterable[Any] | None = None
+    legal_statuses: Iterable[LegalStatusEntry] | None = None
+    residences: Iterable[ResidenceEntry] | None = None
+    handovers: Iterable[ProviderHandover] | None = None
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     # contact, plan_event, task_note, plan_review, referral, assessment, group_absence, document, consent,
     # legal_status, residence, handover, case_opened, case_closed
@@ -293,17 +306,28 @@ def recent_contacts(*, client: Client, user: User, limit: int = 10) -> list[Cont
 
 
 def timeline_for(
-    *, client: Client, user: User, limit: int | None = None, with_contacts: bool = True
+    *,
+    client: Client,
+    user: User,
+    limit: int | None = None,
+    with_contacts: bool = True,
+    read: TimelineRead | None = None,
 ) -> list[TimelineEntry]:
     """Everything that happened to the client, newest first (the latest `limit`), in a fixed number of queries.
 
     Others named on the client's contacts appear by name only when `user` may see them. With a `limit` each
     kind is read only as far as its latest `limit` rows: the newest `limit` of all are among them. Without
-    contacts: the rest, for a page that lists the contacts beside it (the client page).
+    contacts: the rest, for a page that lists the contacts beside it (the client page). `read`: the rows of some
+    kinds that the caller has read whole already (the client page's sections), used instead of reading them again.
     """
+    read = read or TimelineRead()
 
     def latest(qs: models.QuerySet, *order: str) -> models.QuerySet:
         return qs if limit is None else qs.order_by(*order)[:limit]
+
+    def newest(rows: Iterable[Any], key: Callable[[Any], Any]) -> list[Any]:
+        ordered = sorted(rows, key=key, reverse=True)
+        return ordered if limit is None else ordered[:limit]
 
     tz = timezone.get_current_timezone()
     entries: list[TimelineEntry] = []
@@ -334,17 +358,31 @@ def timeline_for(
     entries += [TimelineEntry("assessment", a.date, a.created_at, a) for a in latest(assessments, "-date", "-id")]
     # Documents (issue 20): the kind only, for who may read the client's documents. Index: document_client_kind_idx.
     if can_read_documents(user, client):
-        documents = client.documents.select_related("uploaded_by")
-        entries += [
-            TimelineEntry("document", d.uploaded_at.astimezone(tz).date(), d.uploaded_at, d)
-            for d in latest(documents, "-uploaded_at", "-id")
-        ]
+        documents = (
+            latest(client.documents.select_related("uploaded_by"), "-uploaded_at", "-id")
+            if read.documents is None
+            else newest(read.documents, lambda d: (d.uploaded_at, d.pk))
+        )
+        entries += [TimelineEntry("document", d.uploaded_at.astimezone(tz).date(), d.uploaded_at, d) for d in documents]
     # Consents (issue 20), on the day given, withdrawn ones too. Index: consent_client_kind_idx (client first).
-    consents = Consent.objects.filter(client=client).select_related("staff")
-    entries += [TimelineEntry("consent", c.given_on, c.created_at, c) for c in latest(consents, "-given_on", "-id")]
-    statuses = latest(LegalStatusEntry.objects.filter(client=client), "-since")
+    consents = (
+        latest(Consent.objects.filter(client=client).select_related("staff"), "-given_on", "-id")
+        if read.consents is None
+        else newest(read.consents, lambda c: (c.given_on, c.pk))
+    )
+    entries += [TimelineEntry("consent", c.given_on, c.created_at, c) for c in consents]
+    # One entry a day for each (legal_status_one_per_day, residence_one_per_day).
+    statuses = (
+        latest(LegalStatusEntry.objects.filter(client=client), "-since")
+        if read.legal_statuses is None
+        else newest(read.legal_statuses, lambda e: e.since)
+    )
     entries += [TimelineEntry("legal_status", e.since, None, e) for e in statuses]
-    residences = latest(ResidenceEntry.objects.filter(client=client), "-since")
+    residences = (
+        latest(ResidenceEntry.objects.filter(client=client), "-since")
+        if read.residences is None
+        else newest(read.residences, lambda e: e.since)
+    )
     entries += [TimelineEntry("residence", e.since, None, e) for e in residences]
     # Index: the attendance's client FK. The group sessions the client was listed for and missed (issue 20): the
     # sessions they came to are contacts that served them, above.
@@ -353,10 +391,18 @@ def timeline_for(
         TimelineEntry("group_absence", a.session.contact.date, None, a)
         for a in latest(absences, "-session__contact__date", "-id")
     ]
-    handovers = ProviderHandover.objects.filter(client=client).select_related("from_provider", "to_provider")
-    entries += [TimelineEntry("handover", h.date, None, h) for h in latest(handovers, "-date", "-id")]
+    handovers = (
+        latest(
+            ProviderHandover.objects.filter(client=client).select_related("from_provider", "to_provider"),
+            "-date",
+            "-id",
+        )
+        if read.handovers is None
+        else newest(read.handovers, lambda h: (h.date, h.pk))
+    )
+    entries += [TimelineEntry("handover", h.date, None, h) for h in handovers]
     # Every episode of the case, opened and closed (a few rows: read whole, the limit applies below).
-    for episode in case_episodes(client=client):
+    for episode in case_episodes(client=client) if read.episodes is None else read.episodes:
         if episode.start is not None:
             entries.append(TimelineEntry("case_opened", episode.start, None, episode))
         if episode.end is not None:

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import CaseEpisode, ProviderHandover
+from plans.selectors import timeline_for
 from tests.factories import (
     ClientFactory,
     ContactFactory,
@@ -22,6 +23,10 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def _entry(entry):
+    return entry.kind, entry.date, entry.at, getattr(entry.obj, "pk", None)
 
 
 def _queries(client, url):
@@ -129,6 +134,10 @@ def test_the_timeline_and_the_client_page_take_the_same_queries_for_3_and_20_row
         assert len(entries) == 10
         assert len(response.context["contacts"]) == 10
         assert sum(len(g.tasks.all()) for g in response.context["plan"].goals.all()) == 21
+        # The page reads the histories, consents, documents and episodes once for their sections and its recent
+        # timeline: the same entries as the timeline reads them itself.
+        read_itself = timeline_for(client=assigned_client, user=social_worker, limit=10, with_contacts=False)
+        assert [_entry(e) for e in entries] == [_entry(e) for e in read_itself]
     assert [e.date for e in entries] == sorted((e.date for e in entries), reverse=True)
 
 
