@@ -7,6 +7,7 @@ import itertools
 import math
 import operator
 from fractions import Fraction
+from typing import cast
 
 import django_filters
 from django import forms
@@ -201,7 +202,12 @@ def _codes_of_clients(user) -> tuple[list[str], list[str]]:
 
     if user.is_mentor or not user.provider_id or not getattr(user, "works_with_clients", False):
         return read()  # not a provider's whole list (ClientQuerySet.for_user): nothing shared to keep
-    return cache.get_or_set(f"client-list-codes:{user.provider_id}", read, CODES_KEPT_SECONDS)
+    key = f"client-list-codes:{user.provider_id}"
+    codes = cache.get(key)
+    if codes is None:
+        codes = read()
+        cache.set(key, codes, CODES_KEPT_SECONDS)
+    return cast(tuple[list[str], list[str]], codes)
 
 
 class ClientFilter(django_filters.FilterSet):
