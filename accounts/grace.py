@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django_otp import user_has_device
 
 from .models import Role
 
@@ -19,6 +20,15 @@ GRACE_PERIOD = timedelta(days=7)
 def two_factor_required(user: Any) -> bool:
     """Everyone who signs in needs a second factor (some after a grace period)."""
     return bool(user.is_authenticated)
+
+
+def has_second_factor(user: Any) -> bool:
+    """Whether the person has set up a second factor (a confirmed device), read once a request: the middleware
+    and the page's reminder both ask, of the request's own user object (two queries, one a device kind)."""
+    known = getattr(user, "_has_second_factor", None)
+    if known is None:
+        known = user._has_second_factor = user_has_device(user)
+    return bool(known)
 
 
 def grace_period_end(user: Any) -> datetime | None:

@@ -11,9 +11,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
-from django_otp import user_has_device
 
-from .grace import grace_days_left
+from .grace import grace_days_left, has_second_factor
 
 SIGNED_IN_AT = "signed_in_at"
 # When the session was last saved by a request: its idle expiry runs from then.
@@ -93,7 +92,7 @@ class TwoFactorRequiredMiddleware:
             except Resolver404:
                 view_name = ""
             if view_name not in self.ALLOWED:
-                if user_has_device(user):
+                if has_second_factor(user):
                     # The page asked for comes after the code, as after the password.
                     verify = reverse("accounts:two_factor_verify")
                     home = resolve_url(settings.LOGIN_REDIRECT_URL)

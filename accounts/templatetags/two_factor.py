@@ -1,9 +1,8 @@
 """The banner that reminds someone in the grace period to set up the second factor."""
 
 from django import template
-from django_otp import user_has_device
 
-from ..grace import grace_days_left
+from ..grace import grace_days_left, has_second_factor
 
 register = template.Library()
 
@@ -16,6 +15,6 @@ def two_factor_banner(context) -> dict:
     is_verified = getattr(user, "is_verified", None)
     if user is None or not user.is_authenticated or is_verified is None or is_verified():
         return {"days_left": 0}
-    if getattr(request.resolver_match, "view_name", "") == "accounts:two_factor_setup" or user_has_device(user):
+    if getattr(request.resolver_match, "view_name", "") == "accounts:two_factor_setup" or has_second_factor(user):
         return {"days_left": 0}
     return {"days_left": grace_days_left(user)}

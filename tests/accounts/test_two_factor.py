@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -257,6 +259,16 @@ def test_during_the_grace_period_a_banner_says_how_many_days_are_left(plain_clie
     assert 'data-testid="two-factor-banner"' in html
     assert " 5 " in html.split('data-testid="two-factor-banner"')[1].split("</div>")[0]
     assert reverse("accounts:two_factor_setup") in html
+
+
+def test_a_page_in_the_grace_period_reads_the_second_factors_devices_once(plain_client, social_worker):
+    # The middleware and the page's reminder both ask whether the person has a device (issue 22).
+    user = joined_days_ago(social_worker, 2)
+    sign_in(plain_client, user.username)
+    with CaptureQueriesContext(connection) as queries:
+        page = plain_client.get(reverse("home"))
+    assert 'data-testid="two-factor-banner"' in page.content.decode()
+    assert sum('FROM "otp_totp_totpdevice"' in q["sql"] for q in queries.captured_queries) == 1
 
 
 @pytest.mark.parametrize("role", ["social_worker", "mentor"])
