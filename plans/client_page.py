@@ -43,8 +43,10 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
     episodes = selectors.case_episodes(client=client)
     consents = list(client_selectors.consents_of(client=client))
     documents = client_selectors.documents_of_client(client=client, user=request.user)
+    self_sufficiency = assessments.self_sufficiency_of(client)
     read = selectors.TimelineRead(
         episodes=episodes,
+        assessments=self_sufficiency.assessments,
         consents=consents,
         documents=documents,
         legal_statuses=client.legal_statuses.all(),  # prefetched by client_detail, as the next two
@@ -72,7 +74,7 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         # Every episode of the case, the current one last (closing and reopening: plans/closure.py).
         "episodes": episodes,
         # The "Self-sufficiency" section (templates/plans/includes/self_sufficiency.html), issue 19.
-        "self_sufficiency": assessments.self_sufficiency_of(client),
+        "self_sufficiency": self_sufficiency,
         # The "Consents" card (templates/clients/_consents.html), issue 20: withdrawn ones too.
         "consents": consents,
         # The "Documents" card (templates/clients/documents/card.html), issue 20: None for who may not read them.

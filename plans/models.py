@@ -708,6 +708,11 @@ class Assessment(models.Model):
             self.provider_id = self.staff.provider_id
         super().save(*args, **kwargs)
 
+    @property
+    def scored(self) -> list[AssessmentScore]:
+        """Its areas with a score (an area can have a note only), from its prefetched scores."""
+        return [row for row in self.scores.all() if row.score is not None]
+
 
 class AssessmentScore(models.Model):
     """One area of an assessment: its score (none: not scored, the area does not apply) and a note."""

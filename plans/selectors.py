@@ -207,6 +207,8 @@ class TimelineRead:
     """Rows of the client that a page has read whole already, for `timeline_for` to use instead of its queries."""
 
     episodes: list[Episode] | None = None
+    # With their staff and scores prefetched (`plans.assessments.assessments_of`).
+    assessments: Iterable[Assessment] | None = None
     consents: Iterable[Consent] | None = None
     documents: Iterable[Any] | None = None
     legal_statuses: Iterable[LegalStatusEntry] | None = None
@@ -354,8 +356,14 @@ def timeline_for(
     entries += [TimelineEntry("referral", r.date, None, r) for r in latest(referrals, "-date", "-id")]
     # Index: assessment_client_date_idx. The client's self-sufficiency assessments by any provider, scored areas only.
     scored = Prefetch("scores", queryset=AssessmentScore.objects.filter(score__isnull=False).order_by("area"))
-    assessments = Assessment.objects.filter(client=client).select_related("staff").prefetch_related(scored)
-    entries += [TimelineEntry("assessment", a.date, a.created_at, a) for a in latest(assessments, "-date", "-id")]
+    assessments = (
+        latest(
+            Assessment.objects.filter(client=client).select_related("staff").prefetch_related(scored), "-date", "-id"
+        )
+        if read.assessments is None
+        else newest(read.assessments, lambda a: (a.date, a.pk))
+    )
+    entries += [TimelineEntry("assessment", a.date, a.created_at, a) for a in assessments]
     # Documents (issue 20): the kind only, for who may read the client's documents. Index: document_client_kind_idx.
     if can_read_documents(user, client):
         documents = (

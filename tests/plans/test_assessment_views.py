@@ -193,12 +193,14 @@ def test_the_client_page_reads_the_same_number_of_queries_for_one_or_five(
 # The timeline ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("where", ["plans:timeline", "clients:detail"])
 def test_the_timeline_names_the_assessment_its_kind_who_and_the_scored_areas(
-    client, social_worker, mentor, assigned_client, today
+    client, social_worker, mentor, assigned_client, today, where
 ):
+    # The client page's recent timeline uses the assessments its section read, with every score row (issue 22).
     _assess(assigned_client, social_worker.staff, social_worker, today, {"housing": (2, "x"), "health": (None, "n")})
     client.force_login(mentor)
-    page = client.get(reverse("plans:timeline", args=[assigned_client.pk])).content.decode()
+    page = client.get(reverse(where, args=[assigned_client.pk])).content.decode()
     entry = page.split('data-testid="timeline-assessment"')[1].split("</li>")[0]
     assert "Self-sufficiency assessment" in entry
     assert "at intake" in entry
