@@ -180,17 +180,18 @@ def search_clients(queryset: QuerySet[Client], value: str) -> QuerySet[Client]:
     return _sorted_found(queryset.filter(by_ref | by_name))
 
 
-# How long the countries and languages a provider's clients have are kept for the client list's filters: they are
-# read from every client of the provider (the languages took 35 ms of each list at national scale), and a country or
-# language new to the provider may show in the filters this much later. Codes only, no person.
+# How long the countries and languages of the clients a person sees are kept for the client list's filters: they are
+# read from every client the person sees (the languages took 35 ms of each list at national scale), and a country or
+# language new to their clients may show in the filters this much later. Codes only, no person.
 CODES_KEPT_SECONDS = 300
 
 
 def _codes_of_clients(user) -> tuple[list[str], list[str]]:
-    """The country codes and the language codes of the clients the user sees: a mentor's own few read each time,
-    a provider's kept in the cache for CODES_KEPT_SECONDS."""
-
-    def read() -> tuple[list[str], list[str]]:
+    """The country codes and the language codes of the clients the user sees (`Client.objects.for_user`), kept in
+    the cache for CODES_KEPT_SECONDS under the user's own key: whoever sees other clients keeps other codes."""
+    key = f"client-list-codes:{user.pk}"
+    codes = cache.get(key)
+    if codes is None:
         clients = Client.objects.for_user(user).order_by()
         present = clients.exclude(country="").values_list("country", flat=True).distinct()
         spoken = (
@@ -198,14 +199,7 @@ def _codes_of_clients(user) -> tuple[list[str], list[str]]:
             .values_list("code", flat=True)
             .distinct()
         )
-        return sorted(present), sorted(spoken)
-
-    if user.is_mentor or not user.provider_id or not getattr(user, "works_with_clients", False):
-        return read()  # not a provider's whole list (ClientQuerySet.for_user): nothing shared to keep
-    key = f"client-list-codes:{user.provider_id}"
-    codes = cache.get(key)
-    if codes is None:
-        codes = read()
+        codes = (sorted(present), sorted(spoken))
         cache.set(key, codes, CODES_KEPT_SECONDS)
     return cast(tuple[list[str], list[str]], codes)
 

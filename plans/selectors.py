@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
@@ -327,8 +328,11 @@ def timeline_for(
     def latest(qs: models.QuerySet, *order: str) -> models.QuerySet:
         return qs if limit is None else qs.order_by(*order)[:limit]
 
-    def newest(rows: Iterable[Any], key: Callable[[Any], Any]) -> list[Any]:
-        ordered = sorted(rows, key=key, reverse=True)
+    def latest_of(given: Iterable[Any] | None, qs: models.QuerySet, *order: str) -> Iterable[Any]:
+        """`latest(qs, *order)`, or the same of the rows `given` (read already; `order` all descending)."""
+        if given is None:
+            return latest(qs, *order)
+        ordered = sorted(given, key=attrgetter(*(field.removeprefix("-") for field in order)), reverse=True)
         return ordered if limit is None else ordered[:limit]
 
     tz = timezone.get_current_timezone()
@@ -356,42 +360,31 @@ def timeline_for(
     entries += [TimelineEntry("referral", r.date, None, r) for r in latest(referrals, "-date", "-id")]
     # Index: assessment_client_date_idx. The client's self-sufficiency assessments by any provider, scored areas only.
     scored = Prefetch("scores", queryset=AssessmentScore.objects.filter(score__isnull=False).order_by("area"))
-    assessments = (
-        latest(
-            Assessment.objects.filter(client=client).select_related("staff").prefetch_related(scored), "-date", "-id"
-        )
-        if read.assessments is None
-        else newest(read.assessments, lambda a: (a.date, a.pk))
-    )
-    entries += [TimelineEntry("assessment", a.date, a.created_at, a) for a in assessments]
+    assessments = Assessment.objects.filter(client=client).select_related("staff").prefetch_related(scored)
+    entries += [
+        TimelineEntry("assessment", a.date, a.created_at, a)
+        for a in latest_of(read.assessments, assessments, "-date", "-id")
+    ]
     # Documents (issue 20): the kind only, for who may read the client's documents. Index: document_client_kind_idx.
     if can_read_documents(user, client):
-        documents = (
-            latest(client.documents.select_related("uploaded_by"), "-uploaded_at", "-id")
-            if read.documents is None
-            else newest(read.documents, lambda d: (d.uploaded_at, d.pk))
-        )
-        entries += [TimelineEntry("document", d.uploaded_at.astimezone(tz).date(), d.uploaded_at, d) for d in documents]
+        documents = client.documents.select_related("uploaded_by")
+        entries += [
+            TimelineEntry("document", d.uploaded_at.astimezone(tz).date(), d.uploaded_at, d)
+            for d in latest_of(read.documents, documents, "-uploaded_at", "-id")
+        ]
     # Consents (issue 20), on the day given, withdrawn ones too. Index: consent_client_kind_idx (client first).
-    consents = (
-        latest(Consent.objects.filter(client=client).select_related("staff"), "-given_on", "-id")
-        if read.consents is None
-        else newest(read.consents, lambda c: (c.given_on, c.pk))
-    )
-    entries += [TimelineEntry("consent", c.given_on, c.created_at, c) for c in consents]
+    consents = Consent.objects.filter(client=client).select_related("staff")
+    entries += [
+        TimelineEntry("consent", c.given_on, c.created_at, c)
+        for c in latest_of(read.consents, consents, "-given_on", "-id")
+    ]
     # One entry a day for each (legal_status_one_per_day, residence_one_per_day).
-    statuses = (
-        latest(LegalStatusEntry.objects.filter(client=client), "-since")
-        if read.legal_statuses is None
-        else newest(read.legal_statuses, lambda e: e.since)
-    )
-    entries += [TimelineEntry("legal_status", e.since, None, e) for e in statuses]
-    residences = (
-        latest(ResidenceEntry.objects.filter(client=client), "-since")
-        if read.residences is None
-        else newest(read.residences, lambda e: e.since)
-    )
-    entries += [TimelineEntry("residence", e.since, None, e) for e in residences]
+    statuses = LegalStatusEntry.objects.filter(client=client)
+    entries += [
+        TimelineEntry("legal_status", e.since, None, e) for e in latest_of(read.legal_statuses, statuses, "-since")
+    ]
+    residences = ResidenceEntry.objects.filter(client=client)
+    entries += [TimelineEntry("residence", e.since, None, e) for e in latest_of(read.residences, residences, "-since")]
     # Index: the attendance's client FK. The group sessions the client was listed for and missed (issue 20): the
     # sessions they came to are contacts that served them, above.
     absences = GroupAttendance.objects.filter(client=client, present=False).select_related("session__contact__staff")
@@ -399,16 +392,10 @@ def timeline_for(
         TimelineEntry("group_absence", a.session.contact.date, None, a)
         for a in latest(absences, "-session__contact__date", "-id")
     ]
-    handovers = (
-        latest(
-            ProviderHandover.objects.filter(client=client).select_related("from_provider", "to_provider"),
-            "-date",
-            "-id",
-        )
-        if read.handovers is None
-        else newest(read.handovers, lambda h: (h.date, h.pk))
-    )
-    entries += [TimelineEntry("handover", h.date, None, h) for h in handovers]
+    handovers = ProviderHandover.objects.filter(client=client).select_related("from_provider", "to_provider")
+    entries += [
+        TimelineEntry("handover", h.date, None, h) for h in latest_of(read.handovers, handovers, "-date", "-id")
+    ]
     # Every episode of the case, opened and closed (a few rows: read whole, the limit applies below).
     for episode in case_episodes(client=client) if read.episodes is None else read.episodes:
         if episode.start is not None:

@@ -236,7 +236,7 @@ def _people(period: Period, provider: Provider | None, person_months: int) -> tu
     statement = _PEOPLE.format(
         persons=sql,
         persons_once=ONE_RECORD_A_PERSON if provider is None else "SELECT * FROM p0",
-        shared=f" {cte}," if provider is None else "",
+        shared=f" {cte}," if cte else "",
         legal_status=_latest("clients_legalstatusentry", "legal_status", served_only=few),
         residence=_latest("clients_residenceentry", "residence", served_only=few),
         groups=", ".join(_GROUPS),

@@ -104,16 +104,16 @@ def _goals(period: Period, provider: Provider | None) -> GoalFigures:
 
 
 # Each person's assessments by the provider dated on or before the last day, numbered in the person's order (date,
-# then assessment_ref, then id), each area's score folded with its number into one integer, k_i = n * 8 + score
-# (the score 1–5; NULL where the assessment does not score the area), in the numbering's own pass (`a`, built by
-# the ORM; the scores are the assessment's copy of its AssessmentScore rows, `Assessment.area_scores`: no join with
-# the rows). Grouped by person, of the persons assessed twice (`per`), each area's change from the first score to
-# the last when the area has two (else NULL): the earliest score is the MIN of k_i and the latest the MAX (each
-# modulo 8), plain integer aggregates of the sorted rows the numbering leaves; the numbers differ, so MIN < MAX
-# exactly when the area has two scores. Only then are the persons kept who are served (`served`, an index probe a
-# person assessed twice, not a pass over every served person's month): which assessments a person has does not
-# depend on it. Then one row: the persons assessed twice, per area the persons compared, improved, same, worse and
-# the sum of the changes, and the persons improved in any area.
+# then assessment_ref, then id), each area's score folded with its number into one integer, k_i = n * 8 + score (the
+# score 1–5; NULL where the assessment does not score the area), in the numbering's own pass (`a`, built by the ORM;
+# the scores are the assessment's copy of its AssessmentScore rows, `Assessment.area_scores`: no join with the rows).
+# Grouped by person, of the persons assessed twice (`per`), each area's change from the first score to the last when
+# the area has two (else NULL): the earliest score is the MIN of k_i and the latest the MAX (each modulo 8), plain
+# integer aggregates of the sorted rows the numbering leaves; the numbers differ, so MIN < MAX exactly when the area
+# has two scores. Over a long period only then are the persons kept who are served (`served`, `WHERE per.client_id IN
+# (…)`: an index probe a person assessed twice, not a pass over every served person's month): which assessments a
+# person has does not depend on it. Then one row: the persons assessed twice, per area the persons compared, improved,
+# same, worse and the sum of the changes, and the persons improved in any area.
 _SELF_SUFFICIENCY = """
     SELECT COUNT(*), {per_area}, COUNT(*) FILTER (WHERE {improved_any})
     FROM (
@@ -121,10 +121,9 @@ _SELF_SUFFICIENCY = """
         FROM ({assessments}) a
         GROUP BY client_id HAVING COUNT(*) >= 2
     ) per
-    WHERE per.client_id IN ({served})
+    {served}
 """
-# Up to this many months the persons served are few enough to be found before their assessments are numbered (the
-# persons assessed twice are still kept only if served: the same set, no second cost worth a branch of SQL); a
+# Up to this many months the persons served are few enough to be found before their assessments are numbered; a
 # longer period serves most persons, and testing only those assessed twice, after the grouping, is cheaper than
 # reading every served person's months first (at national scale the two cost the same at about five years: issue 21,
 # docs/performance.md).
@@ -152,13 +151,16 @@ def _self_sufficiency(period: Period, provider: Provider | None) -> SelfSufficie
     assessments only: at national scale (issue 21) joining their two million score rows and grouping them by
     person and area took most of the time; then taking each of twenty aggregates' score out of the array for
     each assessment, and testing every assessment's person against the persons served."""
-    served, served_params = _served_in(period, provider).query.sql_with_params()
     assessments = Assessment.objects.filter(date__lte=period.end).order_by()
     if provider is not None:
         assessments = assessments.filter(provider=provider)
+    served, served_params = "", ()
     if len(period.months) <= _SERVED_FIRST_UP_TO_MONTHS:
         # A short period serves a small part of the persons: their assessments alone are numbered.
         assessments = assessments.filter(client_id__in=_served_in(period, provider))
+    else:
+        served_sql, served_params = _served_in(period, provider).query.sql_with_params()
+        served = f"WHERE per.client_id IN ({served_sql})"
     # The person's order of assessments: date, then assessment_ref, then id (one window: the same one each time).
     in_order = (F("date").asc(), F("assessment_ref").asc(), F("id").asc())
     folded = {

@@ -165,7 +165,7 @@ def test_the_list_is_paginated_by_25(client, social_worker, provider):
 
 
 def _list_queries(client, user):
-    cache.clear()  # the provider's countries and languages read each time (kept a few minutes otherwise)
+    cache.clear()  # the clients' countries and languages read each time (kept a few minutes otherwise)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("clients:list"))
     assert response.status_code == 200
@@ -192,10 +192,10 @@ def test_the_list_needs_as_many_queries_for_30_clients_as_for_5(client, request,
     assert few == many
 
 
-def test_the_countries_and_languages_of_the_filters_are_read_once_in_a_while_for_a_provider(
+def test_the_countries_and_languages_of_the_filters_are_read_once_in_a_while(
     client, social_worker, assigned_client, provider
 ):
-    # They are read from every client of the provider: kept CODES_KEPT_SECONDS, codes only, no person.
+    # They are read from every client the person sees: kept CODES_KEPT_SECONDS, codes only, no person.
     assigned_client.languages = ["ar"]
     assigned_client.country = "SY"
     assigned_client.save()
