@@ -27,6 +27,7 @@ from clients.models import (
     Staff,
     by_name,
 )
+from common.arrays import in_array_of
 
 from .choices import ContactForm, PlanStatus
 from .models import (
@@ -82,15 +83,23 @@ def my_tasks(*, user: User) -> models.QuerySet[Task]:
     """The open tasks the user is responsible for or whose client is assigned to them, overdue first.
 
     Also the social worker's "tasks due this week"; never the tasks of a closed plan.
+
+    Found from the user's side: their staff record (one a user), its clients, their plans and families' plans,
+    those plans' goals, each list computed once (`common.arrays.in_array_of`), so that a task is one index probe
+    by its goal or its responsible. Testing every open task of the country against the user's clients cost
+    13.6 ms of the database for a social worker's week at national scale, 3 ms so (docs/performance.md).
     """
     if user.provider_id is None:
         return Task.objects.none()
-    assigned = Client.objects.filter(Q(mentor__user=user) | Q(social_worker__user=user), provider_id=user.provider_id)
-    mine = (
-        Q(responsible__user=user)
-        | Q(Exists(assigned.filter(pk=OuterRef("goal__plan__client_id"))))
-        | Q(Exists(assigned.filter(family_id=OuterRef("goal__plan__family_id"))))
-    )
+    staff = Subquery(Staff.objects.filter(user=user).order_by().values("pk")[:1])
+    # Whose clients they are only; which of their tasks the user may see is `for_user`'s (the provider's).
+    assigned = Client.objects.filter(Q(social_worker=staff) | Q(mentor=staff)).order_by()
+    plans = Plan.objects.filter(
+        Q(in_array_of("client_id", assigned.values("pk")))
+        | Q(in_array_of("family_id", assigned.filter(family__isnull=False).values("family_id")))
+    ).order_by()
+    goals = Goal.objects.filter(in_array_of("plan_id", plans.values("pk"))).order_by()
+    mine = Q(in_array_of("goal_id", goals.values("pk"))) | Q(responsible=staff)
     qs = in_live_plans(Task.objects.for_user(user).open().filter(mine))
     # Overdue tasks have the earliest due dates, so the soonest due come first; undated last.
     return _tasks_with_context(qs).order_by(F("due_date").asc(nulls_last=True), "id")
