@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
+
 from bench import generate
 from bench.common import BENCH, RESULTS, ROOT, WORK
 from bench.summary import TARGETS, compare, print_summary, verdicts
@@ -33,6 +35,11 @@ def _db_urls(url: str) -> tuple[str, str, str]:
     small = urlunsplit(parts._replace(path=f"/{name}_small"))
     maintenance = urlunsplit(parts._replace(path="/postgres"))
     return url, small, maintenance
+
+
+def _libpq_url(url: str) -> str:
+    """A URL libpq takes (postgres://, not Django's pgsql:// or postgresql+... spellings)."""
+    return urlunsplit(urlsplit(url)._replace(scheme="postgresql"))
 
 
 def _ensure_data(persons: int, seed: int, regenerate: bool) -> Path:
@@ -151,6 +158,33 @@ def _run_child(kind: str, db_url: str, maintenance: str, data: Path, args: argpa
     return {"error": f"child exited with {result.returncode} and wrote no results"}
 
 
+def _speed(maintenance_url: str) -> dict:
+    """How fast this machine's one core is, to compare runs on machines of the same kind that are not the same
+    (two machines of this kind, a Xeon and an EPYC, gave pages and load 1.5-1.8x apart with the same code):
+    the best of five of a fixed piece of Python and of a fixed PostgreSQL query, in ms."""
+
+    def best(run) -> float:
+        times = []
+        for _ in range(5):
+            began = time.perf_counter()
+            run()
+            times.append((time.perf_counter() - began) * 1000)
+        return round(min(times), 1)
+
+    def python() -> None:
+        table: dict[str, int] = {}
+        for i in range(300_000):
+            key = f"k{i % 5000}"
+            table[key] = table.get(key, 0) + len(key) * i % 7
+
+    try:
+        with psycopg.connect(maintenance_url, autocommit=True) as conn:
+            postgres = best(lambda: conn.execute("SELECT sum(i % 7) FROM generate_series(1, 1000000) AS i").fetchone())
+    except psycopg.Error:
+        postgres = None
+    return {"python_ms": best(python), "postgres_ms": postgres}
+
+
 def _machine() -> dict:
     def run(*command: str) -> str:
         try:
@@ -194,6 +228,7 @@ def run(args: argparse.Namespace) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     report: dict = {"started": stamp, "machine": _machine(), "targets": TARGETS, "arguments": vars(args)}
+    report["machine"]["speed"] = _speed(_libpq_url(maintenance))
     sizes = [("small", args.small_persons, small_url), ("large", args.persons, large_url)]
     if args.only:
         sizes = [s for s in sizes if s[0] == args.only]
