@@ -127,13 +127,6 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "options", f"-c jit=off -c work_mem={env.str('DATABASE_WORK_MEM', default='64MB')}"
 )
-# Parameters bound by the server, and a statement run twice on a connection prepared there (psycopg's prepared
-# statements): planning was most of PostgreSQL's time for a page's queries (the client page: 9.1 ms of planning for
-# 1.4 ms of execution, issue 22), and a kept connection runs the same statements request after request. Off
-# (DATABASE_SERVER_SIDE_BINDING=0) behind a pooler in transaction mode, which cannot keep prepared statements.
-if env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
-    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
-    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
