@@ -160,7 +160,8 @@ def _run_child(kind: str, db_url: str, maintenance: str, data: Path, args: argpa
 
 def _speed(maintenance_url: str) -> dict:
     """How fast this machine's one core is, to compare runs on machines of the same kind that are not the same
-    (two machines of this kind, a Xeon and an EPYC, gave pages and load 1.5-1.8x apart with the same code):
+    (two machines of this kind, a Xeon and an EPYC, gave pages and load 1.5-1.8x apart with the same code, and the
+    EPYC's own speed changed by up to 2x within minutes): measured at the start and at the end of a run,
     the best of five of a fixed piece of Python and of a fixed PostgreSQL query, in ms."""
 
     def best(run) -> float:
@@ -245,6 +246,8 @@ def run(args: argparse.Namespace) -> int:
         report["comparison"] = compare(report["small"], report["large"])
         report["verdicts"] = verdicts(report["large"])
         (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2, default=str))
+    # Again at the end: a machine of this kind was seen to change speed by up to 2x within minutes, idle.
+    report["machine"]["speed_at_end"] = _speed(_libpq_url(maintenance))
     report["finished"] = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2, default=str))
     print_summary(report)

@@ -125,7 +125,8 @@ def main(path: str, *more: str) -> None:
     out.append(
         f"Machine: {m.get('nproc')} cores ({m.get('cpu')}), {m.get('memory')} memory, {m.get('postgres')}, "
         f"Python {m.get('python')}; load average at start {m.get('load_average_at_start')}; "
-        f"speed (best of five, ms; lower is faster): {m.get('speed') or 'not measured'}; "
+        f"speed (best of five, ms; lower is faster) at start {m.get('speed') or 'not measured'}, "
+        f"at end {m.get('speed_at_end') or 'not measured'}; "
         f"code at {m.get('git_head')}"
         + (" plus uncommitted changes of the application." if m.get("git_modified") else ", nothing uncommitted.")
     )
