@@ -44,6 +44,7 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
     consents = list(client_selectors.consents_of(client=client))
     documents = client_selectors.documents_of_client(client=client, user=request.user)
     self_sufficiency = assessments.self_sufficiency_of(client)
+    plans = list(selectors.plans_of_client(client=client))
     read = selectors.TimelineRead(
         episodes=episodes,
         assessments=self_sufficiency.assessments,
@@ -52,6 +53,7 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         legal_statuses=client.legal_statuses.all(),  # prefetched by client_detail, as the next two
         residences=client.residences.all(),
         handovers=client.handovers.all(),
+        plans=plans,
     )
     ctx = {
         "client": client,
@@ -59,8 +61,8 @@ def client_page(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": can_write_client(request.user, client),
         # "This person may already be served by another provider", and nothing else of it (issue 21).
         "served_elsewhere": client_selectors.client_served_elsewhere(client=client),
-        "plan": selectors.active_plan_of(client=client),
-        "plans": list(selectors.plans_of_client(client=client)),
+        "plan": selectors.active_plan_of(client=client, plans=plans),
+        "plans": plans,
         "contacts": selectors.recent_contacts(client=client, user=request.user, limit=RECENT_CONTACTS),
         # The rest of the timeline: its contacts are those above.
         "entries": selectors.timeline_for(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, cast
@@ -224,6 +224,9 @@ class TimelineRead:
     legal_statuses: Iterable[LegalStatusEntry] | None = None
     residences: Iterable[ResidenceEntry] | None = None
     handovers: Iterable[ProviderHandover] | None = None
+    # The client's plans and their family's (`plans_of_client`): none, and their events, notes and reviews are not
+    # looked for (most clients have no plan: three queries of the client page).
+    plans: Iterable[Plan] | None = None
 
 
 @dataclass(frozen=True)
@@ -317,6 +320,25 @@ def recent_contacts(*, client: Client, user: User, limit: int = 10) -> list[Cont
     return _contacts_of(client=client, user=user, limit=limit)
 
 
+def _plan_entries(plan_ids: Any, latest: Callable[..., Any], tz: datetime.tzinfo) -> list[TimelineEntry]:
+    """The timeline's entries of the plans `plan_ids` (a list or a subquery): their events, notes and reviews."""
+    events = PlanEvent.objects.filter(plan_id__in=plan_ids).select_related("actor", "task", "plan")
+    entries = [TimelineEntry("plan_event", e.at.astimezone(tz).date(), e.at, e) for e in latest(events, "-at", "-id")]
+    notes = TaskNote.objects.filter(task__goal__plan_id__in=plan_ids).select_related("author", "task")
+    entries += [
+        TimelineEntry("task_note", n.created_at.astimezone(tz).date(), n.created_at, n)
+        for n in latest(notes, "-created_at", "-id")
+    ]
+    reviews = PlanReview.objects.filter(plan_id__in=plan_ids).select_related("reviewed_by", "plan")
+    reviews = reviews.prefetch_related(
+        Prefetch("goal_reviews", queryset=GoalReview.objects.select_related("goal").order_by("goal_id"))
+    )
+    entries += [
+        TimelineEntry("plan_review", r.date, r.created_at, r) for r in latest(reviews, "-date", "-created_at", "-id")
+    ]
+    return entries
+
+
 def timeline_for(
     *,
     client: Client,
@@ -349,21 +371,9 @@ def timeline_for(
     if with_contacts:
         contacts = _contacts_of(client=client, user=user, limit=limit)
         entries += [TimelineEntry("contact", c.date, None, c) for c in contacts]
-    plan_ids = plans_of_client(client=client).values("pk")
-    events = PlanEvent.objects.filter(plan_id__in=plan_ids).select_related("actor", "task", "plan")
-    entries += [TimelineEntry("plan_event", e.at.astimezone(tz).date(), e.at, e) for e in latest(events, "-at", "-id")]
-    notes = TaskNote.objects.filter(task__goal__plan_id__in=plan_ids).select_related("author", "task")
-    entries += [
-        TimelineEntry("task_note", n.created_at.astimezone(tz).date(), n.created_at, n)
-        for n in latest(notes, "-created_at", "-id")
-    ]
-    reviews = PlanReview.objects.filter(plan_id__in=plan_ids).select_related("reviewed_by", "plan")
-    reviews = reviews.prefetch_related(
-        Prefetch("goal_reviews", queryset=GoalReview.objects.select_related("goal").order_by("goal_id"))
-    )
-    entries += [
-        TimelineEntry("plan_review", r.date, r.created_at, r) for r in latest(reviews, "-date", "-created_at", "-id")
-    ]
+    plan_ids = plans_of_client(client=client).values("pk") if read.plans is None else [p.pk for p in read.plans]
+    if read.plans is None or plan_ids:
+        entries += _plan_entries(plan_ids, latest, tz)
     # Index: referral_client_date_idx. The client's referrals by any provider (their history goes with them).
     referrals = Referral.objects.filter(client=client).select_related("institution", "staff", "goal")
     entries += [TimelineEntry("referral", r.date, None, r) for r in latest(referrals, "-date", "-id")]
@@ -415,11 +425,14 @@ def timeline_for(
     return entries if limit is None else entries[:limit]
 
 
-def active_plan_of(*, client: Client) -> Plan | None:
+def active_plan_of(*, client: Client, plans: Iterable[Plan] | None = None) -> Plan | None:
     """The client's active plan (their own before their family's, the latest first) with its goals and tasks.
 
-    Only for a client fetched through `Client.objects.for_user`, as `plans_of_client`. Three queries.
+    Only for a client fetched through `Client.objects.for_user`, as `plans_of_client`. Three queries; none when
+    `plans`, the client's plans read already (`plans_of_client`), has no active one.
     """
+    if plans is not None and not any(plan.status == PlanStatus.ACTIVE for plan in plans):
+        return None
     tasks = Prefetch(
         "tasks",
         queryset=Task.objects.select_related("responsible").order_by(F("due_date").asc(nulls_last=True), "id"),

@@ -211,3 +211,33 @@ def test_a_plans_page_takes_the_same_queries_for_3_and_20_goals_with_tasks(clien
     assert before == after
     assert response.content.decode().count('data-async="progress"') == 20
     assert response.content.decode().count('data-testid="plan-review"') == 20
+
+
+def test_the_client_page_of_a_client_without_a_plan_looks_for_no_plan_rows(
+    client, social_worker, mentor, assigned_client, today
+):
+    named = ContactFactory(staff=mentor.staff, date=today)
+    named.clients.add(assigned_client)
+    LegalStatusEntryFactory(client=assigned_client, since=today)
+    client.force_login(social_worker)
+    url = reverse("clients:detail", args=[assigned_client.pk])
+    with CaptureQueriesContext(connection) as without_plan:
+        response = client.get(url)
+    # Its plans were read (none): neither the active plan nor the plans' events, notes and reviews are looked for.
+    plan_tables = ('"plans_planevent"', '"plans_tasknote"', '"plans_planreview"', '"plans_plan"."status" = ')
+    assert not [q["sql"] for q in without_plan.captured_queries if any(t in q["sql"] for t in plan_tables)]
+    assert response.context["plan"] is None
+    read_itself = timeline_for(client=assigned_client, user=social_worker, limit=10, with_contacts=False)
+    assert [_entry(e) for e in response.context["entries"]] == [_entry(e) for e in read_itself]
+
+    # With a plan, they are, and its entries are on the page as the timeline reads them.
+    plan = PlanFactory(client=assigned_client, status="active")
+    plan.events.create(kind="edited", actor=social_worker, changes={"summary": ["", "s"]})
+    TaskNoteFactory(task=TaskFactory(goal=GoalFactory(plan=plan), responsible=mentor.staff))
+    with CaptureQueriesContext(connection) as with_plan:
+        response = client.get(url)
+    assert response.context["plan"] == plan
+    assert {"plan_event", "task_note"} <= {e.kind for e in response.context["entries"]}
+    read_itself = timeline_for(client=assigned_client, user=social_worker, limit=10, with_contacts=False)
+    assert [_entry(e) for e in response.context["entries"]] == [_entry(e) for e in read_itself]
+    assert len(with_plan.captured_queries) > len(without_plan.captured_queries)
