@@ -142,14 +142,10 @@ def contact_create_family(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_GET
 def timeline(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _get_client_for_user(request.user, client_pk)
-    entries = selectors.timeline_for(client=client, user=request.user)
+    plans = list(selectors.plans_of_client(client=client))
+    entries = selectors.timeline_for(client=client, user=request.user, read=selectors.TimelineRead(plans=plans))
     page = Paginator(entries, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    ctx = {
-        "client": client,
-        "page": page,
-        "entries": page.object_list,
-        "plans": selectors.plans_of_client(client=client),
-    }
+    ctx = {"client": client, "page": page, "entries": page.object_list, "plans": plans}
     return render(request, "plans/timeline.html", ctx)
 
 

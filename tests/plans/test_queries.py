@@ -241,3 +241,17 @@ def test_the_client_page_of_a_client_without_a_plan_looks_for_no_plan_rows(
     read_itself = timeline_for(client=assigned_client, user=social_worker, limit=10, with_contacts=False)
     assert [_entry(e) for e in response.context["entries"]] == [_entry(e) for e in read_itself]
     assert len(with_plan.captured_queries) > len(without_plan.captured_queries)
+
+
+def test_the_timeline_of_a_client_without_a_plan_looks_for_no_plan_rows(client, social_worker, mentor, assigned_client):
+    named = ContactFactory(staff=mentor.staff, date=datetime.date(2026, 1, 5))
+    named.clients.add(assigned_client)
+    LegalStatusEntryFactory(client=assigned_client, since=datetime.date(2026, 1, 2))
+    client.force_login(social_worker)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("plans:timeline", args=[assigned_client.pk]))
+    plan_tables = ('"plans_planevent"', '"plans_tasknote"', '"plans_planreview"')
+    assert not [q["sql"] for q in ctx.captured_queries if any(t in q["sql"] for t in plan_tables)]
+    read_itself = timeline_for(client=assigned_client, user=social_worker)
+    assert [_entry(e) for e in response.context["entries"]] == [_entry(e) for e in read_itself][:50]
+    assert {"contact", "legal_status"} <= {e.kind for e in response.context["entries"]}
