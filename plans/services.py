@@ -102,7 +102,8 @@ def contact_log(
         created_by=actor,
     )
     # The staff member, their provider and the actor were read from the database for this request: not looked up
-    # again (three queries of every contact logged); the rest is validated, constraints included.
+    # again (three queries of every contact logged). Leaving the provider out also leaves out the check that the
+    # new random reference is unique in it (a fourth query): the database's unique constraint still holds it.
     contact.full_clean(exclude=["clients", "staff", "provider", "created_by"])
     contact.save()
     if clients:
