@@ -50,9 +50,11 @@ def caseload(provider, social_worker, mentor):
     today = timezone.localdate()
     mentor.staff.first_name = "Mārtiņš"
     mentor.staff.save(update_fields=["first_name"])
-    late = ClientFactory(provider=provider, social_worker=social_worker.staff, mentor=mentor.staff, first_name="Late")
+    # Long surnames: the caseload's table is wider than a phone, and scrolls in its own box, not the page.
+    assigned = {"provider": provider, "social_worker": social_worker.staff, "mentor": mentor.staff}
+    late = ClientFactory(**assigned, first_name="Late", last_name="Abdulrahmanzadehkhani")
     ContactFactory(staff=mentor.staff, date=today - datetime.timedelta(days=41)).clients.add(late)
-    ClientFactory(provider=provider, social_worker=social_worker.staff, mentor=mentor.staff, first_name="Fresh")
+    ClientFactory(**assigned, first_name="Fresh", last_name="Abdulrahmanzadehkhanova")
     goal = GoalFactory(plan=PlanFactory(client=late))
     TaskFactory(goal=goal, title="Visit the housing office", responsible=mentor.staff, due_date=today)
     return late
