@@ -280,7 +280,7 @@ class IndexesBuiltAfter:
     def restore(self) -> None:
         quote = self.connection.ops.quote_name
         with self.connection.cursor() as cursor:
-            # set_config(..., true) is SET LOCAL with a bound parameter (SET itself takes none server-side).
+            # set_config(..., true): SET LOCAL, the value passed as a parameter.
             cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [self.MAINTENANCE_WORK_MEM])
             # Indexes and unique constraints before the foreign keys, whose checks use them.
             for table, kind, name, definition in sorted(self.dropped, key=lambda row: row[1] == "f"):
